@@ -1,0 +1,183 @@
+/**
+ * Picks the tfjs backend once for every seqrec package.
+ *
+ * `--device auto|cuda|cpu` says where to compute; `--backend tensorflow|wasm|cpu` pins the tfjs
+ * backend. `auto` prefers tfjs-node-gpu, then tfjs-node, then wasm, then cpu, and reports what
+ * it chose and why the others were passed over. An explicit request that cannot be met is an
+ * error with install advice, never a silent fallback.
+ */
+import * as path from 'node:path';
+import type * as WasmBackend from '@tensorflow/tfjs-backend-wasm';
+import { BackendUnavailableError } from './errors';
+import { registerSeqrecKernels } from './kernels/registerKernels';
+import { tf } from './tf';
+
+export type Device = 'auto' | 'cuda' | 'cpu';
+export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
+
+export const DEVICES: readonly Device[] = ['auto', 'cuda', 'cpu'];
+export const BACKENDS: readonly BackendName[] = ['tensorflow', 'wasm', 'cpu'];
+
+export interface BackendRequest {
+  /** Where to compute. Default `auto`. */
+  device?: Device;
+  /** A specific tfjs backend; default: chosen from `device`. */
+  backend?: BackendName;
+  /** Receives one line saying what was chosen (the library itself never prints). */
+  log?: (message: string) => void;
+}
+
+export interface CandidateStatus {
+  /** `tfjs-node-gpu`, `tfjs-node`, `wasm` or `cpu`. */
+  candidate: Candidate;
+  available: boolean;
+  /** Why it is not available (or what it is, when it is). */
+  detail: string;
+}
+
+export interface BackendReport {
+  /** The tfjs backend name now active: `tensorflow`, `wasm` or `cpu`. */
+  backend: BackendName;
+  candidate: Candidate;
+  device: 'cuda' | 'cpu';
+  /** What was asked for, for logs. */
+  request: { device: Device; backend: BackendName | null };
+  /** Every candidate considered, in order of preference. */
+  candidates: CandidateStatus[];
+  tfjsVersion: string;
+}
+
+type Candidate = 'tfjs-node-gpu' | 'tfjs-node' | 'wasm' | 'cpu';
+
+const CUDA_ADVICE =
+  '@tensorflow/tfjs-node-gpu 4.x (TensorFlow 2.9) needs Linux x64 with an NVIDIA driver, CUDA 11.2 and cuDNN 8.1: ' +
+  'install them, then `npm install @tensorflow/tfjs-node-gpu@4.22.0` (its install script downloads libtensorflow, ' +
+  'so it needs network access and must be allowed to run: `npm install-scripts approve @tensorflow/tfjs-node-gpu`).';
+const NODE_ADVICE =
+  'install `@tensorflow/tfjs-node@4.22.0` (its install script downloads libtensorflow; allow it with ' +
+  '`npm install-scripts approve @tensorflow/tfjs-node`).';
+
+let current: BackendReport | null = null;
+
+/** The backend chosen by the last `initBackend`, or null before the first call. */
+export function currentBackend(): BackendReport | null {
+  return current;
+}
+
+function candidatesFor(device: Device, backend: BackendName | undefined): Candidate[] {
+  if (device === 'cuda') {
+    if (backend !== undefined && backend !== 'tensorflow') {
+      throw new BackendUnavailableError(
+        `--device cuda needs --backend tensorflow (tfjs-node-gpu); --backend ${backend} cannot use a GPU`,
+      );
+    }
+    return ['tfjs-node-gpu'];
+  }
+  if (backend === 'tensorflow') return device === 'cpu' ? ['tfjs-node'] : ['tfjs-node-gpu', 'tfjs-node'];
+  if (backend === 'wasm') return ['wasm'];
+  if (backend === 'cpu') return ['cpu'];
+  return device === 'cpu' ? ['tfjs-node', 'wasm', 'cpu'] : ['tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu'];
+}
+
+function packageOf(candidate: Candidate): string {
+  return candidate === 'tfjs-node-gpu' ? '@tensorflow/tfjs-node-gpu'
+    : candidate === 'tfjs-node' ? '@tensorflow/tfjs-node'
+    : candidate === 'wasm' ? '@tensorflow/tfjs-backend-wasm' : '@tensorflow/tfjs-backend-cpu';
+}
+
+function isInstalled(pkg: string): boolean {
+  try {
+    require.resolve(`${pkg}/package.json`);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Which backends could run here, without loading any of them. For `seqrec info`. */
+export function probeBackends(): CandidateStatus[] {
+  return (['tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu'] as Candidate[]).map((candidate) => {
+    const pkg = packageOf(candidate);
+    if (!isInstalled(pkg)) {
+      const advice = candidate === 'tfjs-node-gpu' ? CUDA_ADVICE : NODE_ADVICE;
+      return { candidate, available: false, detail: `${pkg} is not installed; ${advice}` };
+    }
+    return { candidate, available: true, detail: `${pkg} is installed` };
+  });
+}
+
+async function tryActivate(candidate: Candidate): Promise<string | null> {
+  const pkg = packageOf(candidate);
+  if (candidate === 'tfjs-node-gpu' || candidate === 'tfjs-node') {
+    if (!isInstalled(pkg)) return `${pkg} is not installed`;
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      require(pkg);
+    } catch (error) {
+      return `${pkg} is installed but failed to load: ${(error as Error).message.split('\n')[0]}`;
+    }
+    if (tf.findBackend('tensorflow') == null) {
+      return `${pkg} loaded its own copy of @tensorflow/tfjs-core; install versions matching ${tf.version_core}`;
+    }
+    return (await tf.setBackend('tensorflow')) ? null : `${pkg} loaded but the tensorflow backend did not initialise`;
+  }
+  if (candidate === 'wasm') {
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const wasm = require('@tensorflow/tfjs-backend-wasm') as typeof WasmBackend;
+      // Load the .wasm binaries from the installed package, never from a CDN.
+      const dist = path.join(path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist');
+      wasm.setWasmPaths(dist + path.sep);
+    } catch (error) {
+      return `wasm backend failed to load: ${(error as Error).message}`;
+    }
+    return (await tf.setBackend('wasm')) ? null : 'the wasm backend did not initialise (no WebAssembly?)';
+  }
+  return (await tf.setBackend('cpu')) ? null : 'the cpu backend did not initialise';
+}
+
+/**
+ * Selects and initialises the backend. Safe to call again: a new request switches backends
+ * (tests use this to run the same code on cpu and wasm).
+ */
+export async function initBackend(request: BackendRequest = {}): Promise<BackendReport> {
+  const device = request.device ?? 'auto';
+  if (!DEVICES.includes(device)) {
+    throw new BackendUnavailableError(`unknown --device '${String(device)}' (expected one of ${DEVICES.join(', ')})`);
+  }
+  if (request.backend !== undefined && !BACKENDS.includes(request.backend)) {
+    throw new BackendUnavailableError(
+      `unknown --backend '${String(request.backend)}' (expected one of ${BACKENDS.join(', ')})`,
+    );
+  }
+  registerSeqrecKernels();
+  const order = candidatesFor(device, request.backend);
+  const statuses: CandidateStatus[] = [];
+  for (const candidate of order) {
+    const failure = await tryActivate(candidate);
+    statuses.push({ candidate, available: failure === null, detail: failure ?? `${packageOf(candidate)} active` });
+    if (failure !== null) continue;
+    current = {
+      backend: tf.getBackend() as BackendName,
+      candidate,
+      device: candidate === 'tfjs-node-gpu' ? 'cuda' : 'cpu',
+      request: { device, backend: request.backend ?? null },
+      candidates: statuses,
+      tfjsVersion: tf.version_core,
+    };
+    if (request.log) {
+      const skipped = statuses.filter((s) => !s.available).map((s) => `${s.candidate}: ${s.detail}`);
+      request.log(
+        `backend: ${current.backend} (${candidate}, device ${device})` +
+          (skipped.length > 0 ? `; passed over ${skipped.join('; ')}` : ''),
+      );
+    }
+    return current;
+  }
+  const reasons = statuses.map((s) => `${s.candidate}: ${s.detail}`).join('; ');
+  if (device === 'cuda') throw new BackendUnavailableError(`--device cuda is not available (${reasons}). ${CUDA_ADVICE}`);
+  if (request.backend === 'tensorflow') {
+    throw new BackendUnavailableError(`--backend tensorflow is not available (${reasons}); ${NODE_ADVICE}`);
+  }
+  throw new BackendUnavailableError(`no tfjs backend could be initialised (${reasons})`);
+}
