@@ -1,0 +1,38 @@
+import type { tf } from '@seqrec/runtime';
+import type { ModelConfig } from './config';
+
+/** A left-padded batch of sequences (spec MODEL.md §Inputs). */
+export interface SequenceBatch {
+  /** [B, T] int32 item ids, 0 = padding, newest item in the last column. */
+  seq: tf.Tensor2D;
+  /** [B, T, T] int32 clipped time intervals; required by TiSASRec, ignored by SASRec. */
+  rel?: tf.Tensor3D | null;
+}
+
+/** A training batch: the next items and one sampled negative per position. */
+export interface TrainingBatch extends SequenceBatch {
+  /** [B, T] int32 target item per position, 0 where there is none. */
+  pos: tf.Tensor2D;
+  /** [B, T] int32 negative item per position, 0 where pos is 0. */
+  neg: tf.Tensor2D;
+}
+
+export interface ForwardOptions {
+  /** Applies dropout when true. Default false. */
+  training?: boolean;
+}
+
+/** What every model of this package offers (SASRec and TiSASRec, with or without mHC). */
+export interface SequentialRecommender {
+  readonly config: ModelConfig;
+  /** Every trainable weight by stable name (spec names: `item_emb`, `blocks.0.attn.q.kernel`, ...). */
+  readonly weights: ReadonlyMap<string, tf.Variable>;
+  /** [B, T, d] final features (after the last LayerNorm). */
+  features(batch: SequenceBatch, options?: ForwardOptions): tf.Tensor3D;
+  /** BCE loss of the spec, plus l2Emb * sum(item_emb^2). A scalar. */
+  loss(batch: TrainingBatch, options?: ForwardOptions): tf.Scalar;
+  /** [B, C] scores of the given candidate ids at the last position (eval mode). */
+  score(batch: SequenceBatch, candidates: tf.Tensor2D): tf.Tensor2D;
+  /** [B, V+1] scores of every item id at the last position; column 0 (padding) is -Infinity. */
+  scoreAll(batch: SequenceBatch): tf.Tensor2D;
+}
