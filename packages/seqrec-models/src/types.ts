@@ -29,10 +29,17 @@ export interface SequentialRecommender {
   readonly weights: ReadonlyMap<string, tf.Variable>;
   /** [B, T, d] final features (after the last LayerNorm). */
   features(batch: SequenceBatch, options?: ForwardOptions): tf.Tensor3D;
+  /** [B, T] logits of the targets and of the negatives against the features at each position. */
+  trainingLogits(batch: TrainingBatch, options?: ForwardOptions): { posLogits: tf.Tensor2D; negLogits: tf.Tensor2D };
   /** BCE loss of the spec, plus l2Emb * sum(item_emb^2). A scalar. */
   loss(batch: TrainingBatch, options?: ForwardOptions): tf.Scalar;
   /** [B, C] scores of the given candidate ids at the last position (eval mode). */
   score(batch: SequenceBatch, candidates: tf.Tensor2D): tf.Tensor2D;
   /** [B, V+1] scores of every item id at the last position; column 0 (padding) is -Infinity. */
   scoreAll(batch: SequenceBatch): tf.Tensor2D;
+  /** The dropout random state (a counter); checkpoints store it so a resumed run is identical. */
+  getRngState(): number;
+  setRngState(state: number): void;
+  /** Frees every weight. */
+  dispose(): void;
 }

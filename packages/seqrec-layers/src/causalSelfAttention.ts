@@ -1,0 +1,90 @@
+/**
+ * Causal multi-head self-attention with a key padding mask (shared/spec/MODEL.md §Attn), the
+ * SASRec attention. Q, K, V and the output are separate `[d, d]` projections with biases.
+ *
+ * Letters: B batch, T window, d hidden, h heads, dh = d / h.
+ */
+import { tf } from '@seqrec/runtime';
+import { Dense } from './dense';
+import { dropout } from './dropout';
+import type { ForwardContext } from './forwardContext';
+import { Layer } from './layer';
+
+export interface AttentionConfig {
+  name: string;
+  dim: number;
+  numHeads: number;
+  dropoutRate: number;
+  seed: number;
+}
+
+/** The value the spec gives masked scores. */
+export const MASKED_SCORE = -1e9;
+
+/**
+ * Additive attention bias `[B, 1, T, T]`: 0 where query i may attend to key j (j <= i and key j
+ * is a real item), MASKED_SCORE elsewhere. Computed once per forward and shared by every block.
+ * Adding -1e9 to a score of ordinary size rounds to -1e9 in float32, so this equals the spec's
+ * "replace by -1e9".
+ *
+ * mask: [B, T] float32, 1 at real items.
+ */
+export function attentionBias(mask: tf.Tensor2D): tf.Tensor4D {
+  return tf.tidy(() => {
+    const [B, T] = mask.shape;
+    const causal = tf.linalg.bandPart(tf.ones([T, T]), -1, 0); // [T, T], 1 where j <= i
+    const allowed = tf.mul(causal.reshape([1, 1, T, T]), mask.reshape([B, 1, 1, T])); // [B, 1, T, T]
+    return tf.mul(tf.sub(1, allowed), MASKED_SCORE) as tf.Tensor4D;
+  });
+}
+
+export class CausalSelfAttention extends Layer {
+  readonly q: Dense;
+  readonly k: Dense;
+  readonly v: Dense;
+  readonly o: Dense;
+  protected readonly headDim: number;
+
+  constructor(readonly config: AttentionConfig) {
+    super(config.name);
+    const { dim, numHeads, seed } = config;
+    if (dim % numHeads !== 0) throw new RangeError(`${config.name}: dim ${dim} is not divisible by numHeads ${numHeads}`);
+    this.headDim = dim / numHeads;
+    this.q = this.addSublayer(new Dense({ name: 'q', inputDim: dim, outputDim: dim, seed: seed + 1 }));
+    this.k = this.addSublayer(new Dense({ name: 'k', inputDim: dim, outputDim: dim, seed: seed + 2 }));
+    this.v = this.addSublayer(new Dense({ name: 'v', inputDim: dim, outputDim: dim, seed: seed + 3 }));
+    this.o = this.addSublayer(new Dense({ name: 'o', inputDim: dim, outputDim: dim, seed: seed + 4 }));
+  }
+
+  /**
+   * u:    [B, T, d] normalised input
+   * bias: [B, 1, T, T] from attentionBias
+   * returns [B, T, d]
+   */
+  apply(u: tf.Tensor3D, bias: tf.Tensor4D, context: ForwardContext): tf.Tensor3D {
+    const q = this.splitHeads(this.q.apply(u)); // [B, h, T, dh]
+    const k = this.splitHeads(this.k.apply(u)); // [B, h, T, dh]
+    const v = this.splitHeads(this.v.apply(u)); // [B, h, T, dh]
+    const scores = tf.matMul(q, k, false, true); // [B, h, T, T]
+    const weights = this.attentionWeights(scores, bias, context); // [B, h, T, T]
+    return this.o.apply(this.mergeHeads(tf.matMul(weights, v))) as tf.Tensor3D;
+  }
+
+  /** scores [B, h, T, T] (unscaled) -> dropout(softmax(scores / sqrt(dh) + bias)) */
+  protected attentionWeights(scores: tf.Tensor, bias: tf.Tensor4D, context: ForwardContext): tf.Tensor4D {
+    const scaled = tf.add(tf.mul(scores, 1 / Math.sqrt(this.headDim)), bias);
+    return dropout(tf.softmax(scaled), this.config.dropoutRate, context) as tf.Tensor4D;
+  }
+
+  /** [B, T, d] -> [B, h, T, dh] */
+  protected splitHeads(x: tf.Tensor): tf.Tensor4D {
+    const [B, T] = x.shape;
+    return x.reshape([B, T, this.config.numHeads, this.headDim]).transpose([0, 2, 1, 3]) as tf.Tensor4D;
+  }
+
+  /** [B, h, T, dh] -> [B, T, d] */
+  protected mergeHeads(x: tf.Tensor): tf.Tensor3D {
+    const [B, , T] = x.shape;
+    return x.transpose([0, 2, 1, 3]).reshape([B, T, this.config.dim]) as tf.Tensor3D;
+  }
+}

@@ -1,0 +1,90 @@
+/**
+ * mHC: a manifold-constrained hyper-connection around one sublayer (arXiv 2512.24880;
+ * shared/spec/MODEL.md §mHC). The residual stream is n parallel streams X [B, T, n, d]; per token
+ *
+ *   xn    = RMSNorm(flatten(X))                                    [n*d], no gain
+ *   Hpre  = sigmoid(alpha_pre * (xn phi_pre) + b_pre)              [n]
+ *   Hpost = 2 * sigmoid(alpha_post * (xn phi_post) + b_post)       [n]
+ *   Hres  = Sinkhorn(alpha_res * reshape(xn phi_res, n, n) + b_res)  [n, n]
+ *   X'[i] = sum_j Hres[i, j] X[j] + Hpost[i] * F(sum_j Hpre[j] X[j])
+ *
+ * Initialisation per the spec: phi = 0, alpha = initGate, b_pre one-hot at stream
+ * (sublayerIndex mod n) so the streams can diverge, b_post = 0 (Hpost = 1), b_res 0 on the
+ * diagonal and -8 off it (Hres starts near the identity, not at the uniform 1/n).
+ *
+ * Letters: B batch, T window, d hidden, n streams; N = B * T tokens.
+ */
+import { tf } from '@seqrec/runtime';
+import { Layer } from './layer';
+import { sinkhornKnopp } from './sinkhorn';
+
+export interface ManifoldHyperConnectionConfig {
+  name: string;
+  dim: number;
+  /** n, the number of residual streams. */
+  expansionRate: number;
+  sinkhornIters: number;
+  /** Initial alpha of all three gates (spec default 0.01). */
+  initGate: number;
+  /** Index l of this sublayer in the network (block i: attention 2i, FFN 2i+1); sets b_pre. */
+  sublayerIndex: number;
+}
+
+const RMS_EPS = 1e-8;
+const OFF_DIAGONAL_RESIDUAL_BIAS = -8;
+
+export class ManifoldHyperConnection extends Layer {
+  readonly phiPre: tf.Variable; // [n*d, n]
+  readonly phiPost: tf.Variable; // [n*d, n]
+  readonly phiRes: tf.Variable; // [n*d, n*n]
+  readonly alphaPre: tf.Variable; // []
+  readonly alphaPost: tf.Variable; // []
+  readonly alphaRes: tf.Variable; // []
+  readonly bPre: tf.Variable; // [n]
+  readonly bPost: tf.Variable; // [n]
+  readonly bRes: tf.Variable; // [n, n]
+
+  constructor(readonly config: ManifoldHyperConnectionConfig) {
+    super(config.name);
+    const { dim, expansionRate: n, initGate, sublayerIndex } = config;
+    this.phiPre = this.addWeight('phi_pre', tf.zeros([n * dim, n]));
+    this.phiPost = this.addWeight('phi_post', tf.zeros([n * dim, n]));
+    this.phiRes = this.addWeight('phi_res', tf.zeros([n * dim, n * n]));
+    this.alphaPre = this.addWeight('alpha_pre', tf.scalar(initGate));
+    this.alphaPost = this.addWeight('alpha_post', tf.scalar(initGate));
+    this.alphaRes = this.addWeight('alpha_res', tf.scalar(initGate));
+    this.bPre = this.addWeight('b_pre', tf.oneHot(sublayerIndex % n, n).toFloat());
+    this.bPost = this.addWeight('b_post', tf.zeros([n]));
+    const offDiagonal = tf.sub(1, tf.eye(n));
+    this.bRes = this.addWeight('b_res', tf.mul(offDiagonal, OFF_DIAGONAL_RESIDUAL_BIAS));
+    offDiagonal.dispose();
+  }
+
+  /**
+   * streams: [B, T, n, d]; sublayer: [B, T, d] -> [B, T, d]
+   * returns the updated streams [B, T, n, d]
+   */
+  apply(streams: tf.Tensor4D, sublayer: (hin: tf.Tensor3D) => tf.Tensor3D): tf.Tensor4D {
+    const [B, T, n, d] = streams.shape;
+    const { hPre, hPost, hRes } = this.mixingMatrices(streams);
+    const tokens = streams.reshape([B * T, n, d]); // [N, n, d]
+    const hin = tf.matMul(hPre.reshape([B * T, 1, n]), tokens).reshape([B, T, d]) as tf.Tensor3D; // [B, T, d]
+    const f = sublayer(hin).reshape([B * T, 1, d]); // [N, 1, d]
+    const mixed = tf.matMul(hRes, tokens); // [N, n, d]
+    return tf.add(mixed, tf.mul(hPost.reshape([B * T, n, 1]), f)).reshape([B, T, n, d]) as tf.Tensor4D;
+  }
+
+  /** The per-token Hpre [N, n], Hpost [N, n] and Hres [N, n, n]. */
+  mixingMatrices(streams: tf.Tensor4D): { hPre: tf.Tensor2D; hPost: tf.Tensor2D; hRes: tf.Tensor3D } {
+    const [B, T, n, d] = streams.shape;
+    const flat = streams.reshape([B * T, n * d]); // [N, n*d]
+    const xn = tf.mul(flat, tf.rsqrt(tf.add(tf.mean(tf.square(flat), -1, true), RMS_EPS))); // [N, n*d]
+    const gate = (phi: tf.Variable, alpha: tf.Variable, bias: tf.Variable) =>
+      tf.add(tf.mul(alpha, tf.matMul(xn, phi)), bias);
+    const hPre = tf.sigmoid(gate(this.phiPre, this.alphaPre, this.bPre)) as tf.Tensor2D; // [N, n]
+    const hPost = tf.mul(2, tf.sigmoid(gate(this.phiPost, this.alphaPost, this.bPost))) as tf.Tensor2D; // [N, n]
+    const resLogits = tf.add(tf.mul(this.alphaRes, tf.matMul(xn, this.phiRes).reshape([B * T, n, n])), this.bRes);
+    const hRes = sinkhornKnopp(resLogits, this.config.sinkhornIters) as tf.Tensor3D; // [N, n, n]
+    return { hPre, hPost, hRes };
+  }
+}

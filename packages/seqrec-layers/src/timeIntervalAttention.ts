@@ -1,0 +1,94 @@
+/**
+ * Time-interval-aware self-attention of TiSASRec (shared/spec/MODEL.md §Attn), in the efficient
+ * form the spec requires: no `[B, T, T, d]` tensor is ever built.
+ *
+ *   score_ij = Q_i . (K_j + pK_j) + Q_i . time_K[rel_ij]
+ *   out_i    = sum_j w_ij (V_j + pV_j) + sum_j w_ij time_V[rel_ij]
+ *
+ * The interval terms go through `[h, B, T, S+1]` buckets instead: `qt = Q time_K^T` is gathered
+ * by `rel` for the scores, and the weights are scatter-added into buckets by `rel` and
+ * multiplied by `time_V` for the output. Memory is O(B h T (T + S)), not O(B T T d).
+ *
+ * Letters: B batch, T window, d hidden, h heads, dh = d / h, S time span.
+ */
+import { tf } from '@seqrec/runtime';
+import { CausalSelfAttention } from './causalSelfAttention';
+import type { ForwardContext } from './forwardContext';
+
+/** Per-forward inputs shared by every block (the tables are model weights, after dropout). */
+export interface TimeIntervalInputs {
+  /** [T, d] absolute position keys pos_K[p] of the window. */
+  positionKeys: tf.Tensor2D;
+  /** [T, d] absolute position values pos_V[p]. */
+  positionValues: tf.Tensor2D;
+  /** [S+1, d] interval key table. */
+  intervalKeys: tf.Tensor2D;
+  /** [S+1, d] interval value table. */
+  intervalValues: tf.Tensor2D;
+  /** [B, h, T, T] int32 flat index of (head, b, i, rel_ij) in a [h, B, T, S+1] tensor; see intervalBucketIndex. */
+  bucketIndex: tf.Tensor4D;
+}
+
+/**
+ * rel: [B, T, T] int32 in 0..S -> [B, h, T, T] int32 index into a flattened [h, B, T, S+1]:
+ * ((head * B + b) * T + i) * (S + 1) + rel[b, i, j]. Built once per forward, used by every block
+ * for both the gather (scores) and the scatter (values).
+ */
+export function intervalBucketIndex(rel: tf.Tensor3D, numHeads: number, timeSpan: number): tf.Tensor4D {
+  return tf.tidy(() => {
+    const [B, T] = rel.shape;
+    const buckets = timeSpan + 1;
+    const int = (value: number) => tf.scalar(value, 'int32'); // a bare number would upcast to float32
+    const head = tf.range(0, numHeads, 1, 'int32').reshape([1, numHeads, 1, 1]);
+    const batch = tf.range(0, B, 1, 'int32').reshape([B, 1, 1, 1]);
+    const row = tf.range(0, T, 1, 'int32').reshape([1, 1, T, 1]);
+    const base = tf.mul(tf.add(tf.mul(tf.add(tf.mul(head, int(B)), batch), int(T)), row), int(buckets)); // [B, h, T, 1]
+    const clipped = tf.minimum(tf.maximum(rel, int(0)), int(timeSpan)); // [B, T, T]
+    return tf.add(base, clipped.reshape([B, 1, T, T])) as tf.Tensor4D;
+  });
+}
+
+export class TimeIntervalAttention extends CausalSelfAttention {
+  /**
+   * u:    [B, T, d] normalised input
+   * bias: [B, 1, T, T] from attentionBias
+   * returns [B, T, d]
+   */
+  applyWithIntervals(
+    u: tf.Tensor3D,
+    bias: tf.Tensor4D,
+    intervals: TimeIntervalInputs,
+    context: ForwardContext,
+  ): tf.Tensor3D {
+    const [B, T] = u.shape;
+    const h = this.config.numHeads;
+    const dh = this.headDim;
+    const buckets = intervals.intervalKeys.shape[0]; // S + 1
+    const q = this.splitHeads(this.q.apply(u)); // [B, h, T, dh]
+    const k = this.splitHeads(tf.add(this.k.apply(u), intervals.positionKeys)); // [B, h, T, dh]
+    const v = this.splitHeads(tf.add(this.v.apply(u), intervals.positionValues)); // [B, h, T, dh]
+
+    const qByHead = q.transpose([1, 0, 2, 3]).reshape([h, B * T, dh]); // [h, B*T, dh]
+    const timeKeys = this.tableByHead(intervals.intervalKeys); // [h, S+1, dh]
+    const qt = tf.matMul(qByHead, timeKeys, false, true); // [h, B*T, S+1]
+    const intervalScores = tf.gather(qt.reshape([-1]), intervals.bucketIndex); // [B, h, T, T]
+    const scores = tf.add(tf.matMul(q, k, false, true), intervalScores); // [B, h, T, T]
+    const weights = this.attentionWeights(scores, bias, context); // [B, h, T, T]
+
+    const bucketWeights = tf
+      .unsortedSegmentSum(weights.reshape([-1]), intervals.bucketIndex.reshape([-1]) as tf.Tensor1D, h * B * T * buckets)
+      .reshape([h, B * T, buckets]); // [h, B*T, S+1]
+    const intervalOut = tf.matMul(bucketWeights, this.tableByHead(intervals.intervalValues)); // [h, B*T, dh]
+    const out = tf.add(
+      tf.matMul(weights, v), // [B, h, T, dh]
+      intervalOut.reshape([h, B, T, dh]).transpose([1, 0, 2, 3]), // [B, h, T, dh]
+    );
+    return this.o.apply(this.mergeHeads(out)) as tf.Tensor3D;
+  }
+
+  /** [S+1, d] -> [h, S+1, dh] */
+  private tableByHead(table: tf.Tensor2D): tf.Tensor3D {
+    const rows = table.shape[0];
+    return table.reshape([rows, this.config.numHeads, this.headDim]).transpose([1, 0, 2]) as tf.Tensor3D;
+  }
+}

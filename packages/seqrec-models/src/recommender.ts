@@ -1,0 +1,141 @@
+/**
+ * What SASRec and TiSASRec share (shared/spec/MODEL.md): the item embedding, the blocks, the
+ * final LayerNorm, the mHC expand/merge, the BCE loss and the scoring heads. Subclasses say
+ * how positions (and time) enter: `embed` and `blockInputs`.
+ *
+ * Letters: B batch, T window, d hidden, n mHC streams, V items, C candidates.
+ */
+import { tf } from '@seqrec/runtime';
+import {
+  Embedding,
+  INFERENCE,
+  Layer,
+  LayerNorm,
+  SeedSequence,
+  attentionBias,
+  dropout,
+  type ForwardContext,
+} from '@seqrec/layers';
+import type { ModelConfig } from './config';
+import { TransformerBlock, type BlockInputs } from './transformerBlock';
+import type { ForwardOptions, SequenceBatch, SequentialRecommender, TrainingBatch } from './types';
+
+export abstract class Recommender extends Layer implements SequentialRecommender {
+  readonly itemEmbedding: Embedding; // item_emb [V+1, d]
+  readonly blocks: TransformerBlock[];
+  readonly lastLn: LayerNorm;
+  private readonly dropoutSeeds: SeedSequence;
+  private weightMap: Map<string, tf.Variable> | null = null;
+
+  constructor(readonly config: ModelConfig, seed: number) {
+    super('');
+    const d = config.hiddenUnits;
+    this.dropoutSeeds = new SeedSequence(seed ^ 0x5eed);
+    this.itemEmbedding = this.addSublayer(
+      new Embedding({ name: 'item_emb', rows: config.numItems + 1, dim: d, paddingZero: true, seed: seed + 1 }),
+    );
+    this.blocks = Array.from({ length: config.numBlocks }, (_, i) =>
+      this.addSublayer(new TransformerBlock(config, i, seed + 1000 * (i + 1))),
+    );
+    this.lastLn = this.addSublayer(new LayerNorm({ name: 'last_ln', dim: d, eps: config.layerNormEps }));
+  }
+
+  get weights(): ReadonlyMap<string, tf.Variable> {
+    this.weightMap ??= this.namedWeights();
+    return this.weightMap;
+  }
+
+  /** seq: [B, T] -> x [B, T, d] (before dropout and mask). */
+  protected abstract embed(seq: tf.Tensor2D, mask: tf.Tensor3D): tf.Tensor3D;
+
+  /** Per-forward inputs of the blocks beyond mask and bias (TiSASRec: interval tables). */
+  protected abstract timeInputs(batch: SequenceBatch, context: ForwardContext): BlockInputs['intervals'];
+
+  features(batch: SequenceBatch, options: ForwardOptions = {}): tf.Tensor3D {
+    return tf.tidy(() => this.forward(batch, this.contextFor(options)));
+  }
+
+  trainingLogits(batch: TrainingBatch, options: ForwardOptions = {}): { posLogits: tf.Tensor2D; negLogits: tf.Tensor2D } {
+    return tf.tidy(() => {
+      const features = this.forward(batch, this.contextFor(options)); // [B, T, d]
+      return { posLogits: this.logits(features, batch.pos), negLogits: this.logits(features, batch.neg) };
+    });
+  }
+
+  loss(batch: TrainingBatch, options: ForwardOptions = {}): tf.Scalar {
+    return tf.tidy(() => {
+      const features = this.forward(batch, this.contextFor(options)); // [B, T, d]
+      const posLogits = this.logits(features, batch.pos); // [B, T]
+      const negLogits = this.logits(features, batch.neg); // [B, T]
+      const targets = tf.cast(tf.notEqual(batch.pos, 0), 'float32'); // [B, T]
+      const count = tf.maximum(tf.sum(targets), 1);
+      // -log sigmoid(p) = softplus(-p);  -log(1 - sigmoid(n)) = softplus(n)
+      const bce = tf.div(tf.sum(tf.mul(tf.add(tf.softplus(tf.neg(posLogits)), tf.softplus(negLogits)), targets)), count);
+      if (this.config.l2Emb === 0) return bce as tf.Scalar;
+      return tf.add(bce, tf.mul(this.config.l2Emb, tf.sum(tf.square(this.itemEmbedding.table)))) as tf.Scalar;
+    });
+  }
+
+  /** [B, T] logits of the given item ids against the features at every position. */
+  private logits(features: tf.Tensor3D, items: tf.Tensor2D): tf.Tensor2D {
+    return tf.sum(tf.mul(features, this.itemEmbedding.apply(items)), -1) as tf.Tensor2D;
+  }
+
+  score(batch: SequenceBatch, candidates: tf.Tensor2D): tf.Tensor2D {
+    return tf.tidy(() => {
+      const last = this.lastFeatures(batch); // [B, d]
+      const candidateRows = tf.gather(this.itemEmbedding.table, candidates); // [B, C, d]
+      return tf.sum(tf.mul(candidateRows, last.expandDims(1)), -1) as tf.Tensor2D; // [B, C]
+    });
+  }
+
+  scoreAll(batch: SequenceBatch): tf.Tensor2D {
+    return tf.tidy(() => {
+      const last = this.lastFeatures(batch); // [B, d]
+      const items = this.itemEmbedding.table.slice([1, 0]); // [V, d], without the padding row
+      const scores = tf.matMul(last, items, false, true); // [B, V]
+      return tf.concat([tf.fill([last.shape[0], 1], -Infinity), scores], 1) as tf.Tensor2D; // [B, V+1]
+    });
+  }
+
+  getRngState(): number {
+    return this.dropoutSeeds.getState();
+  }
+
+  setRngState(state: number): void {
+    this.dropoutSeeds.setState(state);
+  }
+
+  /** [B, d] features at the newest position, in inference mode. */
+  private lastFeatures(batch: SequenceBatch): tf.Tensor2D {
+    const features = this.forward(batch, INFERENCE); // [B, T, d]
+    const [B, T, d] = features.shape;
+    return features.slice([0, T - 1, 0], [B, 1, d]).reshape([B, d]);
+  }
+
+  private contextFor(options: ForwardOptions): ForwardContext {
+    return options.training === true ? { training: true, nextSeed: () => this.dropoutSeeds.next() } : INFERENCE;
+  }
+
+  /** The whole network: seq [B, T] -> features [B, T, d]. Call inside a tidy. */
+  private forward(batch: SequenceBatch, context: ForwardContext): tf.Tensor3D {
+    const { seq } = batch;
+    const T = seq.shape[1];
+    if (T > this.config.maxlen) throw new RangeError(`window of ${T} positions exceeds maxlen ${this.config.maxlen}`);
+    const mask2d = tf.cast(tf.notEqual(seq, 0), 'float32') as tf.Tensor2D; // [B, T]
+    const mask = mask2d.expandDims(2) as tf.Tensor3D; // [B, T, 1]
+    const inputs: BlockInputs = { mask, bias: attentionBias(mask2d), intervals: this.timeInputs(batch, context) };
+    const embedded = this.embed(seq, mask); // [B, T, d]
+    let x: tf.Tensor = tf.mul(dropout(embedded, this.config.dropoutRate, context), mask);
+    const streamCount = this.config.mhc?.expansionRate ?? 0;
+    if (streamCount > 0) x = tf.tile(x.expandDims(2), [1, 1, streamCount, 1]); // [B, T, n, d]
+    for (const block of this.blocks) x = block.apply(x, inputs, context);
+    if (streamCount > 0) x = tf.sum(x, 2); // [B, T, d]
+    return this.lastLn.apply(x) as tf.Tensor3D;
+  }
+}
+
+/** Index of the first window column in the maxlen-long position tables: the newest item is always at maxlen. */
+export function firstWindowPosition(windowLength: number, maxlen: number): number {
+  return maxlen - windowLength;
+}
