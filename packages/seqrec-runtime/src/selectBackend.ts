@@ -9,7 +9,7 @@
 import * as path from 'node:path';
 import type * as WasmBackend from '@tensorflow/tfjs-backend-wasm';
 import { BackendUnavailableError } from './errors';
-import { registerSeqrecKernels } from './kernels/registerKernels';
+import { activateBackendKernels, registerSeqrecKernels } from './kernels/registerKernels';
 import { tf } from './tf';
 
 export type Device = 'auto' | 'cuda' | 'cpu';
@@ -45,6 +45,10 @@ export interface BackendReport {
   /** Every candidate considered, in order of preference. */
   candidates: CandidateStatus[];
   tfjsVersion: string;
+  /** seqrec's custom kernels active on this backend (e.g. the wasm SIMD BatchMatMul). */
+  kernels: string[];
+  /** Custom kernels left out on this backend and why (the stock tfjs kernel runs instead). */
+  kernelNotes: string[];
 }
 
 type Candidate = 'tfjs-node-gpu' | 'tfjs-node' | 'wasm' | 'cpu';
@@ -157,19 +161,24 @@ export async function initBackend(request: BackendRequest = {}): Promise<Backend
     const failure = await tryActivate(candidate);
     statuses.push({ candidate, available: failure === null, detail: failure ?? `${packageOf(candidate)} active` });
     if (failure !== null) continue;
+    const backendName = tf.getBackend();
+    const active = activateBackendKernels(backendName, tf.backend());
     current = {
-      backend: tf.getBackend() as BackendName,
+      backend: backendName as BackendName,
       candidate,
       device: candidate === 'tfjs-node-gpu' ? 'cuda' : 'cpu',
       request: { device, backend: request.backend ?? null },
       candidates: statuses,
       tfjsVersion: tf.version_core,
+      kernels: active.kernels,
+      kernelNotes: active.notes,
     };
     if (request.log) {
       const skipped = statuses.filter((s) => !s.available).map((s) => `${s.candidate}: ${s.detail}`);
       request.log(
         `backend: ${current.backend} (${candidate}, device ${device})` +
-          (skipped.length > 0 ? `; passed over ${skipped.join('; ')}` : ''),
+          (skipped.length > 0 ? `; passed over ${skipped.join('; ')}` : '') +
+          (active.notes.length > 0 ? `; ${active.notes.join('; ')}` : ''),
       );
     }
     return current;

@@ -1,0 +1,46 @@
+/**
+ * Loads a WebAssembly kernel built by `npm run build:kernels` and instantiates it on the tfjs
+ * wasm heap (its only import is `env.memory`, the backend's `WebAssembly.Memory`).
+ *
+ * The binary is embedded base64 in `./generated/<name>Wasm.ts`, generated and gitignored, so it
+ * is found the same way from `src/` (jest, via ts-jest) and `dist/` (compiled by tsc with the
+ * rest). It is required lazily: a checkout that was never built still loads, and the caller
+ * reports that the kernel is missing instead of failing at import time.
+ */
+import type { WasmMemoryLike } from './wasmBackendInternals';
+
+export const BUILD_ADVICE = 'run `npm run build:kernels -w @seqrec/runtime` (or `npm run build`)';
+
+interface WebAssemblyApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
+}
+
+export class KernelNotBuiltError extends Error {
+  override readonly name = 'KernelNotBuiltError';
+}
+
+function embeddedBytes(name: string): Uint8Array {
+  let generated: { WASM_BASE64?: unknown };
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    generated = require(`./generated/${name}Wasm`) as { WASM_BASE64?: unknown };
+  } catch (error) {
+    throw new KernelNotBuiltError(
+      `the ${name} WebAssembly kernel is not built (${(error as Error).message.split('\n')[0]}); ${BUILD_ADVICE}`,
+    );
+  }
+  if (typeof generated.WASM_BASE64 !== 'string') {
+    throw new KernelNotBuiltError(`generated/${name}Wasm has no WASM_BASE64; ${BUILD_ADVICE}`);
+  }
+  return new Uint8Array(Buffer.from(generated.WASM_BASE64, 'base64'));
+}
+
+/** Compiles and instantiates kernel `name` against `memory`; returns its exports. */
+export function instantiateKernel<Exports>(name: string, memory: WasmMemoryLike): Exports {
+  const wasmApi = (globalThis as unknown as { WebAssembly?: WebAssemblyApi }).WebAssembly;
+  if (wasmApi == null) throw new Error('WebAssembly is not available in this runtime');
+  // Synchronous compile is fine in Node for a module of a few kB.
+  const module = new wasmApi.Module(embeddedBytes(name));
+  return new wasmApi.Instance(module, { env: { memory } }).exports as unknown as Exports;
+}
