@@ -1,0 +1,81 @@
+/**
+ * TrainSampler: seeded, resumable training sampler (spec DATA_AND_EVAL.md §Training samples):
+ * one sample per user with >= 2 train items per epoch. Batches come from trainEpoch.ts.
+ *
+ * Each epoch draws one uint32 from the sampler's RNG and runs on its own generator seeded by it,
+ * so the state between epochs is just {epoch, rng} and a restored sampler continues identically,
+ * whether or not the previous epoch was iterated to the end.
+ */
+import { type PackedSplit, packSplit } from './packSplit';
+import { Random, type RandomState } from './Random';
+import { type SplitDataset } from './leaveOneOutSplit';
+import { type TimeOptions } from './timeIntervals';
+import { type EpochPlan, type TrainBatch, trainEpoch, trainableRows } from './trainEpoch';
+
+export interface SamplerOptions {
+  /** Maximum window length (spec `maxlen`); the newest `maxlen` positions of a sequence are kept. */
+  maxlen: number;
+  /** Users per batch (B); the last batch of an epoch may be smaller. */
+  batchSize: number;
+  /** Seed of the sampler's RNG (spec `--seed`). */
+  seed: number;
+  /** Group users of similar length per batch and trim T to the longest, rounded up to 8. Off: T = maxlen. */
+  bucketing: boolean;
+  /** Interval options when the model is time-aware (batches then carry `rel`), else null. */
+  time: TimeOptions | null;
+}
+
+/** Saved sampler state: the number of epochs started and the RNG state after them. */
+export interface SamplerState {
+  epoch: number;
+  rng: RandomState;
+}
+
+export function checkSamplerOptions(o: SamplerOptions, where: string): void {
+  if (!Number.isInteger(o.maxlen) || o.maxlen < 1) throw new RangeError(`${where}: maxlen must be an integer >= 1, got ${o.maxlen}`);
+  if (!Number.isInteger(o.batchSize) || o.batchSize < 1) throw new RangeError(`${where}: batchSize must be an integer >= 1, got ${o.batchSize}`);
+  if (!Number.isFinite(o.seed)) throw new RangeError(`${where}: seed must be a finite number, got ${o.seed}`);
+}
+
+export class TrainSampler {
+  private readonly packed: PackedSplit;
+  private readonly rows: Int32Array;
+  private readonly plan: EpochPlan;
+  private rng: Random;
+  private epochIndex = 0;
+
+  constructor(split: SplitDataset, options: SamplerOptions) {
+    checkSamplerOptions(options, 'TrainSampler');
+    this.packed = packSplit(split, options.time, 'TrainSampler');
+    this.rows = trainableRows(this.packed);
+    this.plan = { maxlen: options.maxlen, batchSize: options.batchSize, bucketing: options.bucketing, timeAware: options.time !== null };
+    this.rng = new Random(options.seed);
+  }
+
+  /** Batches per epoch: ceil(trainable users / batchSize). */
+  get stepsPerEpoch(): number {
+    return Math.ceil(this.rows.length / this.plan.batchSize);
+  }
+
+  /** Users that yield a training sample (train length >= 2). */
+  get numTrainUsers(): number {
+    return this.rows.length;
+  }
+
+  /** The next epoch's batches (lazy). Calling this advances the state by one epoch at once. */
+  epoch(): Iterable<TrainBatch> {
+    const epochRng = new Random(this.rng.nextUint32());
+    this.epochIndex++;
+    return trainEpoch(this.packed, this.rows, this.plan, epochRng);
+  }
+
+  getState(): SamplerState {
+    return { epoch: this.epochIndex, rng: this.rng.getState() };
+  }
+
+  setState(state: SamplerState): void {
+    if (!Number.isInteger(state?.epoch) || state.epoch < 0) throw new TypeError(`TrainSampler.setState: bad epoch ${JSON.stringify(state?.epoch)}`);
+    this.rng = Random.fromState(state.rng);
+    this.epochIndex = state.epoch;
+  }
+}
