@@ -44,19 +44,27 @@ function keepStock(reason: string): KernelActivation {
   return { active: null, note: `BatchMatMul: using the stock tfjs-wasm kernel because ${reason}` };
 }
 
-export function activateWasmBatchMatMul(backend: tf.KernelBackend): KernelActivation {
+export type KernelLoader = (memory: WasmMemoryLike) => BatchMatMulExports;
+
+const loadBuiltKernel: KernelLoader = (memory) => instantiateKernel<BatchMatMulExports>('batchMatMul', memory);
+
+/**
+ * `load` replaces the built kernel (tests use it to check the fallbacks); passing it also
+ * bypasses the once-per-heap cache.
+ */
+export function activateWasmBatchMatMul(backend: tf.KernelBackend, load?: KernelLoader): KernelActivation {
   const internals = wasmInternals(backend);
   if (typeof internals === 'string') return keepStock(internals);
   const memory = heapMemory(internals);
   if (memory === null) return keepStock('the WebAssembly.Memory behind the tfjs heap was not found');
-  if (activatedFor === memory && lastActivation !== null) return lastActivation;
+  if (load === undefined && activatedFor === memory && lastActivation !== null) return lastActivation;
 
   stockConfig ??= tf.getKernel('BatchMatMul', 'wasm') ?? null;
   if (stockConfig === null) return { active: null, note: 'BatchMatMul: the wasm backend registers no stock kernel' };
   const stock = stockConfig;
   let result: KernelActivation;
   try {
-    const kernel = instantiateKernel<BatchMatMulExports>('batchMatMul', memory);
+    const kernel = (load ?? loadBuiltKernel)(memory);
     const rawFailure = selfTestRawKernel(kernel, internals);
     if (rawFailure !== null) {
       result = keepStock(`its start-up self-test failed (${rawFailure})`);
