@@ -1,0 +1,98 @@
+/**
+ * `seqrec train`: load the data, train (or with --inference_only, just evaluate), keep the best
+ * model, print the final metrics and a few example recommendations.
+ */
+import { promises as fsp, constants as fsConstants } from 'node:fs';
+import * as path from 'node:path';
+import type { SplitDataset, Vocabulary } from '@seqrec/data';
+import { evaluate, findCheckpoint, loadCheckpoint, recommend, timeSettings, train, writeFileAtomic, type EvalRecord } from '@seqrec/train';
+import type { SequentialRecommender } from '@seqrec/models';
+import { selectBackend } from '../backend';
+import { loadSplit, resolveDatasetPath } from '../dataset';
+import { UsageError } from '../errors';
+import { makeOutput, type CliIo, type Output } from '../io';
+import { formatRecords, progressReporter } from '../progress';
+import { ARGS_FILE } from '../trainDir';
+import { resolveTrainFlags, type TrainSettings } from '../trainFlags';
+
+/** Creates the train dir and proves it is writable; a UsageError naming it otherwise. */
+export async function ensureWritableDir(dir: string): Promise<void> {
+  try {
+    await fsp.mkdir(dir, { recursive: true });
+    await fsp.access(dir, fsConstants.W_OK);
+  } catch (error) {
+    throw new UsageError(`--train_dir ${dir} is not writable (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+  }
+}
+
+/** Prints up to `count` example recommendations (users with a test item) from `model`. */
+export async function printExamples(
+  out: Output, model: SequentialRecommender, split: SplitDataset, vocab: Vocabulary, settings: { timeUnit: TrainSettings['timeUnit'] }, count = 3,
+): Promise<void> {
+  const users = split.users.filter((u) => u.test !== 0).slice(0, count);
+  if (users.length === 0) return;
+  const history = (u: (typeof users)[number]) => Int32Array.from([...u.train, u.valid, u.test]);
+  const times = (u: (typeof users)[number]) => (u.trainTimes === null ? null : [...u.trainTimes, u.validTime, u.testTime]);
+  const recs = await recommend(model, users.map((u) => ({ items: history(u), times: times(u) })), 5, timeSettings(model.config, settings.timeUnit));
+  out.human('example recommendations (top 5, history excluded):');
+  users.forEach((u, i) => {
+    const r = recs[i] as { items: Int32Array };
+    out.human(`  user ${vocab.rawUser(u.user)}: ${Array.from(r.items, (id) => vocab.rawItem(id)).join(', ')}`);
+  });
+}
+
+export async function trainCommand(raw: Record<string, unknown>, io: CliIo): Promise<number> {
+  const s = resolveTrainFlags(raw);
+  const out = makeOutput(io, s.json);
+  await ensureWritableDir(s.trainDir);
+  const datasetPath = await resolveDatasetPath(s.dataset, s.dataDir);
+  const backend = await selectBackend(s.device, s.backend, out.human);
+  const split = await loadSplit({ dataset: datasetPath ?? s.dataset, dataDir: s.dataDir, format: s.format });
+  const { dataset } = split;
+  if (s.model.kind === 'tisasrec' && !dataset.hasTimestamps) {
+    throw new UsageError(`--dataset ${s.dataset} has no timestamps; TiSASRec (the default) needs them: add --no_time for SASRec`);
+  }
+  out.human(`data: ${datasetPath ?? 'synthetic (embedded generator)'}: ${dataset.numUsers} users, ${dataset.numItems} items`);
+  const args = { ...raw, dataset_path: datasetPath, backend: backend.backend, device: s.device, seqrec_settings: s };
+  await writeFileAtomic(path.join(s.trainDir, ARGS_FILE), JSON.stringify(args, null, 2) + '\n');
+  const vocab = dataset.vocab;
+  const evalOpts = {
+    protocols: s.protocols, ks: s.ks, maxlen: s.model.maxlen, batchSize: s.evalBatchSize, evalUsers: s.evalUsers,
+    seed: s.seed, bucketing: s.bucketing,
+  };
+
+  if (s.inferenceOnly) {
+    const dir = s.stateDictPath ?? path.join(s.trainDir, 'best');
+    if ((await findCheckpoint(dir)) === null) throw new UsageError(`--state_dict_path ${dir}: no saved model there`);
+    const { model } = await loadCheckpoint(dir);
+    const records = await evaluate(model, split, { ...evalOpts, maxlen: model.config.maxlen, time: timeSettings(model.config, s.timeUnit) });
+    report(out, records, null);
+    return 0;
+  }
+
+  const result = await train(split, vocab.toJSON(), {
+    trainDir: s.trainDir, model: s.model, seed: s.seed, batchSize: s.batchSize, lr: s.lr, lrDecayStep: s.lrDecayStep,
+    lrDecayRate: s.lrDecayRate, warmupSteps: s.warmupSteps, numEpochs: s.numEpochs, evalEvery: s.evalEvery,
+    evalProtocols: s.protocols, ks: s.ks, evalUsers: s.evalUsers, evalBatchSize: s.evalBatchSize,
+    earlyStopPatience: s.earlyStopPatience, bucketing: s.bucketing, timeUnit: s.timeUnit, resume: s.resume,
+    initFrom: s.stateDictPath, reporter: progressReporter(out),
+  });
+  result.model.dispose();
+  if (result.best !== null) {
+    out.human(`best ${result.selectionMetric} ${result.best.value.toFixed(4)} at epoch ${result.best.epoch}; model in ${result.bestDir}`);
+    const best = await loadCheckpoint(result.bestDir);
+    await printExamples(out, best.model, split, vocab, s);
+    best.model.dispose();
+  }
+  report(out, result.best?.records ?? [], { epochs: result.epochs, bestEpoch: result.best?.epoch ?? null, stopReason: result.stopReason, trainDir: s.trainDir });
+  return 0;
+}
+
+/** Final metrics: a table for humans, one summary JSON line with --json. */
+function report(out: Output, records: EvalRecord[], extra: Record<string, unknown> | null): void {
+  if (records.length > 0) {
+    out.human('final metrics (best model):');
+    for (const line of formatRecords(records)) out.human(`  ${line}`);
+  }
+  out.json({ event: 'summary', ...(extra ?? {}), results: records });
+}

@@ -1,0 +1,7 @@
+export { run } from './run';
+export type { CliIo, Output } from './io';
+export { processIo, makeOutput } from './io';
+export { UsageError, EXIT } from './errors';
+export { TRAIN_FLAGS, resolveTrainFlags } from './trainFlags';
+export type { TrainSettings } from './trainFlags';
+export { normalizeFlags } from './parseFlags';

@@ -1,0 +1,67 @@
+/**
+ * Flag value parsing with one-line errors that name the flag (exit code 2), and the kebab-case
+ * aliases: `--batch-size` is rewritten to `--batch_size` before commander sees it.
+ */
+import { UsageError } from './errors';
+
+/** Rewrites `--some-flag[=v]` to `--some_flag[=v]` for every snake_case flag in `known`. */
+export function normalizeFlags(argv: readonly string[], known: ReadonlySet<string>): string[] {
+  const out: string[] = [];
+  for (const arg of argv) {
+    if (arg === '--') {
+      out.push(...argv.slice(out.length));
+      break;
+    }
+    const m = /^--([a-z0-9-]+)(=.*)?$/.exec(arg);
+    if (m !== null && (m[1] as string).includes('-')) {
+      const snake = (m[1] as string).replace(/-/g, '_');
+      if (known.has(snake)) {
+        out.push(`--${snake}${m[2] ?? ''}`);
+        continue;
+      }
+    }
+    out.push(arg);
+  }
+  return out;
+}
+
+export function int(flag: string, value: unknown, min = 1): number {
+  const n = typeof value === 'number' ? value : Number(value);
+  if (typeof value === 'string' && !/^[+-]?\d+$/.test(value.trim())) {
+    throw new UsageError(`--${flag} must be an integer >= ${min}, got '${value}'`);
+  }
+  if (!Number.isSafeInteger(n) || n < min) throw new UsageError(`--${flag} must be an integer >= ${min}, got '${String(value)}'`);
+  return n;
+}
+
+export function num(flag: string, value: unknown, check: (n: number) => boolean, expected: string): number {
+  const n = typeof value === 'number' ? value : Number(value);
+  if ((typeof value === 'string' && value.trim() === '') || !Number.isFinite(n) || !check(n)) {
+    throw new UsageError(`--${flag} must be ${expected}, got '${String(value)}'`);
+  }
+  return n;
+}
+
+export function choice<T extends string>(flag: string, value: unknown, choices: readonly T[]): T {
+  if (typeof value !== 'string' || !(choices as readonly string[]).includes(value)) {
+    throw new UsageError(`--${flag} must be one of ${choices.join(', ')}, got '${String(value)}'`);
+  }
+  return value as T;
+}
+
+/** `--flag`, `--flag=true`, `--flag=false` (the reference's str2bool style also works). */
+export function bool(flag: string, value: unknown): boolean {
+  if (value === undefined || value === false) return false;
+  if (value === true) return true;
+  const v = String(value).toLowerCase();
+  if (v === 'true' || v === '1') return true;
+  if (v === 'false' || v === '0') return false;
+  throw new UsageError(`--${flag} takes true or false, got '${String(value)}'`);
+}
+
+/** A comma-separated list of positive integers, e.g. `--topk 5,10,20`. */
+export function intList(flag: string, value: unknown): number[] {
+  const parts = String(value).split(',').map((s) => s.trim()).filter((s) => s !== '');
+  if (parts.length === 0) throw new UsageError(`--${flag} must be a comma-separated list of integers >= 1, got '${String(value)}'`);
+  return parts.map((p) => int(flag, p));
+}

@@ -1,0 +1,146 @@
+/**
+ * The flags of `seqrec train`: the reference main.py argument table (same names, meanings and
+ * defaults) plus seqrec's own. `resolveTrainFlags` turns commander's raw strings into checked,
+ * typed settings once; every bad value is a UsageError naming the flag.
+ */
+import { BACKENDS, DEVICES, type BackendName, type Device } from '@seqrec/runtime';
+import type { InteractionFormat, TimeUnit } from '@seqrec/data';
+import type { ModelConfig } from '@seqrec/models';
+import type { Protocol } from '@seqrec/train';
+import { UsageError } from './errors';
+import { bool, choice, int, intList, num } from './parseFlags';
+
+/** [flag, value placeholder ('' = boolean switch), default, help]. Order = help order. */
+export const TRAIN_FLAGS: readonly (readonly [string, string, string | undefined, string])[] = [
+  ['dataset', 'name|path', 'synthetic', "dataset name (looked up in --data_dir as <name>.txt or <name>/), a file/folder path, or 'synthetic'"],
+  ['train_dir', 'dir', undefined, 'output folder (checkpoints, metrics.jsonl, args.json); required'],
+  ['batch_size', 'n', '128', 'users per training batch'],
+  ['lr', 'x', '0.001', 'peak learning rate (Adam, betas 0.9/0.98)'],
+  ['lr_decay_step', 'epochs', '1000', 'multiply the learning rate by --lr_decay_rate every this many epochs'],
+  ['lr_decay_rate', 'x', '0.95', 'learning-rate decay factor'],
+  ['warmup_steps', 'n', '100', 'optimizer steps of linear warm-up (0 = none)'],
+  ['maxlen', 'n', '200', 'longest input sequence'],
+  ['hidden_units', 'd', '50', 'embedding / hidden size'],
+  ['num_blocks', 'n', '2', 'transformer blocks'],
+  ['num_heads', 'h', '2', 'attention heads (must divide --hidden_units)'],
+  ['dropout_rate', 'p', '0.2', 'dropout rate'],
+  ['l2_emb', 'x', '0', 'L2 weight on the item embeddings'],
+  ['device', 'auto|cuda|cpu', 'auto', 'where to compute'],
+  ['no_time', '', undefined, 'SASRec instead of TiSASRec (no time intervals)'],
+  ['no_mhc', '', undefined, 'plain residual blocks instead of mHC'],
+  ['mhc_expansion_rate', 'n', '4', 'mHC residual streams'],
+  ['mhc_sinkhorn_iter', 'n', '20', 'mHC Sinkhorn-Knopp iterations'],
+  ['mhc_init_gate', 'x', '0.01', 'initial mHC gate alpha'],
+  ['mhc_no_amp', '', undefined, 'accepted for compatibility: tfjs computes in float32, so mHC always runs in full precision'],
+  ['time_span', 'S', '100', 'clip time intervals to 0..S'],
+  ['time_unit', 'second|minute|hour|day|personal', 'hour', 'unit of the time intervals'],
+  ['num_epochs', 'n', '1000', 'epochs to train'],
+  ['inference_only', '[bool]', undefined, 'evaluate a saved model (--state_dict_path, else <train_dir>/best) without training'],
+  ['state_dict_path', 'dir', undefined, 'saved model or checkpoint directory to start from'],
+  ['seed', 'n', '42', 'seeds init, dropout, sampling and evaluation'],
+  ['eval_every', 'epochs', '20', 'evaluate every this many epochs (and after the last)'],
+  ['eval_protocol', 'sampled|full|both', 'both', 'evaluation protocol(s); with both, sampled is first and selects the best model'],
+  ['eval_users', 'n', '10000', 'evaluate at most this many users (seeded sample)'],
+  ['eval_batch_size', 'n', undefined, 'users per evaluation batch (default: --batch_size)'],
+  ['data_dir', 'dir', 'data', 'where a bare --dataset name is looked up'],
+  ['format', 'ml-1m|ml-100k|sasrec|csv|tsv', undefined, 'input format (default: detected)'],
+  ['backend', 'tensorflow|wasm|cpu', undefined, 'pin the tfjs backend (default: chosen from --device)'],
+  ['resume', '', undefined, 'continue from <train_dir>/last'],
+  ['json', '', undefined, 'JSON lines on stdout (one per evaluation, then a summary); human logs go to stderr'],
+  ['early_stop_patience', 'evals', '0', 'stop after this many evaluations without improvement (0 = never)'],
+  ['no_bucketing', '', undefined, 'pad every batch to --maxlen instead of grouping users by length'],
+  ['topk', 'K[,K...]', '10', 'cut-offs of NDCG@K / HR@K'],
+];
+
+export interface TrainSettings {
+  dataset: string;
+  trainDir: string;
+  dataDir: string;
+  format?: InteractionFormat;
+  device: Device;
+  backend?: BackendName;
+  model: Omit<ModelConfig, 'numItems'>;
+  timeUnit: TimeUnit;
+  batchSize: number;
+  lr: number;
+  lrDecayStep: number;
+  lrDecayRate: number;
+  warmupSteps: number;
+  numEpochs: number;
+  seed: number;
+  evalEvery: number;
+  protocols: Protocol[];
+  evalUsers: number;
+  evalBatchSize: number;
+  earlyStopPatience: number;
+  bucketing: boolean;
+  ks: number[];
+  resume: boolean;
+  json: boolean;
+  inferenceOnly: boolean;
+  stateDictPath: string | null;
+  mhcNoAmp: boolean;
+}
+
+const FORMATS: readonly InteractionFormat[] = ['ml-1m', 'ml-100k', 'sasrec', 'csv', 'tsv'];
+const TIME_UNITS: readonly TimeUnit[] = ['second', 'minute', 'hour', 'day', 'personal'];
+
+/** Checks and types the raw commander values (`raw` is keyed by snake_case flag name). */
+export function resolveTrainFlags(raw: Record<string, unknown>): TrainSettings {
+  const s = (k: string) => raw[k] as string | undefined;
+  if (s('train_dir') === undefined || s('train_dir') === '') throw new UsageError("missing required flag --train_dir");
+  const hiddenUnits = int('hidden_units', s('hidden_units'));
+  const numHeads = int('num_heads', s('num_heads'));
+  if (hiddenUnits % numHeads !== 0) {
+    throw new UsageError(`--num_heads ${numHeads} must divide --hidden_units ${hiddenUnits}`);
+  }
+  const noMhc = bool('no_mhc', raw['no_mhc']);
+  const batchSize = int('batch_size', s('batch_size'));
+  const evalProtocol = choice('eval_protocol', s('eval_protocol'), ['sampled', 'full', 'both'] as const);
+  return {
+    dataset: s('dataset') as string,
+    trainDir: s('train_dir') as string,
+    dataDir: s('data_dir') as string,
+    format: s('format') === undefined ? undefined : choice('format', s('format'), FORMATS),
+    device: choice('device', s('device'), DEVICES),
+    backend: s('backend') === undefined ? undefined : choice('backend', s('backend'), BACKENDS),
+    model: {
+      kind: bool('no_time', raw['no_time']) ? 'sasrec' : 'tisasrec',
+      maxlen: int('maxlen', s('maxlen')),
+      hiddenUnits,
+      numBlocks: int('num_blocks', s('num_blocks')),
+      numHeads,
+      dropoutRate: num('dropout_rate', s('dropout_rate'), (x) => x >= 0 && x < 1, 'a number in [0, 1)'),
+      timeSpan: int('time_span', s('time_span')),
+      mhc: noMhc
+        ? null
+        : {
+            expansionRate: int('mhc_expansion_rate', s('mhc_expansion_rate')),
+            sinkhornIters: int('mhc_sinkhorn_iter', s('mhc_sinkhorn_iter')),
+            initGate: num('mhc_init_gate', s('mhc_init_gate'), (x) => x >= 0, 'a number >= 0'),
+          },
+      l2Emb: num('l2_emb', s('l2_emb'), (x) => x >= 0, 'a number >= 0'),
+      layerNormEps: 1e-8,
+    },
+    timeUnit: choice('time_unit', s('time_unit'), TIME_UNITS),
+    batchSize,
+    lr: num('lr', s('lr'), (x) => x > 0, 'a positive number'),
+    lrDecayStep: int('lr_decay_step', s('lr_decay_step')),
+    lrDecayRate: num('lr_decay_rate', s('lr_decay_rate'), (x) => x > 0 && x <= 1, 'a number in (0, 1]'),
+    warmupSteps: int('warmup_steps', s('warmup_steps'), 0),
+    numEpochs: int('num_epochs', s('num_epochs')),
+    seed: int('seed', s('seed'), 0),
+    evalEvery: int('eval_every', s('eval_every')),
+    protocols: evalProtocol === 'both' ? ['sampled', 'full'] : [evalProtocol],
+    evalUsers: int('eval_users', s('eval_users')),
+    evalBatchSize: s('eval_batch_size') === undefined ? batchSize : int('eval_batch_size', s('eval_batch_size')),
+    earlyStopPatience: int('early_stop_patience', s('early_stop_patience'), 0),
+    bucketing: !bool('no_bucketing', raw['no_bucketing']),
+    ks: intList('topk', s('topk')),
+    resume: bool('resume', raw['resume']),
+    json: bool('json', raw['json']),
+    inferenceOnly: bool('inference_only', raw['inference_only']),
+    stateDictPath: s('state_dict_path') ?? null,
+    mhcNoAmp: bool('mhc_no_amp', raw['mhc_no_amp']),
+  };
+}

@@ -1,0 +1,110 @@
+/**
+ * Batched evaluation of a model on the leave-one-out split, under the `sampled` and `full`
+ * protocols of spec DATA_AND_EVAL.md §Evaluation. Every result is labelled with its split and
+ * protocol.
+ *
+ * One `scoreAll` per batch serves both protocols: the sampled candidates' scores are gathered
+ * from it, so `seqrec eval --protocol sampled` reproduces the numbers of a `both` run exactly.
+ * Ranks are counted on the device; only B integers per batch are downloaded.
+ */
+import { tf } from '@seqrec/runtime';
+import { Random, evalBatches, sampleEvalCandidates, type EvalBatch, type SplitDataset, type TimeOptions } from '@seqrec/data';
+import type { SequentialRecommender } from '@seqrec/models';
+import { MetricAccumulator, type Metrics } from './metrics';
+import { fullRanks, sampledRanks } from './rank';
+
+/** Interval settings of TiSASRec (spec DATA_AND_EVAL.md §Time intervals): {unit, span}. */
+export type TimeSettings = TimeOptions;
+
+export type Protocol = 'sampled' | 'full';
+export type SplitName = 'valid' | 'test';
+export const PROTOCOLS: readonly Protocol[] = ['sampled', 'full'];
+export const SPLITS: readonly SplitName[] = ['valid', 'test'];
+
+export interface EvalOptions {
+  /** Protocols, in order; the first one selects the best checkpoint. Default ['sampled', 'full']. */
+  protocols?: readonly Protocol[];
+  /** Default ['valid', 'test']. */
+  splits?: readonly SplitName[];
+  /** Cut-offs K of NDCG@K and HR@K. Default [10]. */
+  ks?: readonly number[];
+  /** Window length (the model's maxlen). Required. */
+  maxlen: number;
+  /** Users per forward pass. Default 128. */
+  batchSize?: number;
+  /** At most this many users are evaluated (a seeded sample, same users for every protocol). Default 10000. */
+  evalUsers?: number;
+  /** Negatives per user of the sampled protocol. Default 100. */
+  numNegatives?: number;
+  /** Seeds the user sample and the negatives; the same seed gives the same numbers. Default 42. */
+  seed?: number;
+  /** Time-interval settings (TiSASRec), or null for SASRec. */
+  time: TimeSettings | null;
+  /** Group users of similar length into a batch (exact, see MODEL.md §Inputs). Default true. */
+  bucketing?: boolean;
+}
+
+/** One labelled result: e.g. {split:'valid', protocol:'full', users: 943, metrics:{'NDCG@10':..}}. */
+export interface EvalRecord {
+  split: SplitName;
+  protocol: Protocol;
+  /** Users evaluated. */
+  users: number;
+  metrics: Metrics;
+}
+
+/** Tensors of an eval batch (the caller disposes). */
+function toTensors(batch: EvalBatch): { seq: tf.Tensor2D; rel: tf.Tensor3D | null } {
+  const seq = tf.tensor2d(batch.seq, [batch.size, batch.length], 'int32');
+  const rel = batch.rel === null ? null : tf.tensor3d(batch.rel, [batch.size, batch.length, batch.length], 'int32');
+  return { seq, rel };
+}
+
+/** Evaluates `model` on every requested split and protocol. */
+export async function evaluate(model: SequentialRecommender, split: SplitDataset, options: EvalOptions): Promise<EvalRecord[]> {
+  const protocols = options.protocols ?? PROTOCOLS;
+  const ks = options.ks ?? [10];
+  const seed = options.seed ?? 42;
+  const records: EvalRecord[] = [];
+  for (const [splitIndex, splitName] of (options.splits ?? SPLITS).entries()) {
+    // A fresh generator per split: the negatives do not depend on what was evaluated before.
+    const rng = new Random(seed + 7919 * (splitIndex + 1));
+    const acc = new Map<Protocol, MetricAccumulator>(protocols.map((p) => [p, new MetricAccumulator(ks)]));
+    const batches = evalBatches(split, {
+      split: splitName,
+      maxlen: options.maxlen,
+      batchSize: options.batchSize ?? 128,
+      bucketing: options.bucketing ?? true,
+      time: options.time,
+      evalUsers: options.evalUsers ?? 10000,
+      seed,
+    });
+    for (const batch of batches) {
+      const candidates = protocols.includes('sampled')
+        ? sampleEvalCandidates(split, batch, splitName, options.numNegatives ?? 100, rng)
+        : null;
+      const ranks = tf.tidy(() => {
+        const { seq, rel } = toTensors(batch);
+        const scores = model.scoreAll({ seq, rel });
+        // A plain object (tidy keeps tensors returned in objects, not in Maps).
+        const out: Partial<Record<Protocol, tf.Tensor1D>> = {};
+        if (candidates !== null) {
+          const c = tf.tensor2d(candidates, [batch.size, candidates.length / batch.size], 'int32');
+          out.sampled = sampledRanks(tf.gather(scores, c, 1, 1) as tf.Tensor2D);
+        }
+        if (protocols.includes('full')) out.full = fullRanks(scores, batch.targets, batch.seen);
+        return out;
+      });
+      for (const protocol of protocols) {
+        const tensor = ranks[protocol] as tf.Tensor1D;
+        (acc.get(protocol) as MetricAccumulator).add(await tensor.data());
+        tensor.dispose();
+      }
+    }
+    for (const protocol of protocols) {
+      const a = acc.get(protocol) as MetricAccumulator;
+      records.push({ split: splitName, protocol, users: a.count, metrics: a.mean() });
+    }
+  }
+  return records;
+}

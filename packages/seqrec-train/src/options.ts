@@ -1,0 +1,114 @@
+/**
+ * Training options: one typed object, defaults resolved once (the defaults are the reference
+ * `main.py` argument table's; see packages/seqrec-cli/README.md for the flag names).
+ */
+import type { ModelConfig, SequentialRecommender } from '@seqrec/models';
+import type { Protocol, TimeSettings } from './evaluate';
+import type { TrainEvent } from './events';
+
+export interface TrainOptions {
+  /** Output folder: checkpoints (`last/`, `best/`) and `metrics.jsonl`. Required. */
+  trainDir: string;
+  /** Model settings (numItems comes from the data). Default: DEFAULT_MODEL_CONFIG (TiSASRec + mHC). */
+  model?: Partial<Omit<ModelConfig, 'numItems'>>;
+  /** Seeds model init, dropout, the sampler and evaluation. Default 42. */
+  seed?: number;
+  /** Users per optimizer step. Default 128. */
+  batchSize?: number;
+  /** Peak learning rate. Default 0.001. */
+  lr?: number;
+  /** Epochs between learning-rate decays. Default 1000. */
+  lrDecayStep?: number;
+  /** Decay factor. Default 0.95. */
+  lrDecayRate?: number;
+  /** Optimizer steps of linear warm-up (0 = none). Default 100. */
+  warmupSteps?: number;
+  /** Adam betas and epsilon. Default 0.9, 0.98, 1e-8. */
+  adam?: { beta1?: number; beta2?: number; epsilon?: number };
+  /** Last epoch (1-based, inclusive). Default 1000. */
+  numEpochs?: number;
+  /** Evaluate every this many epochs (and after the last one). Default 20. */
+  evalEvery?: number;
+  /** Protocols evaluated, in order; the first one's valid NDCG@K (first K) selects the best checkpoint. Default ['sampled','full']. */
+  evalProtocols?: Protocol[];
+  /** Cut-offs K of the metrics. Default [10]. */
+  ks?: number[];
+  /** Users evaluated at most (seeded sample). Default 10000. */
+  evalUsers?: number;
+  /** Users per evaluation forward pass. Default: batchSize. */
+  evalBatchSize?: number;
+  /** Stop after this many evaluations without a better selection metric; 0 = never. Default 0. */
+  earlyStopPatience?: number;
+  /** Batch users of similar length together (exact; faster). Default true. */
+  bucketing?: boolean;
+  /** TiSASRec interval settings. Default {unit: 'hour', span: model.timeSpan}; ignored by SASRec. */
+  timeUnit?: TimeSettings['unit'];
+  /** Continue from `<trainDir>/last` if it exists. Default false. */
+  resume?: boolean;
+  /** Write `last/` every this many epochs (and at every evaluation and the end). Default 1. */
+  checkpointEvery?: number;
+  /** Initialise the weights from this saved model / checkpoint directory. Default null. */
+  initFrom?: string | null;
+  /** Produce batches in a worker thread ahead of the compute (PrefetchSampler). Same batches either way. Default true. */
+  prefetch?: boolean;
+  /** Receives progress events; the library never prints. Default: none. */
+  reporter?: (event: TrainEvent) => void;
+  /** Extra JSON recorded in checkpoints' run.json (e.g. the CLI flags). Default {}. */
+  runInfo?: Record<string, unknown>;
+  /** Builds the model (tests inject faulty models). Default: `createModel` of @seqrec/models. */
+  modelFactory?: (config: ModelConfig, seed: number) => SequentialRecommender;
+  /** Tests only: called while `last/` is being written at this epoch, to simulate a crash. */
+  checkpointFault?: { epoch: number; fault: () => void };
+}
+
+export type ResolvedTrainOptions = Required<Omit<TrainOptions, 'model' | 'reporter' | 'modelFactory' | 'checkpointFault' | 'adam'>> & {
+  adam: { beta1: number; beta2: number; epsilon: number };
+};
+
+/** Defaults filled and values checked (throws RangeError naming the option). */
+export function resolveTrainOptions(options: TrainOptions): ResolvedTrainOptions {
+  const r: ResolvedTrainOptions = {
+    trainDir: options.trainDir,
+    seed: options.seed ?? 42,
+    batchSize: options.batchSize ?? 128,
+    lr: options.lr ?? 0.001,
+    lrDecayStep: options.lrDecayStep ?? 1000,
+    lrDecayRate: options.lrDecayRate ?? 0.95,
+    warmupSteps: options.warmupSteps ?? 100,
+    adam: { beta1: options.adam?.beta1 ?? 0.9, beta2: options.adam?.beta2 ?? 0.98, epsilon: options.adam?.epsilon ?? 1e-8 },
+    numEpochs: options.numEpochs ?? 1000,
+    evalEvery: options.evalEvery ?? 20,
+    evalProtocols: options.evalProtocols ?? ['sampled', 'full'],
+    ks: options.ks ?? [10],
+    evalUsers: options.evalUsers ?? 10000,
+    evalBatchSize: options.evalBatchSize ?? options.batchSize ?? 128,
+    earlyStopPatience: options.earlyStopPatience ?? 0,
+    bucketing: options.bucketing ?? true,
+    timeUnit: options.timeUnit ?? 'hour',
+    resume: options.resume ?? false,
+    checkpointEvery: options.checkpointEvery ?? 1,
+    initFrom: options.initFrom ?? null,
+    runInfo: options.runInfo ?? {},
+    prefetch: options.prefetch ?? true,
+  };
+  const positiveInt = (name: string, v: number) => {
+    if (!Number.isInteger(v) || v <= 0) throw new RangeError(`${name} must be a positive integer, got ${v}`);
+  };
+  positiveInt('batchSize', r.batchSize);
+  positiveInt('lrDecayStep', r.lrDecayStep);
+  positiveInt('numEpochs', r.numEpochs);
+  positiveInt('evalEvery', r.evalEvery);
+  positiveInt('evalUsers', r.evalUsers);
+  positiveInt('evalBatchSize', r.evalBatchSize);
+  positiveInt('checkpointEvery', r.checkpointEvery);
+  if (!(r.lr > 0 && Number.isFinite(r.lr))) throw new RangeError(`lr must be a positive number, got ${r.lr}`);
+  if (!(r.lrDecayRate > 0 && r.lrDecayRate <= 1)) throw new RangeError(`lrDecayRate must be in (0, 1], got ${r.lrDecayRate}`);
+  if (!Number.isInteger(r.warmupSteps) || r.warmupSteps < 0) throw new RangeError(`warmupSteps must be an integer >= 0, got ${r.warmupSteps}`);
+  if (!Number.isInteger(r.earlyStopPatience) || r.earlyStopPatience < 0) {
+    throw new RangeError(`earlyStopPatience must be an integer >= 0, got ${r.earlyStopPatience}`);
+  }
+  if (r.evalProtocols.length === 0) throw new RangeError('evalProtocols must not be empty');
+  if (r.ks.length === 0 || !r.ks.every((k) => Number.isInteger(k) && k > 0)) throw new RangeError(`ks must be positive integers, got [${r.ks}]`);
+  if (!Number.isInteger(r.seed)) throw new RangeError(`seed must be an integer, got ${r.seed}`);
+  return r;
+}

@@ -1,0 +1,76 @@
+/**
+ * Top-K recommendations for histories given as dense item ids (oldest first), with the
+ * history's own items excluded. Scores and the top-K selection stay on the device; only K ids
+ * and K scores per history are downloaded.
+ */
+import { timeIntervalMatrix } from '@seqrec/data';
+import type { SequentialRecommender } from '@seqrec/models';
+import { tf } from '@seqrec/runtime';
+import type { TimeSettings } from './evaluate';
+
+export interface RecommendRequest {
+  /** Dense item ids, oldest first (only the newest `maxlen` are used). */
+  items: Int32Array;
+  /** Timestamps of `items` (TiSASRec needs them), sorted ascending; null/absent for SASRec. */
+  times?: ArrayLike<number> | null;
+}
+
+export interface Recommendation {
+  /** Dense item ids, best first. */
+  items: Int32Array;
+  /** Their scores. */
+  scores: Float32Array;
+}
+
+/**
+ * @param k recommendations per history (clipped to the number of recommendable items).
+ * @param time the model's interval settings (null for SASRec).
+ */
+export async function recommend(
+  model: SequentialRecommender,
+  requests: readonly RecommendRequest[],
+  k: number,
+  time: TimeSettings | null,
+): Promise<Recommendation[]> {
+  const { maxlen, numItems } = model.config;
+  const b = requests.length;
+  if (b === 0) return [];
+  const windows = requests.map((r) => {
+    if (r.items.length === 0) throw new RangeError('recommend: a history must hold at least one item');
+    const start = Math.max(0, r.items.length - maxlen);
+    return { items: r.items.subarray(start), times: r.times ? Array.from(r.times).slice(start) : null };
+  });
+  const t = Math.max(...windows.map((w) => w.items.length));
+  const seq = new Int32Array(b * t);
+  const rel = time === null ? null : new Int32Array(b * t * t);
+  windows.forEach((w, row) => {
+    const pad = t - w.items.length;
+    seq.set(w.items, row * t + pad);
+    if (rel !== null) {
+      if (w.times === null) throw new RangeError('recommend: this model is time-aware; every history needs timestamps');
+      const m = timeIntervalMatrix(w.times, time as TimeSettings);
+      const n = w.items.length;
+      for (let i = 0; i < n; i++) rel.set(m.subarray(i * n, (i + 1) * n), row * t * t + (pad + i) * t + pad);
+    }
+  });
+  const kk = Math.max(0, Math.min(k, numItems));
+  const { values, indices } = tf.tidy(() => {
+    const seqT = tf.tensor2d(seq, [b, t], 'int32');
+    const relT = rel === null ? null : tf.tensor3d(rel, [b, t, t], 'int32');
+    const scores = model.scoreAll({ seq: seqT, rel: relT });
+    const idx: number[] = [];
+    requests.forEach((r, row) => r.items.forEach((item) => idx.push(row, item)));
+    const mask = tf.greater(tf.scatterND(tf.tensor2d(idx, [idx.length / 2, 2], 'int32'), tf.ones([idx.length / 2], 'int32'), [b, numItems + 1]), 0);
+    const masked = tf.where(mask, tf.fill([b, numItems + 1], -Infinity), scores);
+    return tf.topk(masked, kk);
+  });
+  const v = (await values.data()) as Float32Array;
+  const ix = (await indices.data()) as Int32Array;
+  values.dispose();
+  indices.dispose();
+  return requests.map((r, row) => {
+    // Fewer recommendable items than k: drop the excluded (-Infinity) tail.
+    const keep = Math.min(kk, numItems - new Set(r.items).size);
+    return { items: ix.slice(row * kk, row * kk + keep), scores: v.slice(row * kk, row * kk + keep) };
+  });
+}

@@ -1,0 +1,190 @@
+/**
+ * The training loop (spec: the reference main.py, DATA_AND_EVAL.md §Training samples).
+ *
+ * Per epoch: every user once (the data package's seeded sampler, prefetched so the step never
+ * waits for data), one Adam step per batch, the learning-rate schedule of schedule.ts. Every
+ * `evalEvery` epochs (and after the last): evaluate valid and test under every protocol; the
+ * best checkpoint (`best/`) is chosen by valid NDCG@K (K = first of `ks`) of the FIRST protocol
+ * in `evalProtocols`. `last/` holds everything needed to resume to the identical result.
+ */
+import { promises as fsp } from 'node:fs';
+import * as path from 'node:path';
+import { PrefetchSampler, TrainSampler, type SamplerState, type SplitDataset, type TrainBatch } from '@seqrec/data';
+import { createModel, loadModel, resolveModelConfig, type ModelConfig, type SequentialRecommender } from '@seqrec/models';
+import { Adam } from './adam';
+import { findCheckpoint, loadCheckpoint, saveCheckpoint, type TrainerState } from './checkpoint';
+import { NonFiniteLossError } from './errors';
+import { evaluate, type EvalRecord, type TimeSettings } from './evaluate';
+import { MetricsLog } from './metricsLog';
+import { resolveTrainOptions, type ResolvedTrainOptions, type TrainOptions } from './options';
+import { learningRate } from './schedule';
+import { trainStep, weightsAreFinite } from './trainStep';
+
+export interface TrainResult {
+  /** The model after the last epoch run. */
+  model: SequentialRecommender;
+  modelConfig: ModelConfig;
+  /** Epochs completed (counting resumed ones). */
+  epochs: number;
+  /** The best evaluation (selection metric) and its epoch, or null if none ran. */
+  best: { epoch: number; value: number; records: EvalRecord[] } | null;
+  /** Name of the selection metric, e.g. 'valid/sampled/NDCG@10'. */
+  selectionMetric: string;
+  stopReason: 'completed' | 'early_stop';
+  /** Mean loss of each epoch run in this call. */
+  losses: number[];
+  /** Directory of the best checkpoint. */
+  bestDir: string;
+}
+
+/** The TiSASRec interval settings for a model config, or null for SASRec. */
+export function timeSettings(config: ModelConfig, unit: TimeSettings['unit']): TimeSettings | null {
+  return config.kind === 'tisasrec' ? { unit, span: config.timeSpan } : null;
+}
+
+/** Picks the selection metric's value from one evaluation's records. */
+function selectionValue(records: EvalRecord[], o: ResolvedTrainOptions): number {
+  const record = records.find((r) => r.split === 'valid' && r.protocol === o.evalProtocols[0]);
+  return record?.metrics[`NDCG@${o.ks[0]}`] ?? -Infinity;
+}
+
+/** JSON-safe copy of the effective options, recorded in checkpoints. */
+function runOptions(o: ResolvedTrainOptions): Record<string, unknown> {
+  return { ...o, runInfo: undefined, ...o.runInfo };
+}
+
+/** Trains a model on `split`; `vocab` (the data's Vocabulary JSON) is stored in checkpoints. */
+export async function train(split: SplitDataset, vocab: unknown, options: TrainOptions): Promise<TrainResult> {
+  const o = resolveTrainOptions(options);
+  const report = options.reporter ?? (() => undefined);
+  const lastDir = path.join(o.trainDir, 'last');
+  const bestDir = path.join(o.trainDir, 'best');
+  await fsp.mkdir(o.trainDir, { recursive: true });
+  const log = new MetricsLog(o.trainDir);
+
+  // --- model, optimizer and loop state: fresh, or from the last checkpoint -----------------
+  let model: SequentialRecommender;
+  let state: TrainerState;
+  let adam: Adam;
+  const resumeFrom = o.resume ? await findCheckpoint(lastDir) : null;
+  if (o.resume && resumeFrom === null) report({ type: 'info', message: `no checkpoint in ${lastDir}; starting a new run` });
+  if (resumeFrom !== null) {
+    const ckpt = await loadCheckpoint(lastDir);
+    if (ckpt.trainer === null || ckpt.optimizer === null) throw new Error(`${ckpt.dir} is not a resumable checkpoint`);
+    if (ckpt.model.config.numItems !== split.dataset.numItems) {
+      throw new Error(`${ckpt.dir} was trained on ${ckpt.model.config.numItems} items, the data has ${split.dataset.numItems}`);
+    }
+    model = ckpt.model;
+    state = ckpt.trainer;
+    adam = new Adam(model.weights, o.adam);
+    adam.setState(ckpt.optimizer);
+    if (state.modelRngState !== null) model.setRngState(state.modelRngState);
+  } else {
+    const config = resolveModelConfig({ ...options.model, numItems: split.dataset.numItems });
+    model = (options.modelFactory ?? ((c, seed) => createModel(c, { seed })))(config, o.seed);
+    if (o.initFrom !== null) await initWeights(model, o.initFrom);
+    adam = new Adam(model.weights, o.adam);
+    state = { epoch: 0, globalStep: 0, samplerState: null, modelRngState: null, best: null, evalsSinceBest: 0, seconds: 0 };
+  }
+  await log.truncateAfter(state.epoch);
+  const config = model.config;
+  const time = timeSettings(config, o.timeUnit);
+  const samplerOptions = { maxlen: config.maxlen, batchSize: o.batchSize, seed: o.seed, bucketing: o.bucketing, time };
+  const sampler = o.prefetch ? new PrefetchSampler(split, samplerOptions) : new TrainSampler(split, samplerOptions);
+  if (state.samplerState !== null) sampler.setState(state.samplerState as SamplerState);
+  try {
+    return await loop();
+  } finally {
+    if (sampler instanceof PrefetchSampler) await sampler.close();
+    adam.dispose();
+  }
+
+  async function loop(): Promise<TrainResult> {
+  const selectionMetric = `valid/${o.evalProtocols[0]}/NDCG@${o.ks[0]}`;
+  const run = { modelConfig: config, options: runOptions(o) };
+  const numParams = [...model.weights.values()].reduce((n, w) => n + w.size, 0);
+  report({ type: 'start', epoch: state.epoch, numEpochs: o.numEpochs, stepsPerEpoch: sampler.stepsPerEpoch, resumed: resumeFrom !== null, numParams });
+
+  const losses: number[] = [];
+  let stopReason: TrainResult['stopReason'] = 'completed';
+  let lastSaved: number | null = resumeFrom !== null ? state.epoch : null;
+  const evalOptions = {
+    protocols: o.evalProtocols, ks: o.ks, maxlen: config.maxlen, batchSize: o.evalBatchSize,
+    evalUsers: o.evalUsers, seed: o.seed, time, bucketing: o.bucketing,
+  };
+
+  for (let epoch = state.epoch + 1; epoch <= o.numEpochs; epoch++) {
+    const started = Date.now();
+    const steps = sampler.stepsPerEpoch;
+    let lossSum = 0;
+    let step = 0;
+    let lr = learningRate(o, state.globalStep, epoch);
+    for await (const batch of sampler.epoch() as AsyncIterable<TrainBatch> | Iterable<TrainBatch>) {
+      lr = learningRate(o, state.globalStep, epoch);
+      const loss = await trainStep(model, adam, batch, lr);
+      if (!Number.isFinite(loss)) throw new NonFiniteLossError(epoch, step + 1, lastSaved, lr);
+      state.globalStep += 1;
+      step += 1;
+      lossSum += loss;
+      const elapsed = (Date.now() - started) / 1000;
+      const stepsPerSecond = elapsed > 0 ? step / elapsed : 0;
+      report({ type: 'step', epoch, step, steps, loss, lr, stepsPerSecond, etaSeconds: stepsPerSecond > 0 ? (steps - step) / stepsPerSecond : 0 });
+    }
+    if (!(await weightsAreFinite(model))) throw new NonFiniteLossError(epoch, step, lastSaved, lr);
+    const seconds = (Date.now() - started) / 1000;
+    const loss = step > 0 ? lossSum / step : NaN;
+    losses.push(loss);
+    state.epoch = epoch;
+    state.seconds += seconds;
+    await log.append({ type: 'epoch', epoch, loss, lr, seconds, steps: step });
+    report({ type: 'epoch', epoch, loss, lr, seconds, steps: step });
+
+    let stop = false;
+    const evalDue = epoch % o.evalEvery === 0 || epoch === o.numEpochs;
+    if (evalDue) {
+      const records = await evaluate(model, split, evalOptions);
+      for (const r of records) await log.append({ type: 'eval', epoch, ...r });
+      const value = selectionValue(records, o);
+      const improved = state.best === null || value > state.best.value;
+      if (improved) {
+        state.best = { epoch, value, records };
+        state.evalsSinceBest = 0;
+        await saveCheckpoint(bestDir, { model, vocab, run: { ...run, best: state.best } as typeof run });
+        report({ type: 'checkpoint', epoch, kind: 'best', dir: bestDir });
+      } else {
+        state.evalsSinceBest += 1;
+      }
+      report({ type: 'eval', epoch, records, improved, selection: { metric: selectionMetric, value } });
+      if (o.earlyStopPatience > 0 && state.evalsSinceBest >= o.earlyStopPatience) {
+        stop = true;
+        stopReason = 'early_stop';
+        report({ type: 'early_stop', epoch, patience: o.earlyStopPatience });
+      }
+    }
+    if (evalDue || stop || epoch % o.checkpointEvery === 0 || epoch === o.numEpochs) {
+      state.samplerState = sampler.getState();
+      state.modelRngState = model.getRngState();
+      const fault = options.checkpointFault?.epoch === epoch ? options.checkpointFault.fault : undefined;
+      await saveCheckpoint(lastDir, { model, vocab, run, trainer: state, optimizer: await adam.getState() }, fault);
+      lastSaved = epoch;
+      report({ type: 'checkpoint', epoch, kind: 'last', dir: lastDir });
+    }
+    if (stop) break;
+  }
+  return { model, modelConfig: config, epochs: state.epoch, best: state.best, selectionMetric, stopReason, losses, bestDir };
+  }
+}
+
+/** Copies weights of the same names from a saved model / checkpoint (`--state_dict_path`). */
+async function initWeights(model: SequentialRecommender, dir: string): Promise<void> {
+  const found = (await findCheckpoint(path.join(dir, 'best'))) ?? dir;
+  const source = await loadModel(found);
+  for (const [name, w] of model.weights) {
+    const s = source.weights.get(name);
+    if (s === undefined || s.shape.join(',') !== w.shape.join(',')) {
+      throw new Error(`${dir}: weight '${name}' is missing or has another shape ([${s?.shape ?? ''}] vs [${w.shape}])`);
+    }
+    w.assign(s);
+  }
+  for (const w of source.weights.values()) w.dispose();
+}
