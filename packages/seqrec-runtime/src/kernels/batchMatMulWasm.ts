@@ -11,7 +11,7 @@
  */
 import type { tf } from '../tf';
 import { planBatchMatMul } from './batchMatMulPlan';
-import { type WasmBackendInternals, heapF32, heapOffset, wasmInternals } from './wasmBackendInternals';
+import { type WasmBackendInternals, type WasmMemoryLike, heapF32, heapOffset, wasmInternals } from './wasmBackendInternals';
 
 /** Exports of assembly/batchMatMul.ts. Pointers are heap byte offsets. */
 export interface BatchMatMulExports {
@@ -28,7 +28,8 @@ function internalsOf(backend: unknown): WasmBackendInternals {
   return internals;
 }
 
-export function makeWasmBatchMatMul(kernel: BatchMatMulExports, stock: tf.KernelFunc): tf.KernelFunc {
+/** `kernel` must have been instantiated on `memory`, the heap of the backend it will serve. */
+export function makeWasmBatchMatMul(kernel: BatchMatMulExports, memory: WasmMemoryLike, stock: tf.KernelFunc): tf.KernelFunc {
   return (args) => {
     const { a, b } = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
     const { transposeA, transposeB } = args.attrs as unknown as { transposeA: boolean; transposeB: boolean };
@@ -36,6 +37,9 @@ export function makeWasmBatchMatMul(kernel: BatchMatMulExports, stock: tf.Kernel
     const plan = planBatchMatMul(a.shape, b.shape, transposeA, transposeB);
     if (plan === null) return stock(args);
     const backend = internalsOf(args.backend);
+    // A wasm backend re-created without a new initBackend has another heap: the kernel would
+    // read and write the old one.
+    if (backend.wasm.HEAPU8.buffer !== memory.buffer) return stock(args);
     const out = backend.makeOutput(plan.outShape, 'float32');
     const { batch, m, n, k } = plan;
     if (batch * m * n === 0) return out;

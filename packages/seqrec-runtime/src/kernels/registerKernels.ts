@@ -5,10 +5,12 @@
  * - cpu:  `UnsortedSegmentSum` replaced by the scatter-add (the stock one is O(rows x V x d)).
  * - wasm: `UnsortedSegmentSum` added (the stock wasm backend has none, so `gather` had no
  *         gradient there); `BatchMatMul` replaced by the WebAssembly SIMD kernel, which needs the
- *         live backend (its heap) and a self-test, hence at activation.
+ *         live backend (its heap) and a self-test, hence at activation; `Identity` shares
+ *         storage instead of copying (autodiff clones every saved tensor with it).
  */
 import { tf } from '../tf';
 import { cpuStorage, wasmStorage } from './backendStorage';
+import { sharedIdentity } from './sharedIdentity';
 import { makeUnsortedSegmentSumKernel } from './unsortedSegmentSum';
 import { activateWasmBatchMatMul } from './wasmBatchMatMulActivation';
 
@@ -33,6 +35,7 @@ export function registerSeqrecKernels(): void {
   registered = true;
   replaceKernel('UnsortedSegmentSum', 'cpu', makeUnsortedSegmentSumKernel(cpuStorage));
   replaceKernel('UnsortedSegmentSum', 'wasm', makeUnsortedSegmentSumKernel(wasmStorage));
+  replaceKernel('Identity', 'wasm', sharedIdentity);
 }
 
 /** Call with the backend that was just made active (`tf.backend()`). */

@@ -1,6 +1,6 @@
 import { initBackend } from '../selectBackend';
 import { tf } from '../tf';
-import type { BatchMatMulExports } from './batchMatMulWasm';
+import { type BatchMatMulExports, makeWasmBatchMatMul } from './batchMatMulWasm';
 import { selfTestRawKernel } from './batchMatMulSelfTest';
 import { WASM_BATCH_MATMUL, activateWasmBatchMatMul, stockWasmBatchMatMul } from './wasmBatchMatMulActivation';
 import { type WasmBackendInternals, heapF32, heapMemory, wasmInternals } from './wasmBackendInternals';
@@ -85,6 +85,16 @@ describe('wasm BatchMatMul activation and fallbacks', () => {
       },
     };
     expect(selfTestRawKernel(overrun, internals())).toMatch(/wrote past buffer 2/);
+  });
+
+  it('hands over to the stock kernel when the backend heap is not the one it was built for', () => {
+    const stock = stockWasmBatchMatMul()!.kernelFunc;
+    const stockSpy = jest.fn(stock);
+    const kernelFunc = makeWasmBatchMatMul(builtKernel(), { buffer: new ArrayBuffer(8) }, stockSpy);
+    const a = tf.tensor2d([1, 2, 3, 4], [2, 2]);
+    const out = kernelFunc({ inputs: { a, b: a }, attrs: { transposeA: false, transposeB: false }, backend: tf.backend() });
+    expect(stockSpy).toHaveBeenCalledTimes(1);
+    tf.dispose([a, tf.engine().makeTensorFromTensorInfo(out as tf.TensorInfo)]);
   });
 
   it('registers the built kernel when its self-tests pass', () => {

@@ -70,7 +70,7 @@ export function activateWasmBatchMatMul(backend: tf.KernelBackend, load?: Kernel
       result = keepStock(`its start-up self-test failed (${rawFailure})`);
     } else {
       // setupFunc/disposeFunc stay the stock ones: the fallback path calls the stock kernel.
-      register({ ...stock, kernelFunc: makeWasmBatchMatMul(kernel, stock.kernelFunc) });
+      register({ ...stock, kernelFunc: makeWasmBatchMatMul(kernel, memory, stock.kernelFunc) });
       const tfFailure = selfTestThroughTf();
       result = tfFailure === null
         ? { active: WASM_BATCH_MATMUL, note: null }
