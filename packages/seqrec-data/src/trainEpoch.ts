@@ -9,7 +9,7 @@
  */
 import { DataFormatError } from './DataFormatError';
 import { type PackedSplit, sortByLength, windowLength } from './packSplit';
-import { Random } from './Random';
+import { type Random } from './Random';
 import { fillTimeIntervals } from './timeIntervals';
 
 /** A training batch. All arrays are owned by the batch (safe to keep or transfer). */
