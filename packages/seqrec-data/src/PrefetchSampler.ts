@@ -41,6 +41,16 @@ function spawnWorker(data: PrefetchWorkerData): Worker {
   return new Worker(bootstrap, { eval: true, workerData: data });
 }
 
+/**
+ * Re-views the transferred buffers with this module's typed-array constructors (zero copy).
+ * Structured clone builds the arrays in the thread's main realm; under a sandbox such as jest's
+ * vm context those would fail `instanceof Int32Array` checks (e.g. in tfjs) of the consumer.
+ */
+function adopt(b: TrainBatch): TrainBatch {
+  const view = (a: Int32Array): Int32Array => new Int32Array(a.buffer, a.byteOffset, a.length);
+  return { users: view(b.users), size: b.size, length: b.length, seq: view(b.seq), pos: view(b.pos), neg: view(b.neg), rel: b.rel === null ? null : view(b.rel) };
+}
+
 export class PrefetchSampler {
   private readonly data: PrefetchWorkerData;
   private readonly capacity: number;
@@ -147,8 +157,9 @@ export class PrefetchSampler {
       if (msg.type === 'batch') {
         const w = this.waiter;
         this.waiter = null;
-        if (w !== null) w.resolve(msg.batch);
-        else this.queue.push(msg.batch);
+        const batch = adopt(msg.batch);
+        if (w !== null) w.resolve(batch);
+        else this.queue.push(batch);
       } else {
         const err = new Error(`PrefetchSampler worker: ${msg.message}`);
         err.stack = msg.stack;

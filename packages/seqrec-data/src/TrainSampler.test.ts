@@ -1,4 +1,4 @@
-import { type TrainBatch, TrainSampler, timeIntervalMatrix } from '@seqrec/data';
+import { type TrainBatch, TrainSampler, buildDataset, leaveOneOutSplit, parseInteractions, timeIntervalMatrix } from '@seqrec/data';
 import { syntheticSplit, tinySplit } from './test-utils/tinySplit';
 
 function row(b: TrainBatch, a: Int32Array, i: number): number[] {
@@ -94,5 +94,10 @@ describe('TrainSampler', () => {
   it('rejects bad options and time-aware sampling without timestamps', () => {
     const split = tinySplit();
     expect(() => new TrainSampler(split, { maxlen: 0, batchSize: 1, seed: 1, bucketing: false, time: null })).toThrow(RangeError);
+    expect(() => new TrainSampler(split, { maxlen: 4, batchSize: 1, seed: 1, bucketing: false, time: { unit: 'day', span: 0 } })).toThrow(RangeError);
+    const untimed = leaveOneOutSplit(buildDataset(parseInteractions('1 1\n1 2\n1 3\n', 'untimed.txt')));
+    expect(() => new TrainSampler(untimed, { maxlen: 4, batchSize: 1, seed: 1, bucketing: false, time: { unit: 'day', span: 8 } })).toThrow(
+      'TrainSampler: time-aware sampling needs timestamps, but the dataset has none',
+    );
   });
 });
