@@ -9,6 +9,7 @@ import { Dense } from './dense';
 import { dropout } from './dropout';
 import type { ForwardContext } from './forwardContext';
 import { Layer } from './layer';
+import { maskedSoftmax } from './maskedSoftmax';
 
 export interface AttentionConfig {
   name: string;
@@ -25,17 +26,24 @@ export const MASKED_SCORE = -1e9;
  * Additive attention bias `[B, 1, T, T]`: 0 where query i may attend to key j (j <= i and key j
  * is a real item), MASKED_SCORE elsewhere. Computed once per forward and shared by every block.
  * Adding -1e9 to a score of ordinary size rounds to -1e9 in float32, so this equals the spec's
- * "replace by -1e9".
+ * "replace by -1e9". Built in JavaScript from the ids: it needs no gradient, and tfjs would
+ * otherwise keep the inputs of every op that builds it until the backward pass.
  *
- * mask: [B, T] float32, 1 at real items.
+ * seq: [B, T] int32 item ids, 0 = padding.
  */
-export function attentionBias(mask: tf.Tensor2D): tf.Tensor4D {
-  return tf.tidy(() => {
-    const [B, T] = mask.shape;
-    const causal = tf.linalg.bandPart(tf.ones([T, T]), -1, 0); // [T, T], 1 where j <= i
-    const allowed = tf.mul(causal.reshape([1, 1, T, T]), mask.reshape([B, 1, 1, T])); // [B, 1, T, T]
-    return tf.mul(tf.sub(1, allowed), MASKED_SCORE) as tf.Tensor4D;
-  });
+export function attentionBias(seq: tf.Tensor2D): tf.Tensor4D {
+  const [B, T] = seq.shape;
+  const ids = seq.dataSync();
+  const bias = new Float32Array(B * T * T);
+  for (let b = 0; b < B; b++) {
+    for (let i = 0; i < T; i++) {
+      const row = (b * T + i) * T;
+      for (let j = 0; j < T; j++) {
+        if (j > i || ids[b * T + j] === 0) bias[row + j] = MASKED_SCORE;
+      }
+    }
+  }
+  return tf.tensor4d(bias, [B, 1, T, T]);
 }
 
 export class CausalSelfAttention extends Layer {
@@ -62,18 +70,32 @@ export class CausalSelfAttention extends Layer {
    * returns [B, T, d]
    */
   apply(u: tf.Tensor3D, bias: tf.Tensor4D, context: ForwardContext): tf.Tensor3D {
-    const q = this.splitHeads(this.q.apply(u)); // [B, h, T, dh]
+    return tf.tidy(() => {
+    const q = this.scaledQueries(u); // [B, h, T, dh]
     const k = this.splitHeads(this.k.apply(u)); // [B, h, T, dh]
     const v = this.splitHeads(this.v.apply(u)); // [B, h, T, dh]
-    const scores = tf.matMul(q, k, false, true); // [B, h, T, T]
-    const weights = this.attentionWeights(scores, bias, context); // [B, h, T, T]
+    const scores = tf.matMul(q, k, false, true); // [B, h, T, T], already divided by sqrt(dh)
+    const weights = this.attentionWeights(scores, null, bias, context); // [B, h, T, T]
     return this.o.apply(this.mergeHeads(tf.matMul(weights, v))) as tf.Tensor3D;
+    });
   }
 
-  /** scores [B, h, T, T] (unscaled) -> dropout(softmax(scores / sqrt(dh) + bias)) */
-  protected attentionWeights(scores: tf.Tensor, bias: tf.Tensor4D, context: ForwardContext): tf.Tensor4D {
-    const scaled = tf.add(tf.mul(scores, 1 / Math.sqrt(this.headDim)), bias);
-    return dropout(tf.softmax(scaled), this.config.dropoutRate, context) as tf.Tensor4D;
+  /**
+   * Q / sqrt(dh) as [B, h, T, dh]. Scaling Q (B*T*d values) instead of every score
+   * (B*h*T*T values) gives the same scores for one full-size op less.
+   */
+  protected scaledQueries(u: tf.Tensor3D): tf.Tensor4D {
+    return this.splitHeads(tf.mul(this.q.apply(u), 1 / Math.sqrt(this.headDim)));
+  }
+
+  /** scaled scores [B, h, T, T] (plus an optional second term of the same shape) -> dropout(softmax(sum + bias)) */
+  protected attentionWeights(
+    scores: tf.Tensor,
+    extraScores: tf.Tensor | null,
+    bias: tf.Tensor4D,
+    context: ForwardContext,
+  ): tf.Tensor4D {
+    return dropout(maskedSoftmax(scores, extraScores, bias), this.config.dropoutRate, context) as tf.Tensor4D;
   }
 
   /** [B, T, d] -> [B, h, T, dh] */

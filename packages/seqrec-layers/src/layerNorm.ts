@@ -1,6 +1,10 @@
 /**
  * LayerNorm over the last axis with biased variance (shared/spec/MODEL.md §Block):
  * `(x - mean) / sqrt(var + eps) * gamma + beta`.
+ *
+ * The gradient is written out so the backward pass keeps only x-hat and 1/std; through tfjs's
+ * autodiff, moments and the affine map keep about eight [B, T, d] tensors per LayerNorm:
+ *   dx = rstd * (g - mean(g) - xhat * mean(g * xhat)),  g = dy * gamma
  */
 import { tf } from '@seqrec/runtime';
 import { Layer } from './layer';
@@ -12,22 +16,43 @@ export interface LayerNormConfig {
   eps?: number;
 }
 
+/** x [N, d], gamma [d], beta [d] -> [N, d] */
+function layerNorm(eps: number) {
+  return tf.customGrad((input, gammaInput, betaInput, save) => {
+    const x = input as tf.Tensor2D;
+    const gamma = gammaInput as tf.Tensor1D;
+    const { mean, variance } = tf.moments(x, -1, true); // [N, 1]
+    const rstd = tf.rsqrt(tf.add(variance, eps)); // [N, 1]
+    const xhat = tf.mul(tf.sub(x, mean), rstd); // [N, d]
+    (save as tf.GradSaveFunc)([xhat, rstd, gamma]);
+    return {
+      value: tf.add(tf.mul(xhat, gamma), betaInput as tf.Tensor1D),
+      gradFunc: (dy, [savedXhat, savedRstd, savedGamma]) => {
+        const g = tf.mul(dy as tf.Tensor2D, savedGamma); // [N, d]
+        const meanG = tf.mean(g, -1, true); // [N, 1]
+        const meanGx = tf.mean(tf.mul(g, savedXhat), -1, true); // [N, 1]
+        const dx = tf.mul(savedRstd, tf.sub(tf.sub(g, meanG), tf.mul(savedXhat, meanGx)));
+        return [dx, tf.sum(tf.mul(dy as tf.Tensor2D, savedXhat), 0), tf.sum(dy as tf.Tensor2D, 0)];
+      },
+    };
+  }) as (x: tf.Tensor2D, gamma: tf.Tensor1D, beta: tf.Tensor1D) => tf.Tensor2D;
+}
+
 export class LayerNorm extends Layer {
   readonly gamma: tf.Variable; // [d]
   readonly beta: tf.Variable; // [d]
-  private readonly eps: number;
+  private readonly normalize: ReturnType<typeof layerNorm>;
 
-  constructor(config: LayerNormConfig) {
+  constructor(readonly config: LayerNormConfig) {
     super(config.name);
-    this.eps = config.eps ?? 1e-8;
+    this.normalize = layerNorm(config.eps ?? 1e-8);
     this.gamma = this.addWeight('gamma', tf.ones([config.dim]));
     this.beta = this.addWeight('beta', tf.zeros([config.dim]));
   }
 
   /** x: [..., d] -> [..., d] */
   apply(x: tf.Tensor): tf.Tensor {
-    const { mean, variance } = tf.moments(x, -1, true);
-    const normalized = tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, this.eps)));
-    return tf.add(tf.mul(normalized, this.gamma), this.beta);
+    const rows = x.reshape([-1, this.config.dim]) as tf.Tensor2D; // [N, d]
+    return this.normalize(rows, this.gamma as tf.Tensor1D, this.beta as tf.Tensor1D).reshape(x.shape);
   }
 }

@@ -65,6 +65,7 @@ export class ManifoldHyperConnection extends Layer {
    * returns the updated streams [B, T, n, d]
    */
   apply(streams: tf.Tensor4D, sublayer: (hin: tf.Tensor3D) => tf.Tensor3D): tf.Tensor4D {
+    return tf.tidy(() => {
     const [B, T, n, d] = streams.shape;
     const { hPre, hPost, hRes } = this.mixingMatrices(streams);
     const tokens = streams.reshape([B * T, n, d]); // [N, n, d]
@@ -72,6 +73,7 @@ export class ManifoldHyperConnection extends Layer {
     const f = sublayer(hin).reshape([B * T, 1, d]); // [N, 1, d]
     const mixed = tf.matMul(hRes, tokens); // [N, n, d]
     return tf.add(mixed, tf.mul(hPost.reshape([B * T, n, 1]), f)).reshape([B, T, n, d]) as tf.Tensor4D;
+    });
   }
 
   /** The per-token Hpre [N, n], Hpost [N, n] and Hres [N, n, n]. */

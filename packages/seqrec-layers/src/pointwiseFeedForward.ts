@@ -28,8 +28,10 @@ export class PointwiseFeedForward extends Layer {
 
   /** u: [B, T, d] -> [B, T, d] */
   apply(u: tf.Tensor3D, context: ForwardContext): tf.Tensor3D {
-    const rate = this.config.dropoutRate;
-    const hidden = dropout(tf.relu(this.l1.apply(u)), rate, context);
-    return dropout(this.l2.apply(hidden), rate, context) as tf.Tensor3D;
+    return tf.tidy(() => {
+      const rate = this.config.dropoutRate;
+      const hidden = dropout(tf.relu(this.l1.apply(u)), rate, context);
+      return dropout(this.l2.apply(hidden), rate, context) as tf.Tensor3D;
+    });
   }
 }

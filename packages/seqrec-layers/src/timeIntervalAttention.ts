@@ -30,22 +30,30 @@ export interface TimeIntervalInputs {
 }
 
 /**
- * rel: [B, T, T] int32 in 0..S -> [B, h, T, T] int32 index into a flattened [h, B, T, S+1]:
- * ((head * B + b) * T + i) * (S + 1) + rel[b, i, j]. Built once per forward, used by every block
- * for both the gather (scores) and the scatter (values).
+ * rel: [B, T, T] int32 -> [B, h, T, T] int32 index into a flattened [h, B, T, S+1]:
+ * ((head * B + b) * T + i) * (S + 1) + min(max(rel[b, i, j], 0), S). Built once per forward in
+ * JavaScript (it needs no gradient, and ops would sit on the autodiff tape) and used by every
+ * block for both the gather (scores) and the scatter (values).
  */
 export function intervalBucketIndex(rel: tf.Tensor3D, numHeads: number, timeSpan: number): tf.Tensor4D {
-  return tf.tidy(() => {
-    const [B, T] = rel.shape;
-    const buckets = timeSpan + 1;
-    const int = (value: number) => tf.scalar(value, 'int32'); // a bare number would upcast to float32
-    const head = tf.range(0, numHeads, 1, 'int32').reshape([1, numHeads, 1, 1]);
-    const batch = tf.range(0, B, 1, 'int32').reshape([B, 1, 1, 1]);
-    const row = tf.range(0, T, 1, 'int32').reshape([1, 1, T, 1]);
-    const base = tf.mul(tf.add(tf.mul(tf.add(tf.mul(head, int(B)), batch), int(T)), row), int(buckets)); // [B, h, T, 1]
-    const clipped = tf.minimum(tf.maximum(rel, int(0)), int(timeSpan)); // [B, T, T]
-    return tf.add(base, clipped.reshape([B, 1, T, T])) as tf.Tensor4D;
-  });
+  const [B, T] = rel.shape;
+  const buckets = timeSpan + 1;
+  const intervals = rel.dataSync();
+  const index = new Int32Array(B * numHeads * T * T);
+  for (let b = 0; b < B; b++) {
+    for (let head = 0; head < numHeads; head++) {
+      for (let i = 0; i < T; i++) {
+        const base = ((head * B + b) * T + i) * buckets;
+        const source = (b * T + i) * T;
+        const target = ((b * numHeads + head) * T + i) * T;
+        for (let j = 0; j < T; j++) {
+          const interval = intervals[source + j];
+          index[target + j] = base + (interval < 0 ? 0 : interval > timeSpan ? timeSpan : interval);
+        }
+      }
+    }
+  }
+  return tf.tensor4d(index, [B, numHeads, T, T], 'int32');
 }
 
 export class TimeIntervalAttention extends CausalSelfAttention {
@@ -60,11 +68,12 @@ export class TimeIntervalAttention extends CausalSelfAttention {
     intervals: TimeIntervalInputs,
     context: ForwardContext,
   ): tf.Tensor3D {
+    return tf.tidy(() => {
     const [B, T] = u.shape;
     const h = this.config.numHeads;
     const dh = this.headDim;
     const buckets = intervals.intervalKeys.shape[0]; // S + 1
-    const q = this.splitHeads(this.q.apply(u)); // [B, h, T, dh]
+    const q = this.scaledQueries(u); // [B, h, T, dh], divided by sqrt(dh) for both score terms
     const k = this.splitHeads(tf.add(this.k.apply(u), intervals.positionKeys)); // [B, h, T, dh]
     const v = this.splitHeads(tf.add(this.v.apply(u), intervals.positionValues)); // [B, h, T, dh]
 
@@ -72,8 +81,8 @@ export class TimeIntervalAttention extends CausalSelfAttention {
     const timeKeys = this.tableByHead(intervals.intervalKeys); // [h, S+1, dh]
     const qt = tf.matMul(qByHead, timeKeys, false, true); // [h, B*T, S+1]
     const intervalScores = tf.gather(qt.reshape([-1]), intervals.bucketIndex); // [B, h, T, T]
-    const scores = tf.add(tf.matMul(q, k, false, true), intervalScores); // [B, h, T, T]
-    const weights = this.attentionWeights(scores, bias, context); // [B, h, T, T]
+    const scores = tf.matMul(q, k, false, true); // [B, h, T, T]
+    const weights = this.attentionWeights(scores, intervalScores, bias, context); // [B, h, T, T]
 
     const bucketWeights = tf
       .unsortedSegmentSum(weights.reshape([-1]), intervals.bucketIndex.reshape([-1]) as tf.Tensor1D, h * B * T * buckets)
@@ -84,6 +93,7 @@ export class TimeIntervalAttention extends CausalSelfAttention {
       intervalOut.reshape([h, B, T, dh]).transpose([1, 0, 2, 3]), // [B, h, T, dh]
     );
     return this.o.apply(this.mergeHeads(out)) as tf.Tensor3D;
+    });
   }
 
   /** [S+1, d] -> [h, S+1, dh] */

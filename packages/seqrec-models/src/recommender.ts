@@ -122,9 +122,8 @@ export abstract class Recommender extends Layer implements SequentialRecommender
     const { seq } = batch;
     const T = seq.shape[1];
     if (T > this.config.maxlen) throw new RangeError(`window of ${T} positions exceeds maxlen ${this.config.maxlen}`);
-    const mask2d = tf.cast(tf.notEqual(seq, 0), 'float32') as tf.Tensor2D; // [B, T]
-    const mask = mask2d.expandDims(2) as tf.Tensor3D; // [B, T, 1]
-    const inputs: BlockInputs = { mask, bias: attentionBias(mask2d), intervals: this.timeInputs(batch, context) };
+    const mask = tf.cast(tf.notEqual(seq, 0), 'float32').expandDims(2) as tf.Tensor3D; // [B, T, 1]
+    const inputs: BlockInputs = { mask, bias: attentionBias(seq), intervals: this.timeInputs(batch, context) };
     const embedded = this.embed(seq, mask); // [B, T, d]
     let x: tf.Tensor = tf.mul(dropout(embedded, this.config.dropoutRate, context), mask);
     const streamCount = this.config.mhc?.expansionRate ?? 0;

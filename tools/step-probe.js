@@ -1,0 +1,102 @@
+#!/usr/bin/env node
+/**
+ * Times training steps of one model variant on synthetic input and reports peak memory, as
+ * one JSON line on stdout. Used by the memory test of @seqrec/models and by the benchmark.
+ * Runs against the built packages (`npm run build` first).
+ *
+ *   node tools/step-probe.js --kind tisasrec --mhc 0 --batch 128 --maxlen 200 --time-span 256 \
+ *     --hidden 50 --blocks 2 --heads 1 --backend wasm --steps 3 --warmup 1
+ */
+const { parseArgs } = require('node:util');
+const { initBackend, tf } = require('@seqrec/runtime');
+const { createModel } = require('@seqrec/models');
+
+const { values: args } = parseArgs({
+  options: {
+    kind: { type: 'string', default: 'sasrec' },
+    mhc: { type: 'string', default: '0' },
+    batch: { type: 'string', default: '128' },
+    maxlen: { type: 'string', default: '200' },
+    hidden: { type: 'string', default: '50' },
+    blocks: { type: 'string', default: '2' },
+    heads: { type: 'string', default: '1' },
+    items: { type: 'string', default: '3416' },
+    'time-span': { type: 'string', default: '256' },
+    backend: { type: 'string', default: 'wasm' },
+    steps: { type: 'string', default: '3' },
+    warmup: { type: 'string', default: '1' },
+    seed: { type: 'string', default: '1' },
+  },
+});
+
+function randomInputs(B, T, V, S, random) {
+  const seq = new Int32Array(B * T);
+  const pos = new Int32Array(B * T);
+  const neg = new Int32Array(B * T);
+  const rel = new Int32Array(B * T * T);
+  for (let b = 0; b < B; b++) {
+    const length = 20 + Math.floor(random() * (T - 19)); // left-padded lengths in [20, T]
+    const times = new Float64Array(T);
+    for (let t = T - length; t < T; t++) {
+      seq[b * T + t] = 1 + Math.floor(random() * V);
+      pos[b * T + t] = 1 + Math.floor(random() * V);
+      neg[b * T + t] = 1 + Math.floor(random() * V);
+      times[t] = Math.floor(random() * 4 * S);
+    }
+    for (let i = 0; i < T; i++) for (let j = 0; j < T; j++) rel[(b * T + i) * T + j] = Math.min(Math.abs(times[i] - times[j]), S);
+  }
+  return { seq, pos, neg, rel };
+}
+
+async function main() {
+  const B = Number(args.batch);
+  const T = Number(args.maxlen);
+  const V = Number(args.items);
+  const S = Number(args['time-span']);
+  const report = await initBackend({ backend: args.backend });
+  const mhc = Number(args.mhc) > 0 ? { expansionRate: Number(args.mhc), sinkhornIters: 20, initGate: 0.01 } : null;
+  const model = createModel(
+    { kind: args.kind, numItems: V, maxlen: T, hiddenUnits: Number(args.hidden), numBlocks: Number(args.blocks), numHeads: Number(args.heads), timeSpan: S, mhc, dropoutRate: 0.2 },
+    { seed: Number(args.seed) },
+  );
+  let state = Number(args.seed) >>> 0;
+  const random = () => ((state = (Math.imul(state, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  const raw = randomInputs(B, T, V, S, random);
+  const batch = {
+    seq: tf.tensor2d(raw.seq, [B, T], 'int32'),
+    pos: tf.tensor2d(raw.pos, [B, T], 'int32'),
+    neg: tf.tensor2d(raw.neg, [B, T], 'int32'),
+    rel: args.kind === 'tisasrec' ? tf.tensor3d(raw.rel, [B, T, T], 'int32') : null,
+  };
+  const optimizer = tf.train.adam(0.001, 0.9, 0.98);
+  const variables = [...model.weights.values()];
+  const seconds = [];
+  const total = Number(args.warmup) + Number(args.steps);
+  for (let step = 0; step < total; step++) {
+    const start = process.hrtime.bigint();
+    const loss = optimizer.minimize(() => model.loss(batch, { training: true }), true, variables);
+    loss.dataSync();
+    loss.dispose();
+    if (step >= Number(args.warmup)) seconds.push(Number(process.hrtime.bigint() - start) / 1e9);
+  }
+  seconds.sort((a, b) => a - b);
+  const out = {
+    backend: report.backend,
+    kind: args.kind,
+    mhc: mhc ? mhc.expansionRate : 0,
+    batch: B,
+    maxlen: T,
+    timeSpan: S,
+    hidden: Number(args.hidden),
+    heads: Number(args.heads),
+    steps: seconds.length,
+    medianStepSeconds: seconds.length ? seconds[Math.floor(seconds.length / 2)] : null,
+    peakRssBytes: process.resourceUsage().maxRSS * 1024,
+  };
+  process.stdout.write(JSON.stringify(out) + '\n');
+}
+
+main().catch((error) => {
+  process.stderr.write(`step-probe: ${error.message}\n`);
+  process.exit(1);
+});
