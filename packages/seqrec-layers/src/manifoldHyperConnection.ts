@@ -53,7 +53,9 @@ export class ManifoldHyperConnection extends Layer {
     this.alphaPre = this.addWeight('alpha_pre', tf.scalar(initGate));
     this.alphaPost = this.addWeight('alpha_post', tf.scalar(initGate));
     this.alphaRes = this.addWeight('alpha_res', tf.scalar(initGate));
-    this.bPre = this.addWeight('b_pre', tf.oneHot(sublayerIndex % n, n).toFloat());
+    const oneHot = new Float32Array(n); // not tf.oneHot(...).toFloat(): on cpu that keeps int32 storage
+    oneHot[sublayerIndex % n] = 1;
+    this.bPre = this.addWeight('b_pre', tf.tensor1d(oneHot));
     this.bPost = this.addWeight('b_post', tf.zeros([n]));
     const offDiagonal = tf.sub(1, tf.eye(n));
     this.bRes = this.addWeight('b_res', tf.mul(offDiagonal, OFF_DIAGONAL_RESIDUAL_BIAS));

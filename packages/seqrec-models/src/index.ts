@@ -5,6 +5,6 @@ export { createModel } from './createModel';
 export type { CreateModelOptions } from './createModel';
 export { SASRec } from './sasrec';
 export { TiSASRec } from './tisasrec';
-export { saveModel, loadModel, loadWeightsInto, readSavedConfig, writeFileAtomic, MODEL_FILE, WEIGHTS_FILE } from './saveLoad';
+export { saveModel, loadModel, loadWeightsInto, readSavedConfig, MODEL_FILE, WEIGHTS_FILE } from './saveLoad';
 export { topK } from './topK';
 export type { TopK } from './topK';

@@ -8,6 +8,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { writeFileAtomic } from '@seqrec/data';
 import { tf } from '@seqrec/runtime';
 import { resolveModelConfig, type ModelConfig } from './config';
 import { createModel } from './createModel';
@@ -26,19 +27,6 @@ interface ModelJson {
   weightsManifest: Array<{ paths: string[]; weights: tf.io.WeightsManifestEntry[] }>;
 }
 
-/** Writes `data` to `file` atomically: temp file in the same folder, fsync, rename. */
-export function writeFileAtomic(file: string, data: string | Uint8Array): void {
-  const temp = `${file}.tmp-${process.pid}-${Date.now()}`;
-  const fd = fs.openSync(temp, 'w');
-  try {
-    fs.writeSync(fd, typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-  fs.renameSync(temp, file);
-}
-
 /** Saves config + weights into `dir` (created if needed). */
 export async function saveModel(model: SequentialRecommender, dir: string): Promise<void> {
   fs.mkdirSync(dir, { recursive: true });
@@ -52,8 +40,8 @@ export async function saveModel(model: SequentialRecommender, dir: string): Prom
     weightsManifest: [{ paths: [WEIGHTS_FILE], weights: specs }],
   };
   // Weights first: a model.json on disk always describes a complete weights.bin.
-  writeFileAtomic(path.join(dir, WEIGHTS_FILE), new Uint8Array(data));
-  writeFileAtomic(path.join(dir, MODEL_FILE), JSON.stringify(json, null, 1));
+  await writeFileAtomic(path.join(dir, WEIGHTS_FILE), new Uint8Array(data));
+  await writeFileAtomic(path.join(dir, MODEL_FILE), JSON.stringify(json, null, 1));
 }
 
 function readModelJson(dir: string): ModelJson {

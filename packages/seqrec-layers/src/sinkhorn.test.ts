@@ -1,0 +1,50 @@
+/** Sinkhorn-Knopp against shared/fixtures/sinkhorn.json and its doubly-stochastic promise. */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { initBackend, tf, type BackendName } from '@seqrec/runtime';
+import { sinkhornKnopp } from './sinkhorn';
+
+const FIXTURE = path.resolve(__dirname, '../../../../shared/fixtures/sinkhorn.json');
+const hasFixture = fs.existsSync(FIXTURE);
+if (!hasFixture) console.warn(`${FIXTURE} not found: the Sinkhorn fixture test is skipped`);
+
+interface SinkhornCase {
+  n: number;
+  iters: number;
+  logits: number[];
+  result: number[];
+}
+
+describe.each(['cpu', 'wasm'] as BackendName[])('sinkhornKnopp on %s', (backend) => {
+  beforeAll(async () => {
+    await initBackend({ backend });
+  });
+
+  (hasFixture ? test : test.skip)('matches every case of sinkhorn.json within 1e-4', () => {
+    const { cases } = JSON.parse(fs.readFileSync(FIXTURE, 'utf8')) as { cases: SinkhornCase[] };
+    expect(cases.length).toBeGreaterThan(0);
+    for (const c of cases) {
+      const result = sinkhornKnopp(tf.tensor2d(c.logits, [c.n, c.n]), c.iters);
+      const values = result.dataSync();
+      c.result.forEach((expected, i) => expect(Math.abs(values[i] - expected)).toBeLessThan(1e-4));
+      result.dispose();
+    }
+  });
+
+  test('columns sum to 1 within 1e-5; rows too for logits of std <= 0.5', () => {
+    const logits = tf.randomNormal([64, 4, 4], 0, 0.5, 'float32', 7);
+    const m = sinkhornKnopp(logits, 20);
+    const columnError = tf.max(tf.abs(tf.sub(tf.sum(m, -2), 1))).dataSync()[0];
+    const rowError = tf.max(tf.abs(tf.sub(tf.sum(m, -1), 1))).dataSync()[0];
+    expect(columnError).toBeLessThan(1e-5);
+    expect(rowError).toBeLessThan(1e-5);
+    expect(tf.min(m).dataSync()[0]).toBeGreaterThan(0);
+    tf.dispose([logits, m]);
+  });
+
+  test('large logits do not overflow exp', () => {
+    const m = sinkhornKnopp(tf.tensor3d([[[200, 0], [0, 200]]]), 20);
+    expect(Array.from(m.dataSync()).every(Number.isFinite)).toBe(true);
+    m.dispose();
+  });
+});

@@ -1,0 +1,2 @@
+export { runReadmeExample } from './runReadmeExample';
+export type { ReadmeRun } from './runReadmeExample';
