@@ -6,6 +6,7 @@
  * around it, five [B*T, d] tensors per layer held until backward.
  */
 import { tf } from '@seqrec/runtime';
+import { columnSum } from './columnSum';
 import { xavierUniform } from './initializers';
 import { Layer } from './layer';
 
@@ -27,7 +28,7 @@ const linear = tf.customGrad((rows, kernel, bias, save) => {
     gradFunc: (dy, [savedX, savedW]) => [
       tf.matMul(dy as tf.Tensor2D, savedW, false, true), // [N, in]
       tf.matMul(savedX, dy as tf.Tensor2D, true, false), // [in, out]
-      tf.sum(dy as tf.Tensor2D, 0), // [out]
+      columnSum(dy as tf.Tensor2D), // [out]
     ],
   };
 }) as (rows: tf.Tensor2D, kernel: tf.Tensor2D, bias: tf.Tensor1D) => tf.Tensor2D;

@@ -7,6 +7,7 @@
  *   dx = rstd * (g - mean(g) - xhat * mean(g * xhat)),  g = dy * gamma
  */
 import { tf } from '@seqrec/runtime';
+import { columnSum } from './columnSum';
 import { Layer } from './layer';
 
 export interface LayerNormConfig {
@@ -32,7 +33,7 @@ function layerNorm(eps: number) {
         const meanG = tf.mean(g, -1, true); // [N, 1]
         const meanGx = tf.mean(tf.mul(g, savedXhat), -1, true); // [N, 1]
         const dx = tf.mul(savedRstd, tf.sub(tf.sub(g, meanG), tf.mul(savedXhat, meanGx)));
-        return [dx, tf.sum(tf.mul(dy as tf.Tensor2D, savedXhat), 0), tf.sum(dy as tf.Tensor2D, 0)];
+        return [dx, columnSum(tf.mul(dy as tf.Tensor2D, savedXhat)), columnSum(dy as tf.Tensor2D)];
       },
     };
   }) as (x: tf.Tensor2D, gamma: tf.Tensor1D, beta: tf.Tensor1D) => tf.Tensor2D;

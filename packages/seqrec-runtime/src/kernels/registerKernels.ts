@@ -6,10 +6,12 @@
  * - wasm: `UnsortedSegmentSum` added (the stock wasm backend has none, so `gather` had no
  *         gradient there); `BatchMatMul` replaced by the WebAssembly SIMD kernel, which needs the
  *         live backend (its heap) and a self-test, hence at activation; `Identity` shares
- *         storage instead of copying (autodiff clones every saved tensor with it).
+ *         storage instead of copying (autodiff clones every saved tensor with it); `GatherV2`
+ *         copies whole rows for embedding lookups.
  */
 import { tf } from '../tf';
 import { cpuStorage, wasmStorage } from './backendStorage';
+import { makeGatherRowsKernel } from './gatherRows';
 import { sharedIdentity } from './sharedIdentity';
 import { makeUnsortedSegmentSumKernel } from './unsortedSegmentSum';
 import { activateWasmBatchMatMul } from './wasmBatchMatMulActivation';
@@ -17,6 +19,8 @@ import { activateWasmBatchMatMul } from './wasmBatchMatMulActivation';
 let registered = false;
 
 const SEGMENT_SUM = 'UnsortedSegmentSum (JS scatter-add)';
+const WASM_IDENTITY = 'Identity (wasm: shares storage)';
+const WASM_GATHER = 'GatherV2 (wasm: row copies for axis 0)';
 
 export interface ActiveKernels {
   /** seqrec kernels in use on the backend. */
@@ -34,17 +38,32 @@ export function registerSeqrecKernels(): void {
   if (registered) return;
   registered = true;
   replaceKernel('UnsortedSegmentSum', 'cpu', makeUnsortedSegmentSumKernel(cpuStorage));
+}
+
+let wasmKernelsRegistered = false;
+
+/**
+ * The wasm replacements are registered when the wasm backend is first activated: loading
+ * `@tensorflow/tfjs-backend-wasm` registers its own kernels, which would overwrite ours.
+ */
+function registerWasmKernels(): void {
+  if (wasmKernelsRegistered) return;
+  wasmKernelsRegistered = true;
   replaceKernel('UnsortedSegmentSum', 'wasm', makeUnsortedSegmentSumKernel(wasmStorage));
   replaceKernel('Identity', 'wasm', sharedIdentity);
+  const stockGather = tf.getKernel('GatherV2', 'wasm');
+  if (stockGather !== undefined) replaceKernel('GatherV2', 'wasm', makeGatherRowsKernel(stockGather));
 }
 
 /** Call with the backend that was just made active (`tf.backend()`). */
 export function activateBackendKernels(backendName: string, backend: tf.KernelBackend): ActiveKernels {
   if (backendName === 'cpu') return { kernels: [SEGMENT_SUM], notes: [] };
   if (backendName !== 'wasm') return { kernels: [], notes: [] };
+  registerWasmKernels();
   const matMul = activateWasmBatchMatMul(backend);
+  const kernels = [SEGMENT_SUM, WASM_IDENTITY, WASM_GATHER];
   return {
-    kernels: matMul.active === null ? [SEGMENT_SUM] : [SEGMENT_SUM, matMul.active],
+    kernels: matMul.active === null ? kernels : [...kernels, matMul.active],
     notes: matMul.note === null ? [] : [matMul.note],
   };
 }
