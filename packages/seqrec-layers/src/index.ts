@@ -18,5 +18,5 @@ export { TimeIntervalAttention, intervalBucketIndex } from './timeIntervalAttent
 export type { TimeIntervalInputs } from './timeIntervalAttention';
 export { sinkhornKnopp } from './sinkhorn';
 export { maskedSoftmax } from './maskedSoftmax';
-export { ManifoldHyperConnection } from './manifoldHyperConnection';
+export { ManifoldHyperConnection, expandStreams, mergeStreams } from './manifoldHyperConnection';
 export type { ManifoldHyperConnectionConfig } from './manifoldHyperConnection';

@@ -83,12 +83,32 @@ export class ManifoldHyperConnection extends Layer {
     const [B, T, n, d] = streams.shape;
     const flat = streams.reshape([B * T, n * d]); // [N, n*d]
     const xn = tf.mul(flat, tf.rsqrt(tf.add(tf.mean(tf.square(flat), -1, true), RMS_EPS))); // [N, n*d]
-    const gate = (phi: tf.Variable, alpha: tf.Variable, bias: tf.Variable) =>
-      tf.add(tf.mul(alpha, tf.matMul(xn, phi)), bias);
-    const hPre = tf.sigmoid(gate(this.phiPre, this.alphaPre, this.bPre)) as tf.Tensor2D; // [N, n]
-    const hPost = tf.mul(2, tf.sigmoid(gate(this.phiPost, this.alphaPost, this.bPost))) as tf.Tensor2D; // [N, n]
-    const resLogits = tf.add(tf.mul(this.alphaRes, tf.matMul(xn, this.phiRes).reshape([B * T, n, n])), this.bRes);
+    // One [n*d, 2n + n*n] product instead of three thin ones (k = n is too narrow to be fast).
+    const projected = tf.matMul(xn, tf.concat([this.phiPre, this.phiPost, this.phiRes], 1)); // [N, 2n + n*n]
+    const [pre, post, res] = tf.split(projected, [n, n, n * n], 1);
+    const hPre = tf.sigmoid(tf.add(tf.mul(this.alphaPre, pre), this.bPre)) as tf.Tensor2D; // [N, n]
+    const hPost = tf.mul(2, tf.sigmoid(tf.add(tf.mul(this.alphaPost, post), this.bPost))) as tf.Tensor2D; // [N, n]
+    const resLogits = tf.add(tf.mul(this.alphaRes, res.reshape([B * T, n, n])), this.bRes); // [N, n, n]
     const hRes = sinkhornKnopp(resLogits, this.config.sinkhornIters) as tf.Tensor3D; // [N, n, n]
     return { hPre, hPost, hRes };
   }
+}
+
+/**
+ * x [B, T, d] -> n identical streams [B, T, n, d], as ones[n, 1] x x (a batched matmul with a
+ * shared left side: its gradient is one more matmul, where tf.tile's is n slices).
+ */
+export function expandStreams(x: tf.Tensor3D, n: number): tf.Tensor4D {
+  return tf.tidy(() => {
+    const [B, T, d] = x.shape;
+    return tf.matMul(tf.ones([1, n, 1]), x.reshape([B * T, 1, d])).reshape([B, T, n, d]) as tf.Tensor4D;
+  });
+}
+
+/** streams [B, T, n, d] -> their sum [B, T, d], as ones[1, n] x X. */
+export function mergeStreams(streams: tf.Tensor4D): tf.Tensor3D {
+  return tf.tidy(() => {
+    const [B, T, n, d] = streams.shape;
+    return tf.matMul(tf.ones([1, 1, n]), streams.reshape([B * T, n, d])).reshape([B, T, d]) as tf.Tensor3D;
+  });
 }

@@ -14,6 +14,8 @@ import {
   SeedSequence,
   attentionBias,
   dropout,
+  expandStreams,
+  mergeStreams,
   type ForwardContext,
 } from '@seqrec/layers';
 import type { ModelConfig } from './config';
@@ -127,9 +129,9 @@ export abstract class Recommender extends Layer implements SequentialRecommender
     const embedded = this.embed(seq, mask); // [B, T, d]
     let x: tf.Tensor = tf.mul(dropout(embedded, this.config.dropoutRate, context), mask);
     const streamCount = this.config.mhc?.expansionRate ?? 0;
-    if (streamCount > 0) x = tf.tile(x.expandDims(2), [1, 1, streamCount, 1]); // [B, T, n, d]
+    if (streamCount > 0) x = expandStreams(x as tf.Tensor3D, streamCount); // [B, T, n, d]
     for (const block of this.blocks) x = block.apply(x, inputs, context);
-    if (streamCount > 0) x = tf.sum(x, 2); // [B, T, d]
+    if (streamCount > 0) x = mergeStreams(x as tf.Tensor4D); // [B, T, d]
     return this.lastLn.apply(x) as tf.Tensor3D;
   }
 }
