@@ -1,0 +1,54 @@
+/**
+ * The configurations a benchmark run times: every requested variant at every window with the
+ * seqrec default head count, plus 1 head for the variants without mHC (the PyTorch reference
+ * numbers are 1 head). Also maps a variant to its model config.
+ */
+import { DEFAULT_MHC, type ModelConfig } from '@seqrec/models';
+import type { ResolvedBenchOptions } from './options';
+import type { BenchConfig, Variant } from './types';
+
+/** The configurations of a run, in table order (window, then variant, then heads). */
+export function benchConfigs(o: ResolvedBenchOptions): BenchConfig[] {
+  const out: BenchConfig[] = [];
+  for (const maxlen of o.maxlens) {
+    for (const variant of o.variants) {
+      const heads = [o.heads];
+      if (o.oneHeadRows && !variant.endsWith('+mhc') && o.heads !== 1) heads.push(1);
+      for (const h of heads) {
+        out.push({ variant, batch: o.batch, maxlen, hidden: o.hidden, blocks: o.blocks, heads: h, timeSpan: o.timeSpan, numItems: o.numItems });
+      }
+    }
+  }
+  return out;
+}
+
+/** True for TiSASRec variants (they take interval matrices). */
+export function isTimeAware(variant: Variant): boolean {
+  return variant.startsWith('tisasrec');
+}
+
+/** The model config of a variant (dropout 0.2 as in training; mHC with its defaults). */
+export function modelConfigOf(c: Omit<BenchConfig, 'batch'>): ModelConfig {
+  return {
+    kind: isTimeAware(c.variant) ? 'tisasrec' : 'sasrec',
+    numItems: c.numItems,
+    maxlen: c.maxlen,
+    hiddenUnits: c.hidden,
+    numBlocks: c.blocks,
+    numHeads: c.heads,
+    dropoutRate: 0.2,
+    timeSpan: c.timeSpan,
+    mhc: c.variant.endsWith('+mhc') ? { ...DEFAULT_MHC } : null,
+    l2Emb: 0,
+    layerNormEps: 1e-8,
+  };
+}
+
+/** A short label, e.g. `TiSASRec+mHC L200 h2`. */
+export function configLabel(c: Pick<BenchConfig, 'variant' | 'maxlen' | 'heads'>): string {
+  return `${variantName(c.variant)} L${c.maxlen} h${c.heads}`;
+}
+
+export function variantName(v: Variant): string {
+  return v.replace('tisasrec', 'TiSASRec').replace(/^sasrec/, 'SASRec').replace('mhc', 'mHC');
+}

@@ -1,0 +1,62 @@
+/**
+ * Human-readable form of a `BenchReport`: a header naming the machine and software, an aligned
+ * table of the per-configuration measurements (with the PyTorch reference ratio where one was
+ * measured), the epoch table, failures and notes. Returns lines; the CLI command prints them.
+ */
+import { configLabel, variantName } from './configs';
+import { referenceFor } from './reference';
+import type { BenchReport } from './types';
+
+/** Left-aligns the first column and right-aligns the others. */
+export function alignTable(rows: readonly string[][]): string[] {
+  const widths: number[] = [];
+  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
+  return rows.map((row) => row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i] as number) : cell.padStart(widths[i] as number))).join('  ').trimEnd());
+}
+
+const gb = (bytes: number | null) => (bytes === null ? '-' : (bytes / 1e9).toFixed(2));
+const fixed = (x: number, digits: number) => (Number.isFinite(x) ? x.toFixed(digits) : '-');
+const load = (l: readonly number[]) => (l.length ? (l[0] as number).toFixed(2) : '-');
+
+/** The report as lines of text. */
+export function renderBench(r: BenchReport): string[] {
+  const m = r.machine;
+  const s = r.flags['score'] as { candidates: number; users: number } | undefined;
+  const users = s?.users ?? 256;
+  const cands = s?.candidates ?? 101;
+  const lines = [
+    `seqrec bench: backend ${m.backend} (kernels: ${m.kernels.map((k) => k.split(' (')[0]).join(', ') || 'stock'}), node ${m.node}, tfjs ${m.tfjs}, seqrec ${m.seqrec}`,
+    `machine: ${m.cpuModel}, ${m.cores} cores, ${gb(m.totalMemoryBytes)} GB; load average ${r.loadAverage.start.map((x) => x.toFixed(2)).join(' ')} -> ${r.loadAverage.end.map((x) => x.toFixed(2)).join(' ')}`,
+    '',
+  ];
+  if (r.steps.length > 0) {
+    const rows: string[][] = [[
+      'config (B, d 50, 2 blocks)', 's/step', 'steps', 'vs PyTorch', 'peak RSS GB', `${cands} cand 1 user ms`, `${cands} cand ${users} users s`, `full rank ${users} users s`, 'load',
+    ]];
+    for (const x of r.steps) {
+      const ref = referenceFor(x.config.variant, x.config.maxlen, x.config.heads);
+      rows.push([
+        `${configLabel(x.config)} B${x.config.batch}`, fixed(x.stepSeconds, 3), String(x.stepSamples.length),
+        ref ? `${(x.stepSeconds / ref.stepSeconds).toFixed(2)}x of ${ref.stepSeconds}` : '', gb(x.peakRssBytes),
+        fixed(x.score1Seconds * 1000, 1), fixed(x.scoreManySeconds, 3), fixed(x.fullRankSeconds, 3), load(x.loadAverage),
+      ]);
+    }
+    lines.push(...alignTable(rows), '');
+  }
+  if (r.epochs.length > 0) {
+    const rows: string[][] = [['epochs (real data, bucketing)', 'users', 'steps/epoch', 's/epoch (each)', 'vs PyTorch', 'peak RSS GB', 'load']];
+    for (const e of r.epochs) {
+      const ref = referenceFor(e.variant, e.maxlen, e.heads);
+      const last = e.epochSeconds[e.epochSeconds.length - 1] ?? NaN;
+      rows.push([
+        `${variantName(e.variant)} L${e.maxlen} h${e.heads}`, String(e.users), String(e.stepsPerEpoch), e.epochSeconds.map((x) => x.toFixed(1)).join(' / '),
+        ref?.epochSeconds ? `${(last / ref.epochSeconds).toFixed(2)}x of ${ref.epochSeconds}` : '', gb(e.peakRssBytes), load(e.loadAverage),
+      ]);
+    }
+    lines.push(...alignTable(rows), '');
+  }
+  for (const f of r.failures) lines.push(`FAILED ${f.what}: ${f.error}${f.peakRssBytes ? ` (peak RSS ${gb(f.peakRssBytes)} GB)` : ''}`);
+  for (const n of r.notes) lines.push(`note: ${n}`);
+  if (r.steps.some((x) => !x.isolated)) lines.push('note: measured in-process; peak RSS is cumulative');
+  return lines;
+}
