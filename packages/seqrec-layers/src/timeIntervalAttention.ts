@@ -56,6 +56,23 @@ export function intervalBucketIndex(rel: tf.Tensor3D, numHeads: number, timeSpan
   return tf.tensor4d(index, [B, numHeads, T, T], 'int32');
 }
 
+/**
+ * Scatter-adds `values` [M] into `count` buckets by `index` (same number of elements, every
+ * index valid): `unsortedSegmentSum` with the plain gather as its gradient. tfjs's own gradient
+ * guards against negative ids with four more full-size ops, which cannot occur here.
+ */
+function scatterToBuckets(values: tf.Tensor1D, index: tf.Tensor, count: number): tf.Tensor1D {
+  const scatter = tf.customGrad((v, i, save) => {
+    const ids = (i as tf.Tensor).reshape([-1]) as tf.Tensor1D;
+    (save as tf.GradSaveFunc)([ids]);
+    return {
+      value: tf.unsortedSegmentSum(v as tf.Tensor1D, ids, count),
+      gradFunc: (dy, [savedIds]) => [tf.gather(dy as tf.Tensor1D, savedIds), tf.zerosLike(savedIds)],
+    };
+  });
+  return scatter(values, index) as tf.Tensor1D;
+}
+
 export class TimeIntervalAttention extends CausalSelfAttention {
   /**
    * u:    [B, T, d] normalised input
@@ -84,8 +101,7 @@ export class TimeIntervalAttention extends CausalSelfAttention {
     const scores = tf.matMul(q, k, false, true); // [B, h, T, T]
     const weights = this.attentionWeights(scores, intervalScores, bias, context); // [B, h, T, T]
 
-    const bucketWeights = tf
-      .unsortedSegmentSum(weights.reshape([-1]), intervals.bucketIndex.reshape([-1]) as tf.Tensor1D, h * B * T * buckets)
+    const bucketWeights = scatterToBuckets(weights.reshape([-1]) as tf.Tensor1D, intervals.bucketIndex, h * B * T * buckets)
       .reshape([h, B * T, buckets]); // [h, B*T, S+1]
     const intervalOut = tf.matMul(bucketWeights, this.tableByHead(intervals.intervalValues)); // [h, B*T, dh]
     const out = tf.add(

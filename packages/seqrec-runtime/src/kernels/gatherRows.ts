@@ -24,8 +24,13 @@ export function makeGatherRowsKernel(stock: tf.KernelConfig): tf.KernelFunc {
     const ids = wasmStorage.read(backend as tf.KernelBackend, indices);
     for (let i = 0; i < ids.length; i++) {
       const row = ids[i];
-      tf.util.assert(row >= 0 && row < rows, () => `GatherV2: the index value ${row} is not in [0, ${rows - 1}]`);
-      out.set(source.subarray(row * rowSize, (row + 1) * rowSize), i * rowSize);
+      if (!(row >= 0 && row < rows)) throw new Error(`GatherV2: the index value ${row} is not in [0, ${rows - 1}]`);
+    }
+    if (rowSize === 1) {
+      // Element gathers (TiSASRec's interval scores): a plain loop beats a subarray per element.
+      for (let i = 0; i < ids.length; i++) out[i] = source[ids[i]];
+    } else {
+      for (let i = 0; i < ids.length; i++) out.set(source.subarray(ids[i] * rowSize, (ids[i] + 1) * rowSize), i * rowSize);
     }
     return info;
   };
