@@ -8,6 +8,11 @@ export interface ForwardContext {
   training: boolean;
   /** Returns a fresh seed for each random op; called only when training. */
   nextSeed: () => number;
+  /**
+   * Index of this batch's first row in the whole batch, when a data-parallel worker computes
+   * a shard of it; per-row dropout masks then match the unsharded batch. Default 0.
+   */
+  rowOffset?: number;
 }
 
 export const INFERENCE: ForwardContext = {

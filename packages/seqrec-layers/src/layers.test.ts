@@ -108,6 +108,11 @@ test('dropout masks are seeded, backend-independent and keep the expected fracti
   expect(kept.length).toBeGreaterThan(740);
   expect(kept.length).toBeLessThan(860);
   expect(kept.every((v) => Math.abs(v - 1.25) < 1e-6)).toBe(true);
+  // Per-row masks: rows 2..3 of a 4-row mask equal a 2-row mask drawn with rowOffset 2.
+  const whole = dropoutMask([4, 50], 0.2, 7, { perRow: true }).arraySync() as number[][];
+  const shard = dropoutMask([2, 50], 0.2, 7, { perRow: true, rowOffset: 2 }).arraySync() as number[][];
+  expect(shard).toEqual(whole.slice(2));
+  expect(whole[0]).not.toEqual(whole[1]);
 });
 
 test('attention and FFN: shapes for two window lengths, no leaked tensors', () => {

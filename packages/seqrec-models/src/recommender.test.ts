@@ -100,6 +100,33 @@ describe.each(VARIANTS)('%s', (_name, variant) => {
   });
 });
 
+describe.each(VARIANTS)('%s, data-parallel shards', (_name, variant) => {
+  test('shards of a batch give the whole batch\'s gradients (count-weighted), dropout included', () => {
+    const model = createModel({ ...base, ...variant }, { seed: 12 });
+    const raw = randomBatch([16, 9, 3, 12, 7], base.maxlen, base.numItems, base.timeSpan, 5);
+    const variables = [...model.weights.values()];
+    const gradsOf = (rows: [number, number]) => {
+      const part = { seq: raw.seq.slice(...rows), pos: raw.pos.slice(...rows), neg: raw.neg.slice(...rows), rel: raw.rel.slice(...rows) };
+      const tensors = toTensors(part);
+      model.setRngState(40); // every shard replays the same dropout seeds
+      const { value, grads } = tf.variableGrads(() => model.loss(tensors, { training: true, rowOffset: rows[0] }), variables);
+      value.dispose();
+      disposeBatch(tensors);
+      const targets = part.pos.flat().filter((id) => id !== 0).length;
+      return { grads, targets };
+    };
+    const whole = gradsOf([0, 5]);
+    const shards = [gradsOf([0, 2]), gradsOf([2, 5])];
+    let worst = 0;
+    for (const variable of variables) {
+      const combined = tf.addN(shards.map((s) => tf.mul(s.grads[variable.name], s.targets / whole.targets)));
+      worst = Math.max(worst, tf.max(tf.abs(tf.sub(combined, whole.grads[variable.name]))).dataSync()[0]);
+    }
+    expect(worst).toBeLessThan(1e-5);
+    model.dispose();
+  });
+});
+
 describe('mHC at initialisation', () => {
   // At init every stream equals x, Hres = Sinkhorn(b_res) is symmetric so its rows sum to 1,
   // Hpost = 1, and LN_attn / LN_ffn / LN_last remove the scales that Hpre (sum 1.73 + (n-1)/2)

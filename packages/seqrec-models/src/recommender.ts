@@ -116,7 +116,9 @@ export abstract class Recommender extends Layer implements SequentialRecommender
   }
 
   private contextFor(options: ForwardOptions): ForwardContext {
-    return options.training === true ? { training: true, nextSeed: () => this.dropoutSeeds.next() } : INFERENCE;
+    return options.training === true
+      ? { training: true, nextSeed: () => this.dropoutSeeds.next(), rowOffset: options.rowOffset ?? 0 }
+      : INFERENCE;
   }
 
   /** The whole network: seq [B, T] -> features [B, T, d]. Call inside a tidy. */

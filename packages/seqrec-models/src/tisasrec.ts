@@ -8,7 +8,7 @@
  * per-element dropout on [B, T, T, d] interval embeddings is what the efficient form avoids.
  */
 import { tf } from '@seqrec/runtime';
-import { Embedding, dropout, intervalBucketIndex, type ForwardContext } from '@seqrec/layers';
+import { Embedding, dropoutShared, intervalBucketIndex, type ForwardContext } from '@seqrec/layers';
 import type { ModelConfig } from './config';
 import { Recommender, firstWindowPosition } from './recommender';
 import type { SequenceBatch } from './types';
@@ -43,12 +43,12 @@ export class TiSASRec extends Recommender {
     }
     const { maxlen, hiddenUnits: d, dropoutRate: rate, numHeads, timeSpan } = this.config;
     const first = firstWindowPosition(T, maxlen);
-    const window = (table: Embedding) => dropout(table.table.slice([first, 0], [T, d]) as tf.Tensor2D, rate, context);
+    const window = (table: Embedding) => dropoutShared(table.table.slice([first, 0], [T, d]) as tf.Tensor2D, rate, context);
     return {
       positionKeys: window(this.positionKeys), // [T, d]
       positionValues: window(this.positionValues), // [T, d]
-      intervalKeys: dropout(this.intervalKeys.table as tf.Tensor2D, rate, context), // [S+1, d]
-      intervalValues: dropout(this.intervalValues.table as tf.Tensor2D, rate, context), // [S+1, d]
+      intervalKeys: dropoutShared(this.intervalKeys.table as tf.Tensor2D, rate, context), // [S+1, d]
+      intervalValues: dropoutShared(this.intervalValues.table as tf.Tensor2D, rate, context), // [S+1, d]
       bucketIndex: intervalBucketIndex(rel, numHeads, timeSpan), // [B, h, T, T]
     };
   }

@@ -20,6 +20,11 @@ export interface TrainingBatch extends SequenceBatch {
 export interface ForwardOptions {
   /** Applies dropout when true. Default false. */
   training?: boolean;
+  /**
+   * When this batch is a shard of a larger one (data-parallel workers): the index of its first
+   * row in the whole batch, so dropout masks equal those of the whole batch. Default 0.
+   */
+  rowOffset?: number;
 }
 
 /** What every model of this package offers (SASRec and TiSASRec, with or without mHC). */
