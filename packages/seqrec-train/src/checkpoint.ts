@@ -123,13 +123,16 @@ export async function findCheckpoint(dir: string): Promise<string | null> {
   return (await readOptional(path.join(found, 'run.json'))) === null ? null : found;
 }
 
-/** Loads a checkpoint written by {@link saveCheckpoint}. Throws naming the directory if absent. */
-export async function loadCheckpoint(dir: string): Promise<LoadedCheckpoint> {
+/**
+ * Loads a checkpoint written by {@link saveCheckpoint}. Throws naming the directory if absent.
+ * @param seed the model's seed (drives dropout; a resumed run must pass the run's seed). Default 0.
+ */
+export async function loadCheckpoint(dir: string, seed = 0): Promise<LoadedCheckpoint> {
   const found = await findCheckpoint(dir);
   if (found === null) throw new Error(`no checkpoint at ${dir}`);
   const run = JSON.parse((await fsp.readFile(path.join(found, 'run.json'))).toString('utf8')) as RunInfo;
   const vocab = JSON.parse((await fsp.readFile(path.join(found, 'vocab.json'))).toString('utf8')) as unknown;
-  const model = await loadModel(found);
+  const model = await loadModel(found, { seed });
   const trainerText = await readOptional(path.join(found, 'trainer.json'));
   const optManifest = await readOptional(path.join(found, 'optimizer.json'));
   const optData = await readOptional(path.join(found, 'optimizer.bin'));

@@ -89,8 +89,12 @@ export async function evaluate(model: SequentialRecommender, split: SplitDataset
         // A plain object (tidy keeps tensors returned in objects, not in Maps).
         const out: Partial<Record<Protocol, tf.Tensor1D>> = {};
         if (candidates !== null) {
-          const c = tf.tensor2d(candidates, [batch.size, candidates.length / batch.size], 'int32');
-          out.sampled = sampledRanks(tf.gather(scores, c, 1, 1) as tf.Tensor2D);
+          // Gather from the flattened scores (gather with batchDims is broken on tfjs-backend-wasm 4.22).
+          const width = scores.shape[1];
+          const perRow = candidates.length / batch.size;
+          const flat = candidates.map((item, i) => item + Math.floor(i / perRow) * width);
+          const picked = tf.gather(tf.reshape(scores, [-1]), tf.tensor1d(flat, 'int32'));
+          out.sampled = sampledRanks(tf.reshape(picked, [batch.size, perRow]) as tf.Tensor2D);
         }
         if (protocols.includes('full')) out.full = fullRanks(scores, batch.targets, batch.seen);
         return out;

@@ -69,7 +69,7 @@ export async function train(split: SplitDataset, vocab: unknown, options: TrainO
   const resumeFrom = o.resume ? await findCheckpoint(lastDir) : null;
   if (o.resume && resumeFrom === null) report({ type: 'info', message: `no checkpoint in ${lastDir}; starting a new run` });
   if (resumeFrom !== null) {
-    const ckpt = await loadCheckpoint(lastDir);
+    const ckpt = await loadCheckpoint(lastDir, o.seed);
     if (ckpt.trainer === null || ckpt.optimizer === null) throw new Error(`${ckpt.dir} is not a resumable checkpoint`);
     if (ckpt.model.config.numItems !== split.dataset.numItems) {
       throw new Error(`${ckpt.dir} was trained on ${ckpt.model.config.numItems} items, the data has ${split.dataset.numItems}`);

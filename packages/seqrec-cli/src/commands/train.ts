@@ -18,7 +18,14 @@ import { resolveTrainFlags, type TrainSettings } from '../trainFlags';
 /** Creates the train dir and proves it is writable; a UsageError naming it otherwise. */
 export async function ensureWritableDir(dir: string): Promise<void> {
   try {
-    await fsp.mkdir(dir, { recursive: true });
+    // One level at a time: recursive mkdir spins forever under some pseudo file systems (/proc).
+    const missing: string[] = [];
+    let p = path.resolve(dir);
+    while (!(await fsp.stat(p).then(() => true, () => false))) {
+      missing.unshift(p);
+      p = path.dirname(p);
+    }
+    for (const m of missing) await fsp.mkdir(m);
     await fsp.access(dir, fsConstants.W_OK);
   } catch (error) {
     throw new UsageError(`--train_dir ${dir} is not writable (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
