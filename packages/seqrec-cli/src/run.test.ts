@@ -105,6 +105,13 @@ it('train (default TiSASRec + mHC, synthetic) -> eval reproduces the metrics -> 
   expect(recommended).not.toContain(out.items[1]!.item);
 });
 
+it('a diverging run exits 3 with advice on one line', async () => {
+  const r = await cli('train', '--train_dir', path.join(tmp, 'nan'), '--lr', '1e30', '--warmup_steps', '0', '--num_epochs', '2',
+    '--maxlen', '20', '--hidden_units', '16', '--no_time', '--no_mhc', '--backend', 'wasm');
+  expect(r.code).toBe(3);
+  expect(r.stderr).toMatch(/^seqrec: error: training diverged: .*lower --lr, a larger --batch_size.*\n$/);
+});
+
 const mainJs = path.join(__dirname, '..', 'dist', 'main.js');
 (existsSync(mainJs) ? it : it.skip)('the built bin: bad flag -> exit 2 with one line; info --json works', () => {
   const bad = spawnSync(process.execPath, [mainJs, 'train', '--train_dir', path.join(tmp, 'b'), '--num_heads', '0'], { encoding: 'utf8' });
