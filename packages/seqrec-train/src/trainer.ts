@@ -75,6 +75,11 @@ export async function train(split: SplitDataset, vocab: unknown, options: TrainO
       throw new Error(`${ckpt.dir} was trained on ${ckpt.model.config.numItems} items, the data has ${split.dataset.numItems}`);
     }
     model = ckpt.model;
+    const asked = resolveModelConfig({ ...options.model, numItems: split.dataset.numItems });
+    const differing = (Object.keys(asked) as (keyof ModelConfig)[]).filter((k) => JSON.stringify(asked[k]) !== JSON.stringify(model.config[k]));
+    if (differing.length > 0) {
+      report({ type: 'info', message: `resuming ${ckpt.dir}: the model settings come from the checkpoint (ignored: ${differing.join(', ')})` });
+    }
     state = ckpt.trainer;
     adam = new Adam(model.weights, o.adam);
     adam.setState(ckpt.optimizer);
