@@ -1,5 +1,6 @@
 /**
- * Crash-safe writes: a file or a whole directory appears complete or not at all.
+ * Crash-safe directory writes: a whole directory appears complete or not at all (single
+ * files use `writeFileAtomic` of @seqrec/data).
  *
  * Directory protocol (used for checkpoints): write everything into `<name>.tmp-<pid>-<rand>`,
  * fsync each file and the directory, then swap it in: `name` -> `name.old`, tmp -> `name`,
@@ -21,19 +22,6 @@ async function fsyncPath(p: string): Promise<void> {
   } catch {
     /* directories cannot be opened on every platform; file data is synced separately */
   }
-}
-
-/** Writes `data` to `file` via a synced temp file and a rename. */
-export async function writeFileAtomic(file: string, data: string | Uint8Array): Promise<void> {
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  try {
-    await writeFileSynced(tmp, data);
-    await fsp.rename(tmp, file);
-  } catch (error) {
-    await fsp.rm(tmp, { force: true });
-    throw error;
-  }
-  await fsyncPath(path.dirname(file));
 }
 
 /** Writes and fsyncs one file (no rename). */

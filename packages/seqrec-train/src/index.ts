@@ -15,7 +15,7 @@ export type { LrSchedule } from './schedule';
 export { trainStep, toTrainingBatch, weightsAreFinite } from './trainStep';
 export { saveCheckpoint, loadCheckpoint, findCheckpoint } from './checkpoint';
 export type { CheckpointContents, LoadedCheckpoint, RunInfo, TrainerState } from './checkpoint';
-export { writeDirAtomic, writeFileAtomic, resolveAtomicDir } from './atomicDir';
+export { writeDirAtomic, resolveAtomicDir } from './atomicDir';
 export { MetricsLog, METRICS_FILE } from './metricsLog';
 export { NonFiniteLossError } from './errors';
 export { recommend } from './recommend';

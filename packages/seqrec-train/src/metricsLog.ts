@@ -6,7 +6,7 @@
  */
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
-import { writeFileAtomic } from './atomicDir';
+import { writeFileAtomic } from '@seqrec/data';
 
 export const METRICS_FILE = 'metrics.jsonl';
 

@@ -3,8 +3,7 @@
  * convert_ml1m.py: `user item timestamp` lines, users in ascending id order, each user's
  * interactions by time (stable: equal times keep file order). Written atomically.
  */
-import { DataFormatError, loadInteractions } from '@seqrec/data';
-import { writeFileAtomic } from '@seqrec/train';
+import { DataFormatError, loadInteractions, writeFileAtomic } from '@seqrec/data';
 import { UsageError } from '../errors';
 import { makeOutput, type CliIo } from '../io';
 

@@ -4,8 +4,8 @@
  */
 import { promises as fsp, constants as fsConstants } from 'node:fs';
 import * as path from 'node:path';
-import type { SplitDataset, Vocabulary } from '@seqrec/data';
-import { evaluate, findCheckpoint, loadCheckpoint, recommend, timeSettings, train, writeFileAtomic, type EvalRecord } from '@seqrec/train';
+import { writeFileAtomic, type SplitDataset, type Vocabulary } from '@seqrec/data';
+import { evaluate, findCheckpoint, loadCheckpoint, recommend, timeSettings, train, type EvalRecord } from '@seqrec/train';
 import type { SequentialRecommender } from '@seqrec/models';
 import { selectBackend } from '../backend';
 import { loadSplit, resolveDatasetPath } from '../dataset';
