@@ -8,11 +8,12 @@
  * Abandoning an epoch early, or setState, restarts the worker from the current state.
  */
 import * as path from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { type Worker } from 'node:worker_threads';
 import { type SplitDataset } from './leaveOneOutSplit';
 import { packSplit } from './packSplit';
 import { type FromWorker, type PrefetchWorkerData, type ToWorker } from './prefetchWorker';
 import { Random } from './Random';
+import { startWorker } from './startWorker';
 import { type SamplerOptions, type SamplerState, checkSamplerOptions } from './TrainSampler';
 import { type TrainBatch, trainableRows } from './trainEpoch';
 
@@ -21,24 +22,9 @@ export interface PrefetchOptions {
   capacity?: number;
 }
 
-/** Starts the worker; from TypeScript sources (tests) it compiles them on the fly with `typescript`. */
+/** Starts the worker (from TypeScript sources under jest; see startWorker.ts). */
 function spawnWorker(data: PrefetchWorkerData): Worker {
-  const ext = path.extname(__filename);
-  const file = path.join(__dirname, `prefetchWorker${ext}`);
-  if (ext !== '.ts') return new Worker(file, { workerData: data });
-  const tsPath = require.resolve('typescript');
-  const bootstrap = `
-    const fs = require('node:fs');
-    const ts = require(${JSON.stringify(tsPath)});
-    require.extensions['.ts'] = (module, filename) => {
-      const out = ts.transpileModule(fs.readFileSync(filename, 'utf8'), {
-        fileName: filename,
-        compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
-      });
-      module._compile(out.outputText, filename);
-    };
-    require(${JSON.stringify(file)});`;
-  return new Worker(bootstrap, { eval: true, workerData: data });
+  return startWorker(path.join(__dirname, `prefetchWorker${path.extname(__filename)}`), { workerData: data });
 }
 
 /**

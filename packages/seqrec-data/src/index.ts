@@ -26,3 +26,4 @@ export { sampleEvalCandidates } from './sampleEvalCandidates';
 export { generateSyntheticInteractions, writeInteractionsText } from './generateSyntheticInteractions';
 export type { SyntheticOptions } from './generateSyntheticInteractions';
 export { writeFileAtomic } from './writeFileAtomic';
+export { startWorker } from './startWorker';
