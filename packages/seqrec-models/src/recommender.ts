@@ -29,7 +29,10 @@ export abstract class Recommender extends Layer implements SequentialRecommender
   private readonly dropoutSeeds: SeedSequence;
   private weightMap: Map<string, tf.Variable> | null = null;
 
-  constructor(readonly config: ModelConfig, seed: number) {
+  constructor(
+    readonly config: ModelConfig,
+    readonly seed: number,
+  ) {
     super('');
     const d = config.hiddenUnits;
     this.dropoutSeeds = new SeedSequence(seed ^ 0x5eed);

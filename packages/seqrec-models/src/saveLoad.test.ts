@@ -24,6 +24,7 @@ test('a saved model loads with the same config and scores, and tf.io can decode 
   await saveModel(model, dir);
   const loaded = await loadModel(dir);
   expect(loaded.config).toEqual(model.config);
+  expect(loaded.seed).toBe(1); // the seed travels with the model, so dropout resumes identically
   const batch = toTensors(randomBatch([8, 3], 8, 20, 4, 1));
   const [a, b] = [model, loaded].map((m) => m.scoreAll(batch));
   expect(tf.max(tf.abs(tf.sub(tf.slice(a, [0, 1]), tf.slice(b, [0, 1])))).dataSync()[0]).toBe(0);

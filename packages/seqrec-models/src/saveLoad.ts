@@ -23,7 +23,7 @@ interface ModelJson {
   format: string;
   formatVersion: number;
   generatedBy: string;
-  modelTopology: { config: ModelConfig };
+  modelTopology: { config: ModelConfig; seed?: number };
   weightsManifest: Array<{ paths: string[]; weights: tf.io.WeightsManifestEntry[] }>;
 }
 
@@ -36,7 +36,7 @@ export async function saveModel(model: SequentialRecommender, dir: string): Prom
     format: FORMAT,
     formatVersion: FORMAT_VERSION,
     generatedBy: `seqrec (tfjs ${tf.version_core})`,
-    modelTopology: { config: model.config },
+    modelTopology: { config: model.config, seed: model.seed },
     weightsManifest: [{ paths: [WEIGHTS_FILE], weights: specs }],
   };
   // Weights first: a model.json on disk always describes a complete weights.bin.
@@ -110,9 +110,11 @@ export function loadWeightsInto(model: SequentialRecommender, dir: string): void
   }
 }
 
-/** Builds the saved model (config and weights) from `dir`. */
+/** Builds the saved model (config, seed and weights) from `dir`; `options.seed` overrides the saved seed. */
 export async function loadModel(dir: string, options: { seed?: number } = {}): Promise<SequentialRecommender> {
-  const model = createModel(readSavedConfig(dir), options);
+  const json = readModelJson(dir);
+  const seed = options.seed ?? json.modelTopology.seed ?? 0;
+  const model = createModel(resolveModelConfig(json.modelTopology.config), { seed });
   try {
     loadWeightsInto(model, dir);
   } catch (error) {

@@ -30,6 +30,8 @@ export interface ForwardOptions {
 /** What every model of this package offers (SASRec and TiSASRec, with or without mHC). */
 export interface SequentialRecommender {
   readonly config: ModelConfig;
+  /** The seed the model was created with (weight init and dropout); saved with the model. */
+  readonly seed: number;
   /** Every trainable weight by stable name (spec names: `item_emb`, `blocks.0.attn.q.kernel`, ...). */
   readonly weights: ReadonlyMap<string, tf.Variable>;
   /** [B, T, d] final features (after the last LayerNorm). */
