@@ -44,13 +44,16 @@ export function renderBench(r: BenchReport): string[] {
     lines.push(...alignTable(rows), '');
   }
   if (r.epochs.length > 0) {
-    const rows: string[][] = [['epochs (real data, bucketing)', 'users', 'steps/epoch', 's/epoch (each)', 'vs PyTorch', 'peak RSS GB', 'load']];
+    const rows: string[][] = [['epochs (real data, bucketing)', 'users', 'steps/epoch', 's/epoch (each)', 's/step', 'PyTorch est. s/epoch', 'vs PyTorch', 'peak RSS GB', 'load']];
     for (const e of r.epochs) {
+      // The reference pads every batch to the full window, so its epoch on these users is steps x its s/step.
       const ref = referenceFor(e.variant, e.maxlen, e.heads);
       const last = e.epochSeconds[e.epochSeconds.length - 1] ?? NaN;
+      const refEpoch = ref ? ref.stepSeconds * e.stepsPerEpoch : null;
       rows.push([
         `${variantName(e.variant)} L${e.maxlen} h${e.heads}`, String(e.users), String(e.stepsPerEpoch), e.epochSeconds.map((x) => x.toFixed(1)).join(' / '),
-        ref?.epochSeconds ? `${(last / ref.epochSeconds).toFixed(2)}x of ${ref.epochSeconds}` : '', gb(e.peakRssBytes), load(e.loadAverage),
+        fixed(last / e.stepsPerEpoch, 3), refEpoch === null ? '' : refEpoch.toFixed(1), refEpoch === null ? '' : `${(last / refEpoch).toFixed(2)}x`,
+        gb(e.peakRssBytes), load(e.loadAverage),
       ]);
     }
     lines.push(...alignTable(rows), '');
