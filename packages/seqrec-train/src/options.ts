@@ -2,6 +2,7 @@
  * Training options: one typed object, defaults resolved once (the defaults are the reference
  * `main.py` argument table's; see packages/seqrec-cli/README.md for the flag names).
  */
+import * as os from 'node:os';
 import type { ModelConfig, SequentialRecommender } from '@seqrec/models';
 import type { Protocol, TimeSettings } from './evaluate';
 import type { TrainEvent } from './events';
@@ -51,6 +52,12 @@ export interface TrainOptions {
   initFrom?: string | null;
   /** Produce batches in a worker thread ahead of the compute (PrefetchSampler). Same batches either way. Default true. */
   prefetch?: boolean;
+  /**
+   * Threads computing each step's gradients (data-parallel on worker_threads, the main thread
+   * included); 1 = the single-thread step. Same result up to float rounding. Capped by batchSize.
+   * Default: the number of cores (`os.availableParallelism()`).
+   */
+  workers?: number;
   /** Receives progress events; the library never prints. Default: none. */
   reporter?: (event: TrainEvent) => void;
   /** Extra JSON recorded in checkpoints' run.json (e.g. the CLI flags). Default {}. */
@@ -90,6 +97,7 @@ export function resolveTrainOptions(options: TrainOptions): ResolvedTrainOptions
     initFrom: options.initFrom ?? null,
     runInfo: options.runInfo ?? {},
     prefetch: options.prefetch ?? true,
+    workers: options.workers ?? os.availableParallelism(),
   };
   const positiveInt = (name: string, v: number) => {
     if (!Number.isInteger(v) || v <= 0) throw new RangeError(`${name} must be a positive integer, got ${v}`);
@@ -101,6 +109,8 @@ export function resolveTrainOptions(options: TrainOptions): ResolvedTrainOptions
   positiveInt('evalUsers', r.evalUsers);
   positiveInt('evalBatchSize', r.evalBatchSize);
   positiveInt('checkpointEvery', r.checkpointEvery);
+  positiveInt('workers', r.workers);
+  r.workers = Math.min(r.workers, r.batchSize);
   if (!(r.lr > 0 && Number.isFinite(r.lr))) throw new RangeError(`lr must be a positive number, got ${r.lr}`);
   if (!(r.lrDecayRate > 0 && r.lrDecayRate <= 1)) throw new RangeError(`lrDecayRate must be in (0, 1], got ${r.lrDecayRate}`);
   if (!Number.isInteger(r.warmupSteps) || r.warmupSteps < 0) throw new RangeError(`warmupSteps must be an integer >= 0, got ${r.warmupSteps}`);

@@ -11,8 +11,10 @@ import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { PrefetchSampler, TrainSampler, type SamplerState, type SplitDataset, type TrainBatch } from '@seqrec/data';
 import { createModel, loadModel, resolveModelConfig, type ModelConfig, type SequentialRecommender } from '@seqrec/models';
+import { currentBackend, tf } from '@seqrec/runtime';
 import { Adam } from './adam';
 import { findCheckpoint, loadCheckpoint, saveCheckpoint, type TrainerState } from './checkpoint';
+import { DataParallel } from './dataParallel';
 import { NonFiniteLossError } from './errors';
 import { evaluate, type EvalRecord, type TimeSettings } from './evaluate';
 import { MetricsLog } from './metricsLog';
@@ -97,9 +99,12 @@ export async function train(split: SplitDataset, vocab: unknown, options: TrainO
   const samplerOptions = { maxlen: config.maxlen, batchSize: o.batchSize, seed: o.seed, bucketing: o.bucketing, time };
   const sampler = o.prefetch ? new PrefetchSampler(split, samplerOptions) : new TrainSampler(split, samplerOptions);
   if (state.samplerState !== null) sampler.setState(state.samplerState as SamplerState);
+  let parallel: DataParallel | null = null;
   try {
+    if (o.workers > 1) parallel = await DataParallel.start(model, { workers: o.workers, backend: backendRequest(), seed: o.seed });
     return await loop();
   } finally {
+    await parallel?.close();
     if (sampler instanceof PrefetchSampler) await sampler.close();
     adam.dispose();
   }
@@ -126,7 +131,7 @@ export async function train(split: SplitDataset, vocab: unknown, options: TrainO
     let lr = learningRate(o, state.globalStep, epoch);
     for await (const batch of sampler.epoch() as AsyncIterable<TrainBatch> | Iterable<TrainBatch>) {
       lr = learningRate(o, state.globalStep, epoch);
-      const loss = await trainStep(model, adam, batch, lr);
+      const loss = parallel !== null ? await parallel.step(adam, batch, lr) : await trainStep(model, adam, batch, lr);
       if (!Number.isFinite(loss)) throw new NonFiniteLossError(epoch, step + 1, lastSaved, lr);
       state.globalStep += 1;
       step += 1;
@@ -136,6 +141,7 @@ export async function train(split: SplitDataset, vocab: unknown, options: TrainO
       report({ type: 'step', epoch, step, steps, loss, lr, stepsPerSecond, etaSeconds: stepsPerSecond > 0 ? (steps - step) / stepsPerSecond : 0 });
     }
     if (!(await weightsAreFinite(model))) throw new NonFiniteLossError(epoch, step, lastSaved, lr);
+    await parallel?.verify();
     const seconds = (Date.now() - started) / 1000;
     const loss = step > 0 ? lossSum / step : NaN;
     losses.push(loss);
@@ -178,6 +184,13 @@ export async function train(split: SplitDataset, vocab: unknown, options: TrainO
   }
   return { model, modelConfig: config, epochs: state.epoch, best: state.best, selectionMetric, stopReason, losses, bestDir };
   }
+}
+
+/** The main thread's backend, pinned, for the gradient workers (the same tfjs backend everywhere). */
+function backendRequest(): { device?: 'auto' | 'cuda' | 'cpu'; backend: 'tensorflow' | 'wasm' | 'cpu' } {
+  const report = currentBackend();
+  if (report !== null && report.backend === tf.getBackend()) return { device: report.request.device, backend: report.backend };
+  return { backend: tf.getBackend() as 'tensorflow' | 'wasm' | 'cpu' };
 }
 
 /** Copies weights of the same names from a saved model / checkpoint (`--state_dict_path`). */
