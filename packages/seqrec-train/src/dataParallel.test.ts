@@ -1,0 +1,121 @@
+import { TrainSampler, type TrainBatch } from '@seqrec/data';
+import { createModel, type SequentialRecommender } from '@seqrec/models';
+import { initBackend, tf } from '@seqrec/runtime';
+import { Adam } from './adam';
+import { DataParallel, liveGradientWorkers } from './dataParallel';
+import { NonFiniteLossError } from './errors';
+import { train } from './trainer';
+import { trainStep } from './trainStep';
+import { TINY_MODEL, tempDir, tinySplit } from './test-utils/tiny';
+
+const split = tinySplit();
+const vocab = split.dataset.vocab.toJSON();
+const numItems = split.dataset.numItems;
+const TISASREC = { ...TINY_MODEL, kind: 'tisasrec', timeSpan: 16 } as const;
+
+function firstBatch(timeAware: boolean, batchSize = 40): TrainBatch {
+  const time = timeAware ? { unit: 'hour' as const, span: 16 } : null;
+  const sampler = new TrainSampler(split, { maxlen: 20, batchSize, seed: 5, bucketing: true, time });
+  return sampler.epoch()[Symbol.iterator]().next().value as TrainBatch;
+}
+
+/**
+ * The attention key bias adds q.b to every score of a query, which softmax cancels: its exact
+ * gradient is 0, and what autodiff returns is float rounding noise (~1e-10) whose value depends
+ * on summation order. Adam divides by sqrt(v) + 1e-8, so that noise moves the bias by up to ~lr/20
+ * differently in the two runs, with no effect on any output (the losses below stay equal).
+ */
+const EXACT_ZERO_GRADIENT = /\.attn\.k\.bias$/;
+
+/** Largest parameter difference, weights with an exactly-zero gradient left out. */
+function maxDiff(a: SequentialRecommender, b: SequentialRecommender): number {
+  let worst = 0;
+  for (const [name, w] of a.weights) {
+    if (EXACT_ZERO_GRADIENT.test(name)) continue;
+    const other = b.weights.get(name) as tf.Variable;
+    worst = Math.max(worst, tf.tidy(() => tf.max(tf.abs(tf.sub(w, other))).dataSync()[0] as number));
+  }
+  return worst;
+}
+
+beforeAll(async () => {
+  await initBackend({ backend: 'cpu' });
+});
+
+afterEach(() => {
+  expect(liveGradientWorkers()).toBe(0);
+});
+
+describe.each([
+  ['sasrec', TINY_MODEL],
+  ['tisasrec', TISASREC],
+] as const)('%s', (_name, modelConfig) => {
+  it('1 and 2 workers: same loss and parameters after each of 3 steps, dropout on', async () => {
+    const config = { ...modelConfig, numItems, dropoutRate: 0.3 };
+    const single = createModel(config, { seed: 3 });
+    const multi = createModel(config, { seed: 3 });
+    const [adam1, adam2] = [new Adam(single.weights), new Adam(multi.weights)];
+    const parallel = await DataParallel.start(multi, { workers: 2, backend: { backend: 'cpu' }, seed: 3 });
+    try {
+      const batch = firstBatch(modelConfig.kind === 'tisasrec');
+      for (let step = 0; step < 3; step++) {
+        const loss1 = await trainStep(single, adam1, batch, 0.001);
+        const loss2 = await parallel.step(adam2, batch, 0.001);
+        expect(Math.abs(loss1 - loss2)).toBeLessThan(1e-5);
+        expect(maxDiff(single, multi)).toBeLessThan(1e-5);
+        expect(multi.getRngState()).toBe(single.getRngState());
+      }
+      await parallel.verify();
+    } finally {
+      await parallel.close();
+      [adam1, adam2, single, multi].forEach((x) => x.dispose());
+    }
+  });
+});
+
+it('a data-parallel step leaks no tensors on the main thread; a batch smaller than the workers works', async () => {
+  const model = createModel({ ...TINY_MODEL, numItems }, { seed: 1 });
+  const adam = new Adam(model.weights);
+  const parallel = await DataParallel.start(model, { workers: 3, backend: { backend: 'cpu' }, seed: 1 });
+  try {
+    const batch = firstBatch(false);
+    const counts: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      await parallel.step(adam, batch, 0.001);
+      counts.push(tf.memory().numTensors);
+    }
+    expect(new Set(counts).size).toBe(1);
+    // 2 rows, 3 workers: the third gets no shard this step; verify() still holds.
+    expect(Number.isFinite(await parallel.step(adam, firstBatch(false, 2), 0.001))).toBe(true);
+    await parallel.verify();
+  } finally {
+    await parallel.close();
+  }
+  expect(liveGradientWorkers()).toBe(0);
+  adam.dispose();
+  model.dispose();
+});
+
+it('train: 2 epochs with 2 workers give the losses of 1 worker; the workers then exit', async () => {
+  const base = { model: TINY_MODEL, batchSize: 50, lr: 0.005, warmupSteps: 0, evalEvery: 2, evalUsers: 100, seed: 7, numEpochs: 2, evalProtocols: ['sampled' as const] };
+  const one = await train(split, vocab, { ...base, trainDir: await tempDir(), workers: 1, prefetch: false });
+  const two = await train(split, vocab, { ...base, trainDir: await tempDir(), workers: 2 });
+  expect(liveGradientWorkers()).toBe(0);
+  expect(two.losses).toHaveLength(2);
+  two.losses.forEach((loss, i) => expect(Math.abs(loss - (one.losses[i] as number))).toBeLessThan(1e-5));
+  one.model.dispose();
+  two.model.dispose();
+});
+
+it('a failing run (NaN loss) still shuts the workers down', async () => {
+  let calls = 0;
+  const modelFactory = (config: Parameters<typeof createModel>[0], seed: number) => {
+    const model = createModel(config, { seed });
+    const loss = model.loss.bind(model);
+    model.loss = (batch, options) => (++calls > 4 ? tf.mul(loss(batch, options), NaN) : loss(batch, options));
+    return model;
+  };
+  const run = train(split, vocab, { model: TINY_MODEL, batchSize: 50, warmupSteps: 0, numEpochs: 3, trainDir: await tempDir(), workers: 2, modelFactory });
+  await expect(run).rejects.toThrow(NonFiniteLossError);
+  expect(liveGradientWorkers()).toBe(0);
+});
