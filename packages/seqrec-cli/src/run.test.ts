@@ -36,6 +36,7 @@ describe('bad flags: one line on stderr, exit code 2', () => {
     ['unwritable train dir', () => ['train', '--train_dir', path.join(tmp, 'afile', 'sub')], /--train_dir .* is not writable/],
     ['cuda without tfjs-node-gpu', () => ['train', '--train_dir', path.join(tmp, 'a'), '--device', 'cuda'], /--device cuda is not available/],
     ['missing train dir', () => ['train'], /--train_dir/],
+    ['zero workers', () => ['train', '--train_dir', path.join(tmp, 'a'), '--workers', '0'], /--workers must be an integer >= 1/],
     ['bad protocol', () => ['train', '--train_dir', path.join(tmp, 'a'), '--eval_protocol', 'all'], /--eval_protocol must be one of sampled, full, both/],
     ['eval of a non-train dir', () => ['eval', '--train_dir', tmp], /no args\.json/],
   ];
@@ -71,7 +72,7 @@ it('convert ml-1m: user then time order, stable, `user item timestamp` lines', a
 it('train (default TiSASRec + mHC, synthetic) -> eval reproduces the metrics -> recommend', async () => {
   const trainDir = path.join(tmp, 'run');
   const common = ['--maxlen', '20', '--hidden_units', '16', '--backend', 'wasm'];
-  const t = await cli('train', '--train_dir', trainDir, '--num_epochs', '2', '--eval_every', '2', '--eval_users', '300', ...common, '--json');
+  const t = await cli('train', '--train_dir', trainDir, '--num_epochs', '2', '--eval_every', '2', '--eval_users', '300', '--workers', '2', ...common, '--json');
   expect(t.stderr).not.toMatch(/error/);
   expect(t.code).toBe(0);
   const lines = jsonLines(t.stdout);
@@ -82,6 +83,7 @@ it('train (default TiSASRec + mHC, synthetic) -> eval reproduces the metrics -> 
   const args = JSON.parse(await fsp.readFile(path.join(trainDir, 'args.json'), 'utf8')) as Record<string, unknown>;
   expect(args['batch_size']).toBe('128');
   expect(args['mhc_expansion_rate']).toBe('4');
+  expect(args['workers']).toBe('2');
 
   const e = await cli('eval', '--train_dir', trainDir, '--json');
   expect(e.code).toBe(0);

@@ -60,7 +60,7 @@ export async function trainCommand(raw: Record<string, unknown>, io: CliIo): Pro
     throw new UsageError(`--dataset ${s.dataset} has no timestamps; TiSASRec (the default) needs them: add --no_time for SASRec`);
   }
   out.human(`data: ${datasetPath ?? 'synthetic (embedded generator)'}: ${dataset.numUsers} users, ${dataset.numItems} items`);
-  const args = { ...raw, dataset_path: datasetPath, backend: backend.backend, device: s.device, seqrec_settings: s };
+  const args = { ...raw, workers: String(s.workers), dataset_path: datasetPath, backend: backend.backend, device: s.device, seqrec_settings: s };
   await writeFileAtomic(path.join(s.trainDir, ARGS_FILE), JSON.stringify(args, null, 2) + '\n');
   const vocab = dataset.vocab;
   const evalOpts = {
@@ -82,7 +82,7 @@ export async function trainCommand(raw: Record<string, unknown>, io: CliIo): Pro
     lrDecayRate: s.lrDecayRate, warmupSteps: s.warmupSteps, numEpochs: s.numEpochs, evalEvery: s.evalEvery,
     evalProtocols: s.protocols, ks: s.ks, evalUsers: s.evalUsers, evalBatchSize: s.evalBatchSize,
     earlyStopPatience: s.earlyStopPatience, bucketing: s.bucketing, timeUnit: s.timeUnit, resume: s.resume,
-    initFrom: s.stateDictPath, reporter: progressReporter(out),
+    initFrom: s.stateDictPath, workers: s.workers, reporter: progressReporter(out),
   });
   result.model.dispose();
   if (result.best !== null) {
