@@ -47,15 +47,23 @@ afterEach(() => {
 });
 
 describe.each([
-  ['sasrec', TINY_MODEL],
-  ['tisasrec', TISASREC],
-] as const)('%s', (_name, modelConfig) => {
+  ['sasrec', 'cpu', TINY_MODEL],
+  ['tisasrec', 'cpu', TISASREC],
+  ['sasrec', 'wasm', TINY_MODEL],
+] as const)('%s on %s', (_name, backend, modelConfig) => {
+  beforeAll(async () => {
+    await initBackend({ backend });
+  });
+  afterAll(async () => {
+    await initBackend({ backend: 'cpu' });
+  });
+
   it('1 and 2 workers: same loss and parameters after each of 3 steps, dropout on', async () => {
     const config = { ...modelConfig, numItems, dropoutRate: 0.3 };
     const single = createModel(config, { seed: 3 });
     const multi = createModel(config, { seed: 3 });
     const [adam1, adam2] = [new Adam(single.weights), new Adam(multi.weights)];
-    const parallel = await DataParallel.start(multi, { workers: 2, backend: { backend: 'cpu' }, seed: 3 });
+    const parallel = await DataParallel.start(multi, { workers: 2, backend: { backend }, seed: 3 });
     try {
       const batch = firstBatch(modelConfig.kind === 'tisasrec');
       for (let step = 0; step < 3; step++) {

@@ -20,3 +20,5 @@ export { MetricsLog, METRICS_FILE } from './metricsLog';
 export { NonFiniteLossError } from './errors';
 export { recommend } from './recommend';
 export type { RecommendRequest, Recommendation } from './recommend';
+export { DataParallel } from './dataParallel';
+export type { DataParallelOptions } from './dataParallel';
