@@ -155,10 +155,12 @@ export class DataParallel {
       r.sent = weights;
       asked.push(reply);
     });
+    const remote = Promise.all(asked);
+    remote.catch(() => undefined); // observed below; not unhandled if shard 0 throws first
     const results: ShardResult[] = [shardGradients(this.model, sliceBatch(batch, 0, bounds[1] as number, false), 0, rngState)];
     // The main thread's model has now drawn this step's dropout seeds: its state is the one a
     // single-thread step leaves, so checkpoints and resume see no difference.
-    for (const msg of await Promise.all(asked)) {
+    for (const msg of await remote) {
       if (msg.type !== 'grads') throw new Error(`gradient worker: expected 'grads', got '${msg.type}'`);
       results.push(msg);
     }

@@ -14,7 +14,7 @@ import { TINY_MODEL, tempDir, tinySplit } from './test-utils/tiny';
 const split = tinySplit();
 const vocab = split.dataset.vocab.toJSON();
 const base = {
-  model: TINY_MODEL, batchSize: 50, lr: 0.005, warmupSteps: 0, evalEvery: 2, evalUsers: 200, seed: 7, prefetch: false,
+  model: TINY_MODEL, batchSize: 50, lr: 0.005, warmupSteps: 0, evalEvery: 2, evalUsers: 200, seed: 7, prefetch: false, workers: 1,
 };
 
 async function weightsOf(result: TrainResult): Promise<Map<string, number[]>> {
@@ -40,13 +40,13 @@ it('learns: validation HR@10 rises well above chance', async () => {
   result.model.dispose();
 });
 
-it('resume: 4 epochs straight equals 2 + resume 2 (weights, losses, metrics)', async () => {
+it.each([1, 2])('resume: 4 epochs straight equals 2 + resume 2 (weights, losses, metrics), %i worker(s)', async (workers) => {
   const straightDir = await tempDir();
-  const straight = await train(split, vocab, { ...base, trainDir: straightDir, numEpochs: 4 });
+  const straight = await train(split, vocab, { ...base, workers, trainDir: straightDir, numEpochs: 4 });
   const splitDir = await tempDir();
-  const first = await train(split, vocab, { ...base, trainDir: splitDir, numEpochs: 2, prefetch: true });
+  const first = await train(split, vocab, { ...base, workers, trainDir: splitDir, numEpochs: 2, prefetch: true });
   first.model.dispose();
-  const second = await train(split, vocab, { ...base, trainDir: splitDir, numEpochs: 4, resume: true, prefetch: true });
+  const second = await train(split, vocab, { ...base, workers, trainDir: splitDir, numEpochs: 4, resume: true, prefetch: true });
   expect(second.losses).toEqual(straight.losses.slice(2));
   expect(await weightsOf(second)).toEqual(await weightsOf(straight));
   expect(second.best).toEqual(straight.best);
