@@ -3,7 +3,6 @@
  * defaults) plus seqrec's own. `resolveTrainFlags` turns commander's raw strings into checked,
  * typed settings once; every bad value is a UsageError naming the flag.
  */
-import * as os from 'node:os';
 import { BACKENDS, DEVICES, type BackendName, type Device } from '@seqrec/runtime';
 import type { InteractionFormat, TimeUnit } from '@seqrec/data';
 import type { ModelConfig } from '@seqrec/models';
@@ -51,7 +50,7 @@ export const TRAIN_FLAGS: readonly (readonly [string, string, string | undefined
   ['early_stop_patience', 'evals', '0', 'stop after this many evaluations without improvement (0 = never)'],
   ['no_bucketing', '', undefined, 'pad every batch to --maxlen instead of grouping users by length'],
   ['topk', 'K[,K...]', '10', 'cut-offs of NDCG@K / HR@K'],
-  ['workers', 'n', undefined, 'threads computing each step (data-parallel; 1 = single thread; default: the number of cores, at most --batch_size)'],
+  ['workers', 'n', undefined, 'threads computing each step (data-parallel; 1 = single thread; default: the number of cores on wasm/cpu, 1 on tensorflow; at most --batch_size)'],
 ];
 
 export interface TrainSettings {
@@ -82,8 +81,8 @@ export interface TrainSettings {
   inferenceOnly: boolean;
   stateDictPath: string | null;
   mhcNoAmp: boolean;
-  /** Threads computing each training step (the main thread included), already capped by batchSize. */
-  workers: number;
+  /** Threads computing each training step (the main thread included); undefined = the backend's default. */
+  workers: number | undefined;
 }
 
 const FORMATS: readonly InteractionFormat[] = ['ml-1m', 'ml-100k', 'sasrec', 'csv', 'tsv'];
@@ -146,6 +145,6 @@ export function resolveTrainFlags(raw: Record<string, unknown>): TrainSettings {
     inferenceOnly: bool('inference_only', raw['inference_only']),
     stateDictPath: s('state_dict_path') ?? null,
     mhcNoAmp: bool('mhc_no_amp', raw['mhc_no_amp']),
-    workers: Math.min(s('workers') === undefined ? os.availableParallelism() : int('workers', s('workers')), batchSize),
+    workers: s('workers') === undefined ? undefined : int('workers', s('workers')),
   };
 }

@@ -3,6 +3,7 @@
  * `main.py` argument table's; see packages/seqrec-cli/README.md for the flag names).
  */
 import * as os from 'node:os';
+import { tf } from '@seqrec/runtime';
 import type { ModelConfig, SequentialRecommender } from '@seqrec/models';
 import type { Protocol, TimeSettings } from './evaluate';
 import type { TrainEvent } from './events';
@@ -55,7 +56,7 @@ export interface TrainOptions {
   /**
    * Threads computing each step's gradients (data-parallel on worker_threads, the main thread
    * included); 1 = the single-thread step. Same result up to float rounding. Capped by batchSize.
-   * Default: the number of cores (`os.availableParallelism()`).
+   * Default: `defaultWorkers()` (the number of cores on wasm/cpu, 1 on tensorflow).
    */
   workers?: number;
   /** Receives progress events; the library never prints. Default: none. */
@@ -71,6 +72,15 @@ export interface TrainOptions {
 export type ResolvedTrainOptions = Required<Omit<TrainOptions, 'model' | 'reporter' | 'modelFactory' | 'checkpointFault' | 'adam'>> & {
   adam: { beta1: number; beta2: number; epsilon: number };
 };
+
+/**
+ * Default of `workers` for a tfjs backend (default: the active one): one thread per core
+ * (`os.availableParallelism()`) on wasm and cpu, which compute on one thread; 1 on tensorflow
+ * (tfjs-node already spreads each op over every core, and a GPU is one device).
+ */
+export function defaultWorkers(backend: string = tf.getBackend()): number {
+  return backend === 'tensorflow' ? 1 : os.availableParallelism();
+}
 
 /** Defaults filled and values checked (throws RangeError naming the option). */
 export function resolveTrainOptions(options: TrainOptions): ResolvedTrainOptions {
@@ -97,7 +107,7 @@ export function resolveTrainOptions(options: TrainOptions): ResolvedTrainOptions
     initFrom: options.initFrom ?? null,
     runInfo: options.runInfo ?? {},
     prefetch: options.prefetch ?? true,
-    workers: options.workers ?? os.availableParallelism(),
+    workers: options.workers ?? defaultWorkers(),
   };
   const positiveInt = (name: string, v: number) => {
     if (!Number.isInteger(v) || v <= 0) throw new RangeError(`${name} must be a positive integer, got ${v}`);

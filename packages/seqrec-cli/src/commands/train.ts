@@ -5,7 +5,7 @@
 import { promises as fsp, constants as fsConstants } from 'node:fs';
 import * as path from 'node:path';
 import { writeFileAtomic, type SplitDataset, type Vocabulary } from '@seqrec/data';
-import { evaluate, findCheckpoint, loadCheckpoint, recommend, timeSettings, train, type EvalRecord } from '@seqrec/train';
+import { defaultWorkers, evaluate, findCheckpoint, loadCheckpoint, recommend, timeSettings, train, type EvalRecord } from '@seqrec/train';
 import type { SequentialRecommender } from '@seqrec/models';
 import { selectBackend } from '../backend';
 import { loadSplit, resolveDatasetPath } from '../dataset';
@@ -60,7 +60,9 @@ export async function trainCommand(raw: Record<string, unknown>, io: CliIo): Pro
     throw new UsageError(`--dataset ${s.dataset} has no timestamps; TiSASRec (the default) needs them: add --no_time for SASRec`);
   }
   out.human(`data: ${datasetPath ?? 'synthetic (embedded generator)'}: ${dataset.numUsers} users, ${dataset.numItems} items`);
-  const args = { ...raw, workers: String(s.workers), dataset_path: datasetPath, backend: backend.backend, device: s.device, seqrec_settings: s };
+  // The effective thread count (the train option's default and cap), recorded in args.json.
+  const workers = Math.min(s.workers ?? defaultWorkers(backend.backend), s.batchSize);
+  const args = { ...raw, workers: String(workers), dataset_path: datasetPath, backend: backend.backend, device: s.device, seqrec_settings: s };
   await writeFileAtomic(path.join(s.trainDir, ARGS_FILE), JSON.stringify(args, null, 2) + '\n');
   const vocab = dataset.vocab;
   const evalOpts = {
@@ -82,7 +84,7 @@ export async function trainCommand(raw: Record<string, unknown>, io: CliIo): Pro
     lrDecayRate: s.lrDecayRate, warmupSteps: s.warmupSteps, numEpochs: s.numEpochs, evalEvery: s.evalEvery,
     evalProtocols: s.protocols, ks: s.ks, evalUsers: s.evalUsers, evalBatchSize: s.evalBatchSize,
     earlyStopPatience: s.earlyStopPatience, bucketing: s.bucketing, timeUnit: s.timeUnit, resume: s.resume,
-    initFrom: s.stateDictPath, workers: s.workers, reporter: progressReporter(out),
+    initFrom: s.stateDictPath, workers, reporter: progressReporter(out),
   });
   result.model.dispose();
   if (result.best !== null) {
