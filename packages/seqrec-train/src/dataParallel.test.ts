@@ -127,3 +127,11 @@ it('a failing run (NaN loss) still shuts the workers down', async () => {
   await expect(run).rejects.toThrow(NonFiniteLossError);
   expect(liveGradientWorkers()).toBe(0);
 });
+
+it('a worker that fails to start is reported, and every worker is shut down', async () => {
+  const model = createModel({ ...TINY_MODEL, numItems }, { seed: 1 });
+  // tfjs-node is not a dependency of the tests: the workers' initBackend fails.
+  await expect(DataParallel.start(model, { workers: 3, backend: { backend: 'tensorflow' }, seed: 1 })).rejects.toThrow(/gradient worker \d: .*tensorflow/);
+  expect(liveGradientWorkers()).toBe(0);
+  model.dispose();
+});

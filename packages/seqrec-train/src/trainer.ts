@@ -6,6 +6,8 @@
  * `evalEvery` epochs (and after the last): evaluate valid and test under every protocol; the
  * best checkpoint (`best/`) is chosen by valid NDCG@K (K = first of `ks`) of the FIRST protocol
  * in `evalProtocols`. `last/` holds everything needed to resume to the identical result.
+ * With `workers > 1`, each step is computed data-parallel on worker threads (dataParallel.ts);
+ * the model, optimizer and RNG states stay on this thread, so checkpoints are unchanged.
  */
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
