@@ -56,7 +56,8 @@ export class CausalSelfAttention extends Layer {
   constructor(readonly config: AttentionConfig) {
     super(config.name);
     const { dim, numHeads, seed } = config;
-    if (dim % numHeads !== 0) throw new RangeError(`${config.name}: dim ${dim} is not divisible by numHeads ${numHeads}`);
+    if (dim % numHeads !== 0)
+      throw new RangeError(`${config.name}: dim ${dim} is not divisible by numHeads ${numHeads}`);
     this.headDim = dim / numHeads;
     this.q = this.addSublayer(new Dense({ name: 'q', inputDim: dim, outputDim: dim, seed: seed + 1 }));
     this.k = this.addSublayer(new Dense({ name: 'k', inputDim: dim, outputDim: dim, seed: seed + 2 }));
@@ -71,12 +72,12 @@ export class CausalSelfAttention extends Layer {
    */
   apply(u: tf.Tensor3D, bias: tf.Tensor4D, context: ForwardContext): tf.Tensor3D {
     return tf.tidy(() => {
-    const q = this.scaledQueries(u); // [B, h, T, dh]
-    const k = this.splitHeads(this.k.apply(u)); // [B, h, T, dh]
-    const v = this.splitHeads(this.v.apply(u)); // [B, h, T, dh]
-    const scores = tf.matMul(q, k, false, true); // [B, h, T, T], already divided by sqrt(dh)
-    const weights = this.attentionWeights(scores, null, bias, context); // [B, h, T, T]
-    return this.o.apply(this.mergeHeads(tf.matMul(weights, v))) as tf.Tensor3D;
+      const q = this.scaledQueries(u); // [B, h, T, dh]
+      const k = this.splitHeads(this.k.apply(u)); // [B, h, T, dh]
+      const v = this.splitHeads(this.v.apply(u)); // [B, h, T, dh]
+      const scores = tf.matMul(q, k, false, true); // [B, h, T, T], already divided by sqrt(dh)
+      const weights = this.attentionWeights(scores, null, bias, context); // [B, h, T, T]
+      return this.o.apply(this.mergeHeads(tf.matMul(weights, v))) as tf.Tensor3D;
     });
   }
 

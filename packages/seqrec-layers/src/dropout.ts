@@ -15,7 +15,15 @@ import { tf } from '@seqrec/runtime';
 import type { ForwardContext } from './forwardContext';
 
 /** sfc32 seeded from two integers; fast and good enough for Bernoulli masks. */
-function fillMask(mask: Float32Array, from: number, to: number, seed: number, stream: number, threshold: number, scale: number): void {
+function fillMask(
+  mask: Float32Array,
+  from: number,
+  to: number,
+  seed: number,
+  stream: number,
+  threshold: number,
+  scale: number,
+): void {
   let a = 0x9e3779b9 ^ stream;
   let b = seed | 0;
   let c = 0x243f6a88;

@@ -52,7 +52,10 @@ test('LayerNorm: normalises the last axis; gradients equal autodiff of the formu
   expect(maxDiff(ln.apply(x), reference(x))).toBeLessThan(1e-5);
   const probe = tf.randomNormal([3, 4, 8], 0, 1, 'float32', 6);
   const objective = (f: (x: tf.Tensor) => tf.Tensor) => () => tf.sum(tf.mul(f(x), probe)) as tf.Scalar;
-  const mine = tf.variableGrads(objective((input) => ln.apply(input)), [ln.gamma, ln.beta]).grads;
+  const mine = tf.variableGrads(
+    objective((input) => ln.apply(input)),
+    [ln.gamma, ln.beta],
+  ).grads;
   const theirs = tf.variableGrads(objective(reference), [ln.gamma, ln.beta]).grads;
   for (const name of [ln.gamma.name, ln.beta.name]) expect(maxDiff(mine[name], theirs[name])).toBeLessThan(1e-4);
   const dxMine = tf.grad((input: tf.Tensor) => tf.sum(tf.mul(ln.apply(input), probe)))(x);
@@ -87,7 +90,14 @@ test('attentionBias masks future keys and padded keys only', () => {
 test('Embedding with a padding row: id 0 looks up zeros and the row gets no gradient', () => {
   const embedding = new Embedding({ name: 'item_emb', rows: 6, dim: 3, paddingZero: true, seed: 1 });
   expect([...embedding.namedWeights().keys()]).toEqual(['item_emb']);
-  const ids = tf.tensor2d([[0, 2, 2], [0, 0, 5]], undefined, 'int32');
+  const ids = tf.tensor2d(
+    [
+      [0, 2, 2],
+      [0, 0, 5],
+    ],
+    undefined,
+    'int32',
+  );
   const out = embedding.apply(ids);
   expect(out.shape).toEqual([2, 3, 3]);
   expect(Array.from(out.slice([0, 0, 0], [1, 1, 3]).dataSync())).toEqual([0, 0, 0]);
@@ -133,13 +143,26 @@ test('attention and FFN: shapes for two window lengths, no leaked tensors', () =
     tf.dispose([seq, u, bias, out, ff]);
   }
   expect([...attention.namedWeights().keys()]).toEqual([
-    'attn.q.kernel', 'attn.q.bias', 'attn.k.kernel', 'attn.k.bias',
-    'attn.v.kernel', 'attn.v.bias', 'attn.o.kernel', 'attn.o.bias',
+    'attn.q.kernel',
+    'attn.q.bias',
+    'attn.k.kernel',
+    'attn.k.bias',
+    'attn.v.kernel',
+    'attn.v.bias',
+    'attn.o.kernel',
+    'attn.o.bias',
   ]);
 });
 
 test('mHC init: Hpre one-hot-biased, Hpost = 1, Hres near identity with unit row and column sums', () => {
-  const mhc = new ManifoldHyperConnection({ name: 'mhc_attn', dim: 6, expansionRate: 4, sinkhornIters: 20, initGate: 0.01, sublayerIndex: 5 });
+  const mhc = new ManifoldHyperConnection({
+    name: 'mhc_attn',
+    dim: 6,
+    expansionRate: 4,
+    sinkhornIters: 20,
+    initGate: 0.01,
+    sublayerIndex: 5,
+  });
   const streams = tf.randomNormal([2, 3, 4, 6], 0, 1, 'float32', 9) as tf.Tensor4D;
   const { hPre, hPost, hRes } = mhc.mixingMatrices(streams);
   const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));

@@ -68,13 +68,13 @@ export class ManifoldHyperConnection extends Layer {
    */
   apply(streams: tf.Tensor4D, sublayer: (hin: tf.Tensor3D) => tf.Tensor3D): tf.Tensor4D {
     return tf.tidy(() => {
-    const [B, T, n, d] = streams.shape;
-    const { hPre, hPost, hRes } = this.mixingMatrices(streams);
-    const tokens = streams.reshape([B * T, n, d]); // [N, n, d]
-    const hin = tf.matMul(hPre.reshape([B * T, 1, n]), tokens).reshape([B, T, d]) as tf.Tensor3D; // [B, T, d]
-    const f = sublayer(hin).reshape([B * T, 1, d]); // [N, 1, d]
-    const mixed = tf.matMul(hRes, tokens); // [N, n, d]
-    return tf.add(mixed, tf.mul(hPost.reshape([B * T, n, 1]), f)).reshape([B, T, n, d]) as tf.Tensor4D;
+      const [B, T, n, d] = streams.shape;
+      const { hPre, hPost, hRes } = this.mixingMatrices(streams);
+      const tokens = streams.reshape([B * T, n, d]); // [N, n, d]
+      const hin = tf.matMul(hPre.reshape([B * T, 1, n]), tokens).reshape([B, T, d]) as tf.Tensor3D; // [B, T, d]
+      const f = sublayer(hin).reshape([B * T, 1, d]); // [N, 1, d]
+      const mixed = tf.matMul(hRes, tokens); // [N, n, d]
+      return tf.add(mixed, tf.mul(hPost.reshape([B * T, n, 1]), f)).reshape([B, T, n, d]) as tf.Tensor4D;
     });
   }
 

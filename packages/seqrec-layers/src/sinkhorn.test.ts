@@ -43,7 +43,15 @@ describe.each(['cpu', 'wasm'] as BackendName[])('sinkhornKnopp on %s', (backend)
   });
 
   test('large logits do not overflow exp', () => {
-    const m = sinkhornKnopp(tf.tensor3d([[[200, 0], [0, 200]]]), 20);
+    const m = sinkhornKnopp(
+      tf.tensor3d([
+        [
+          [200, 0],
+          [0, 200],
+        ],
+      ]),
+      20,
+    );
     expect(Array.from(m.dataSync()).every(Number.isFinite)).toBe(true);
     m.dispose();
   });

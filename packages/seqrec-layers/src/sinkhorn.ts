@@ -103,7 +103,14 @@ export function sinkhornKnopp(logits: tf.Tensor, iters: number): tf.Tensor {
       value: tf.tensor(out, x.shape, 'float32'),
       gradFunc: (dy, [saved]) => {
         const dLogits = new Float32Array(saved.size);
-        sinkhornBlocks(saved.dataSync() as Float32Array, n, iters, null, (dy as tf.Tensor).dataSync() as Float32Array, dLogits);
+        sinkhornBlocks(
+          saved.dataSync() as Float32Array,
+          n,
+          iters,
+          null,
+          (dy as tf.Tensor).dataSync() as Float32Array,
+          dLogits,
+        );
         return tf.tensor(dLogits, saved.shape, 'float32');
       },
     };

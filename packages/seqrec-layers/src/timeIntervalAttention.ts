@@ -86,29 +86,32 @@ export class TimeIntervalAttention extends CausalSelfAttention {
     context: ForwardContext,
   ): tf.Tensor3D {
     return tf.tidy(() => {
-    const [B, T] = u.shape;
-    const h = this.config.numHeads;
-    const dh = this.headDim;
-    const buckets = intervals.intervalKeys.shape[0]; // S + 1
-    const q = this.scaledQueries(u); // [B, h, T, dh], divided by sqrt(dh) for both score terms
-    const k = this.splitHeads(tf.add(this.k.apply(u), intervals.positionKeys)); // [B, h, T, dh]
-    const v = this.splitHeads(tf.add(this.v.apply(u), intervals.positionValues)); // [B, h, T, dh]
+      const [B, T] = u.shape;
+      const h = this.config.numHeads;
+      const dh = this.headDim;
+      const buckets = intervals.intervalKeys.shape[0]; // S + 1
+      const q = this.scaledQueries(u); // [B, h, T, dh], divided by sqrt(dh) for both score terms
+      const k = this.splitHeads(tf.add(this.k.apply(u), intervals.positionKeys)); // [B, h, T, dh]
+      const v = this.splitHeads(tf.add(this.v.apply(u), intervals.positionValues)); // [B, h, T, dh]
 
-    const qByHead = q.transpose([1, 0, 2, 3]).reshape([h, B * T, dh]); // [h, B*T, dh]
-    const timeKeys = this.tableByHead(intervals.intervalKeys); // [h, S+1, dh]
-    const qt = tf.matMul(qByHead, timeKeys, false, true); // [h, B*T, S+1]
-    const intervalScores = tf.gather(qt.reshape([-1]), intervals.bucketIndex); // [B, h, T, T]
-    const scores = tf.matMul(q, k, false, true); // [B, h, T, T]
-    const weights = this.attentionWeights(scores, intervalScores, bias, context); // [B, h, T, T]
+      const qByHead = q.transpose([1, 0, 2, 3]).reshape([h, B * T, dh]); // [h, B*T, dh]
+      const timeKeys = this.tableByHead(intervals.intervalKeys); // [h, S+1, dh]
+      const qt = tf.matMul(qByHead, timeKeys, false, true); // [h, B*T, S+1]
+      const intervalScores = tf.gather(qt.reshape([-1]), intervals.bucketIndex); // [B, h, T, T]
+      const scores = tf.matMul(q, k, false, true); // [B, h, T, T]
+      const weights = this.attentionWeights(scores, intervalScores, bias, context); // [B, h, T, T]
 
-    const bucketWeights = scatterToBuckets(weights.reshape([-1]) as tf.Tensor1D, intervals.bucketIndex, h * B * T * buckets)
-      .reshape([h, B * T, buckets]); // [h, B*T, S+1]
-    const intervalOut = tf.matMul(bucketWeights, this.tableByHead(intervals.intervalValues)); // [h, B*T, dh]
-    const out = tf.add(
-      tf.matMul(weights, v), // [B, h, T, dh]
-      intervalOut.reshape([h, B, T, dh]).transpose([1, 0, 2, 3]), // [B, h, T, dh]
-    );
-    return this.o.apply(this.mergeHeads(out)) as tf.Tensor3D;
+      const bucketWeights = scatterToBuckets(
+        weights.reshape([-1]) as tf.Tensor1D,
+        intervals.bucketIndex,
+        h * B * T * buckets,
+      ).reshape([h, B * T, buckets]); // [h, B*T, S+1]
+      const intervalOut = tf.matMul(bucketWeights, this.tableByHead(intervals.intervalValues)); // [h, B*T, dh]
+      const out = tf.add(
+        tf.matMul(weights, v), // [B, h, T, dh]
+        intervalOut.reshape([h, B, T, dh]).transpose([1, 0, 2, 3]), // [B, h, T, dh]
+      );
+      return this.o.apply(this.mergeHeads(out)) as tf.Tensor3D;
     });
   }
 

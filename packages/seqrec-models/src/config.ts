@@ -56,11 +56,17 @@ export const DEFAULT_MODEL_CONFIG: Readonly<Omit<ModelConfig, 'numItems'>> = {
 
 /** Fills defaults and checks every field; throws a message naming the field. */
 export function resolveModelConfig(partial: Partial<ModelConfig> & { numItems: number }): ModelConfig {
-  const config: ModelConfig = { ...DEFAULT_MODEL_CONFIG, ...partial, mhc: partial.mhc === undefined ? DEFAULT_MHC : partial.mhc };
-  const positiveInt = (name: keyof ModelConfig, value: number) => {
-    if (!Number.isInteger(value) || value <= 0) throw new RangeError(`model config: ${name} must be a positive integer, got ${value}`);
+  const config: ModelConfig = {
+    ...DEFAULT_MODEL_CONFIG,
+    ...partial,
+    mhc: partial.mhc === undefined ? DEFAULT_MHC : partial.mhc,
   };
-  if (config.kind !== 'sasrec' && config.kind !== 'tisasrec') throw new RangeError(`model config: kind must be 'sasrec' or 'tisasrec', got '${String(config.kind)}'`);
+  const positiveInt = (name: keyof ModelConfig, value: number) => {
+    if (!Number.isInteger(value) || value <= 0)
+      throw new RangeError(`model config: ${name} must be a positive integer, got ${value}`);
+  };
+  if (config.kind !== 'sasrec' && config.kind !== 'tisasrec')
+    throw new RangeError(`model config: kind must be 'sasrec' or 'tisasrec', got '${String(config.kind)}'`);
   positiveInt('numItems', config.numItems);
   positiveInt('maxlen', config.maxlen);
   positiveInt('hiddenUnits', config.hiddenUnits);
@@ -68,15 +74,21 @@ export function resolveModelConfig(partial: Partial<ModelConfig> & { numItems: n
   positiveInt('numHeads', config.numHeads);
   positiveInt('timeSpan', config.timeSpan);
   if (config.hiddenUnits % config.numHeads !== 0) {
-    throw new RangeError(`model config: hiddenUnits (${config.hiddenUnits}) must be divisible by numHeads (${config.numHeads})`);
+    throw new RangeError(
+      `model config: hiddenUnits (${config.hiddenUnits}) must be divisible by numHeads (${config.numHeads})`,
+    );
   }
-  if (!(config.dropoutRate >= 0 && config.dropoutRate < 1)) throw new RangeError(`model config: dropoutRate must be in [0, 1), got ${config.dropoutRate}`);
+  if (!(config.dropoutRate >= 0 && config.dropoutRate < 1))
+    throw new RangeError(`model config: dropoutRate must be in [0, 1), got ${config.dropoutRate}`);
   if (!(config.l2Emb >= 0)) throw new RangeError(`model config: l2Emb must be >= 0, got ${config.l2Emb}`);
-  if (!(config.layerNormEps > 0)) throw new RangeError(`model config: layerNormEps must be > 0, got ${config.layerNormEps}`);
+  if (!(config.layerNormEps > 0))
+    throw new RangeError(`model config: layerNormEps must be > 0, got ${config.layerNormEps}`);
   if (config.mhc !== null) {
     const m = config.mhc;
-    if (!Number.isInteger(m.expansionRate) || m.expansionRate < 1) throw new RangeError(`model config: mhc.expansionRate must be a positive integer, got ${m.expansionRate}`);
-    if (!Number.isInteger(m.sinkhornIters) || m.sinkhornIters < 1) throw new RangeError(`model config: mhc.sinkhornIters must be a positive integer, got ${m.sinkhornIters}`);
+    if (!Number.isInteger(m.expansionRate) || m.expansionRate < 1)
+      throw new RangeError(`model config: mhc.expansionRate must be a positive integer, got ${m.expansionRate}`);
+    if (!Number.isInteger(m.sinkhornIters) || m.sinkhornIters < 1)
+      throw new RangeError(`model config: mhc.sinkhornIters must be a positive integer, got ${m.sinkhornIters}`);
     if (!(m.initGate >= 0)) throw new RangeError(`model config: mhc.initGate must be >= 0, got ${m.initGate}`);
   }
   return config;

@@ -15,12 +15,39 @@ const LIMIT_BYTES = 3 * 1024 ** 3;
 
 test('a full-size TiSASRec training step on wasm stays under 3 GB RSS', () => {
   if (!fs.existsSync(BUILT)) throw new Error(`${BUILT} is missing: run \`npm run build\` before this test`);
-  const args = ['--kind', 'tisasrec', '--batch', '128', '--maxlen', '200', '--time-span', '256', '--hidden', '50', '--heads', '1', '--backend', 'wasm', '--steps', '1', '--warmup', '0'];
+  const args = [
+    '--kind',
+    'tisasrec',
+    '--batch',
+    '128',
+    '--maxlen',
+    '200',
+    '--time-span',
+    '256',
+    '--hidden',
+    '50',
+    '--heads',
+    '1',
+    '--backend',
+    'wasm',
+    '--steps',
+    '1',
+    '--warmup',
+    '0',
+  ];
   const run = spawnSync(process.execPath, [PROBE, ...args], { cwd: ROOT, encoding: 'utf8' });
   expect(run.stderr).toBe('');
   expect(run.status).toBe(0);
-  const report = JSON.parse(run.stdout.trim().split('\n').pop()!) as { backend: string; peakRssBytes: number; medianStepSeconds: number };
+  const report = JSON.parse(run.stdout.trim().split('\n').pop()!) as {
+    backend: string;
+    peakRssBytes: number;
+    medianStepSeconds: number;
+  };
   expect(report.backend).toBe('wasm');
-  console.info(`TiSASRec B128 T200 S256 d50 h1 on wasm: peak RSS ${(report.peakRssBytes / 1e9).toFixed(2)} GB, step ${report.medianStepSeconds.toFixed(2)} s`);
+  console.info(
+    `TiSASRec B128 T200 S256 d50 h1 on wasm: peak RSS ${(report.peakRssBytes / 1e9).toFixed(
+      2,
+    )} GB, step ${report.medianStepSeconds.toFixed(2)} s`,
+  );
   expect(report.peakRssBytes).toBeLessThan(LIMIT_BYTES);
 });

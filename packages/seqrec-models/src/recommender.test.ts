@@ -8,7 +8,16 @@ import type { ModelConfig } from './config';
 import { createModel } from './createModel';
 import { disposeBatch, randomBatch, toTensors, trimBatch } from './test-utils/batches';
 
-const base = { numItems: 30, maxlen: 16, hiddenUnits: 12, numBlocks: 2, numHeads: 2, dropoutRate: 0.2, timeSpan: 8, l2Emb: 0.01 };
+const base = {
+  numItems: 30,
+  maxlen: 16,
+  hiddenUnits: 12,
+  numBlocks: 2,
+  numHeads: 2,
+  dropoutRate: 0.2,
+  timeSpan: 8,
+  l2Emb: 0.01,
+};
 const VARIANTS: Array<[string, Partial<ModelConfig>]> = [
   ['sasrec', { kind: 'sasrec', mhc: null }],
   ['sasrec+mhc', { kind: 'sasrec', mhc: { expansionRate: 3, sinkhornIters: 20, initGate: 0.01 } }],
@@ -56,7 +65,16 @@ describe.each(VARIANTS)('%s', (_name, variant) => {
   test('5 training steps and 5 scoring calls leak no tensors; padding row stays zero', () => {
     const model = createModel({ ...base, ...variant }, { seed: 5 });
     const batch = toTensors(randomBatch([16, 9, 3, 12], base.maxlen, base.numItems, base.timeSpan, 2));
-    const candidates = tf.tensor2d([[1, 2, 3], [4, 5, 6], [7, 8, 9], [10, 11, 12]], undefined, 'int32');
+    const candidates = tf.tensor2d(
+      [
+        [1, 2, 3],
+        [4, 5, 6],
+        [7, 8, 9],
+        [10, 11, 12],
+      ],
+      undefined,
+      'int32',
+    );
     const optimizer = tf.train.adam(0.01);
     const variables = [...model.weights.values()];
     const before = tf.memory().numTensors;
@@ -72,7 +90,8 @@ describe.each(VARIANTS)('%s', (_name, variant) => {
       tf.dispose([model.score(batch, candidates), model.scoreAll(batch), model.features(batch)]);
     }
     expect(tf.memory().numTensors).toBe(afterTraining);
-    for (let step = 0; step < 5; step++) optimizer.minimize(() => model.loss(batch, { training: true }), false, variables);
+    for (let step = 0; step < 5; step++)
+      optimizer.minimize(() => model.loss(batch, { training: true }), false, variables);
     expect(tf.memory().numTensors).toBe(afterTraining);
     expect(losses.every(Number.isFinite)).toBe(true);
     expect(losses[4]).toBeLessThan(losses[0]);
@@ -101,15 +120,23 @@ describe.each(VARIANTS)('%s', (_name, variant) => {
 });
 
 describe.each(VARIANTS)('%s, data-parallel shards', (_name, variant) => {
-  test('shards of a batch give the whole batch\'s gradients (count-weighted), dropout included', () => {
+  test("shards of a batch give the whole batch's gradients (count-weighted), dropout included", () => {
     const model = createModel({ ...base, ...variant }, { seed: 12 });
     const raw = randomBatch([16, 9, 3, 12, 7], base.maxlen, base.numItems, base.timeSpan, 5);
     const variables = [...model.weights.values()];
     const gradsOf = (rows: [number, number]) => {
-      const part = { seq: raw.seq.slice(...rows), pos: raw.pos.slice(...rows), neg: raw.neg.slice(...rows), rel: raw.rel.slice(...rows) };
+      const part = {
+        seq: raw.seq.slice(...rows),
+        pos: raw.pos.slice(...rows),
+        neg: raw.neg.slice(...rows),
+        rel: raw.rel.slice(...rows),
+      };
       const tensors = toTensors(part);
       model.setRngState(40); // every shard replays the same dropout seeds
-      const { value, grads } = tf.variableGrads(() => model.loss(tensors, { training: true, rowOffset: rows[0] }), variables);
+      const { value, grads } = tf.variableGrads(
+        () => model.loss(tensors, { training: true, rowOffset: rows[0] }),
+        variables,
+      );
       value.dispose();
       disposeBatch(tensors);
       const targets = part.pos.flat().filter((id) => id !== 0).length;
@@ -134,7 +161,10 @@ describe('mHC at initialisation', () => {
   // inputs scaled by ~2-4 and the 1e-8 epsilon: 1e-5 absolute is ~100x that rounding level.
   test.each(['sasrec', 'tisasrec'] as const)('%s: features equal the plain model with the same weights', (kind) => {
     const plain = createModel({ ...base, kind, mhc: null, dropoutRate: 0 }, { seed: 9 });
-    const withMhc = createModel({ ...base, kind, mhc: { expansionRate: 4, sinkhornIters: 20, initGate: 0.01 }, dropoutRate: 0 }, { seed: 9 });
+    const withMhc = createModel(
+      { ...base, kind, mhc: { expansionRate: 4, sinkhornIters: 20, initGate: 0.01 }, dropoutRate: 0 },
+      { seed: 9 },
+    );
     for (const [name, variable] of plain.weights) withMhc.weights.get(name)!.assign(variable);
     const batch = toTensors(randomBatch([16, 6, 1], base.maxlen, base.numItems, base.timeSpan, 8));
     const [a, b] = [plain, withMhc].map((model) => model.features(batch));

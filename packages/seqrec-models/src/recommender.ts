@@ -29,10 +29,7 @@ export abstract class Recommender extends Layer implements SequentialRecommender
   private readonly dropoutSeeds: SeedSequence;
   private weightMap: Map<string, tf.Variable> | null = null;
 
-  constructor(
-    readonly config: ModelConfig,
-    readonly seed: number,
-  ) {
+  constructor(readonly config: ModelConfig, readonly seed: number) {
     super('');
     const d = config.hiddenUnits;
     this.dropoutSeeds = new SeedSequence(seed ^ 0x5eed);
@@ -60,7 +57,10 @@ export abstract class Recommender extends Layer implements SequentialRecommender
     return tf.tidy(() => this.forward(batch, this.contextFor(options)));
   }
 
-  trainingLogits(batch: TrainingBatch, options: ForwardOptions = {}): { posLogits: tf.Tensor2D; negLogits: tf.Tensor2D } {
+  trainingLogits(
+    batch: TrainingBatch,
+    options: ForwardOptions = {},
+  ): { posLogits: tf.Tensor2D; negLogits: tf.Tensor2D } {
     return tf.tidy(() => {
       const features = this.forward(batch, this.contextFor(options)); // [B, T, d]
       return { posLogits: this.logits(features, batch.pos), negLogits: this.logits(features, batch.neg) };
@@ -75,7 +75,10 @@ export abstract class Recommender extends Layer implements SequentialRecommender
       const targets = tf.cast(tf.notEqual(batch.pos, 0), 'float32'); // [B, T]
       const count = tf.maximum(tf.sum(targets), 1);
       // -log sigmoid(p) = softplus(-p);  -log(1 - sigmoid(n)) = softplus(n)
-      const bce = tf.div(tf.sum(tf.mul(tf.add(tf.softplus(tf.neg(posLogits)), tf.softplus(negLogits)), targets)), count);
+      const bce = tf.div(
+        tf.sum(tf.mul(tf.add(tf.softplus(tf.neg(posLogits)), tf.softplus(negLogits)), targets)),
+        count,
+      );
       if (this.config.l2Emb === 0) return bce as tf.Scalar;
       return tf.add(bce, tf.mul(this.config.l2Emb, tf.sum(tf.square(this.itemEmbedding.table)))) as tf.Scalar;
     });

@@ -14,14 +14,23 @@ export class SASRec extends Recommender {
   constructor(config: ModelConfig, seed: number) {
     super(config, seed);
     this.positionEmbedding = this.addSublayer(
-      new Embedding({ name: 'pos_emb', rows: config.maxlen + 1, dim: config.hiddenUnits, paddingZero: true, seed: seed + 2 }),
+      new Embedding({
+        name: 'pos_emb',
+        rows: config.maxlen + 1,
+        dim: config.hiddenUnits,
+        paddingZero: true,
+        seed: seed + 2,
+      }),
     );
   }
 
   protected embed(seq: tf.Tensor2D, mask: tf.Tensor3D): tf.Tensor3D {
     const [B, T] = seq.shape;
     const first = firstWindowPosition(T, this.config.maxlen) + 1;
-    const positions = tf.mul(tf.range(first, first + T, 1, 'int32').reshape([1, T]), tf.cast(mask.reshape([B, T]), 'int32')); // [B, T]
+    const positions = tf.mul(
+      tf.range(first, first + T, 1, 'int32').reshape([1, T]),
+      tf.cast(mask.reshape([B, T]), 'int32'),
+    ); // [B, T]
     const items = tf.mul(this.itemEmbedding.apply(seq), Math.sqrt(this.config.hiddenUnits)); // [B, T, d]
     return tf.add(items, this.positionEmbedding.apply(positions)) as tf.Tensor3D;
   }

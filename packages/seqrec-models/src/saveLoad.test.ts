@@ -8,7 +8,16 @@ import { MODEL_FILE, WEIGHTS_FILE, loadModel, loadWeightsInto, saveModel } from 
 import { topK } from './topK';
 import { disposeBatch, randomBatch, toTensors } from './test-utils/batches';
 
-const config = { kind: 'tisasrec' as const, numItems: 20, maxlen: 8, hiddenUnits: 8, numBlocks: 1, numHeads: 2, timeSpan: 4, mhc: { expansionRate: 2, sinkhornIters: 5, initGate: 0.01 } };
+const config = {
+  kind: 'tisasrec' as const,
+  numItems: 20,
+  maxlen: 8,
+  hiddenUnits: 8,
+  numBlocks: 1,
+  numHeads: 2,
+  timeSpan: 4,
+  mhc: { expansionRate: 2, sinkhornIters: 5, initGate: 0.01 },
+};
 let dir: string;
 
 beforeAll(async () => {
@@ -30,7 +39,10 @@ test('a saved model loads with the same config and scores, and tf.io can decode 
   expect(tf.max(tf.abs(tf.sub(tf.slice(a, [0, 1]), tf.slice(b, [0, 1])))).dataSync()[0]).toBe(0);
   const json = JSON.parse(fs.readFileSync(path.join(dir, MODEL_FILE), 'utf8'));
   const buffer = fs.readFileSync(path.join(dir, WEIGHTS_FILE));
-  const decoded = tf.io.decodeWeights(buffer.buffer.slice(buffer.byteOffset, buffer.byteOffset + buffer.byteLength), json.weightsManifest[0].weights);
+  const decoded = tf.io.decodeWeights(
+    buffer.buffer.slice(buffer.byteOffset, buffer.byteOffset + buffer.byteLength),
+    json.weightsManifest[0].weights,
+  );
   expect(Object.keys(decoded).sort()).toEqual([...model.weights.keys()].sort());
   expect(fs.readdirSync(dir).sort()).toEqual([MODEL_FILE, WEIGHTS_FILE]); // no temp files left
   tf.dispose([a, b, Object.values(decoded)]);
@@ -53,7 +65,9 @@ test('a truncated weights file is a clear error, not garbage weights', async () 
   await saveModel(model, dir);
   const file = path.join(dir, WEIGHTS_FILE);
   fs.truncateSync(file, fs.statSync(file).size - 10);
-  await expect(loadModel(dir)).rejects.toThrow(/weights\.bin: \d+ bytes, expected \d+; the file is truncated or damaged/);
+  await expect(loadModel(dir)).rejects.toThrow(
+    /weights\.bin: \d+ bytes, expected \d+; the file is truncated or damaged/,
+  );
   fs.writeFileSync(path.join(dir, MODEL_FILE), '{"format": "seqrec-model", "formatV');
   await expect(loadModel(dir)).rejects.toThrow(/model\.json: not valid JSON/);
   await expect(loadModel(path.join(dir, 'nowhere'))).rejects.toThrow(/no saved model here/);

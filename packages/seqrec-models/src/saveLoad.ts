@@ -88,7 +88,9 @@ export function loadWeightsInto(model: SequentialRecommender, dir: string): void
     (key) => JSON.stringify(saved[key]) !== JSON.stringify(model.config[key]),
   );
   if (differing.length > 0) {
-    const detail = differing.map((k) => `${k}: saved ${JSON.stringify(saved[k])}, model ${JSON.stringify(model.config[k])}`);
+    const detail = differing.map(
+      (k) => `${k}: saved ${JSON.stringify(saved[k])}, model ${JSON.stringify(model.config[k])}`,
+    );
     throw new Error(`${path.join(dir, MODEL_FILE)}: saved with a different config (${detail.join('; ')})`);
   }
   const tensors = readWeights(dir, json);
@@ -96,12 +98,18 @@ export function loadWeightsInto(model: SequentialRecommender, dir: string): void
     const missing = [...model.weights.keys()].filter((name) => !(name in tensors));
     const extra = Object.keys(tensors).filter((name) => !model.weights.has(name));
     if (missing.length > 0 || extra.length > 0) {
-      throw new Error(`${dir}: weights do not match the model (missing: ${missing.join(', ') || 'none'}; unexpected: ${extra.join(', ') || 'none'})`);
+      throw new Error(
+        `${dir}: weights do not match the model (missing: ${missing.join(', ') || 'none'}; unexpected: ${
+          extra.join(', ') || 'none'
+        })`,
+      );
     }
     for (const [name, variable] of model.weights) {
       const tensor = tensors[name];
       if (!tf.util.arraysEqual(tensor.shape, variable.shape)) {
-        throw new Error(`${dir}: weight ${name} has shape [${tensor.shape.join(', ')}], expected [${variable.shape.join(', ')}]`);
+        throw new Error(
+          `${dir}: weight ${name} has shape [${tensor.shape.join(', ')}], expected [${variable.shape.join(', ')}]`,
+        );
       }
       variable.assign(tensor);
     }

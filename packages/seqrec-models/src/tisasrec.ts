@@ -43,7 +43,8 @@ export class TiSASRec extends Recommender {
     }
     const { maxlen, hiddenUnits: d, dropoutRate: rate, numHeads, timeSpan } = this.config;
     const first = firstWindowPosition(T, maxlen);
-    const window = (table: Embedding) => dropoutShared(table.table.slice([first, 0], [T, d]) as tf.Tensor2D, rate, context);
+    const window = (table: Embedding) =>
+      dropoutShared(table.table.slice([first, 0], [T, d]) as tf.Tensor2D, rate, context);
     return {
       positionKeys: window(this.positionKeys), // [T, d]
       positionValues: window(this.positionValues), // [T, d]

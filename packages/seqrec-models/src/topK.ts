@@ -14,13 +14,19 @@ export interface TopK {
 }
 
 /** exclude[b]: dense item ids never to recommend to row b. */
-export function topK(model: SequentialRecommender, batch: SequenceBatch, k: number, exclude: ArrayLike<number>[] = []): TopK {
+export function topK(
+  model: SequentialRecommender,
+  batch: SequenceBatch,
+  k: number,
+  exclude: ArrayLike<number>[] = [],
+): TopK {
   const B = batch.seq.shape[0];
   const columns = model.config.numItems + 1;
   const count = Math.min(k, model.config.numItems);
   const penalty = new Float32Array(B * columns);
   exclude.forEach((ids, row) => {
-    for (let i = 0; i < ids.length; i++) if (ids[i] > 0 && ids[i] < columns) penalty[row * columns + ids[i]] = -Infinity;
+    for (let i = 0; i < ids.length; i++)
+      if (ids[i] > 0 && ids[i] < columns) penalty[row * columns + ids[i]] = -Infinity;
   });
   const [values, indices] = tf.tidy(() => {
     const scores = tf.add(model.scoreAll(batch), tf.tensor2d(penalty, [B, columns])); // [B, V+1]

@@ -43,7 +43,9 @@ export class TransformerBlock extends Layer {
     const attentionConfig = { name: 'attn', dim, numHeads, dropoutRate, seed: seed + 10 };
     this.attnLn = this.addSublayer(new LayerNorm({ name: 'attn_ln', dim, eps }));
     this.attn = this.addSublayer(
-      config.kind === 'tisasrec' ? new TimeIntervalAttention(attentionConfig) : new CausalSelfAttention(attentionConfig),
+      config.kind === 'tisasrec'
+        ? new TimeIntervalAttention(attentionConfig)
+        : new CausalSelfAttention(attentionConfig),
     );
     this.ffnLn = this.addSublayer(new LayerNorm({ name: 'ffn_ln', dim, eps }));
     this.ffn = this.addSublayer(new PointwiseFeedForward({ name: 'ffn', dim, dropoutRate, seed: seed + 20 }));

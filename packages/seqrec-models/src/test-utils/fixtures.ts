@@ -17,12 +17,25 @@ export interface FixtureArray {
 export interface ModelFixture {
   description: string;
   config: {
-    numItems: number; maxlen: number; hiddenUnits: number; numHeads: number; numBlocks: number;
-    timeSpan: number | null; mhc: ModelConfig['mhc']; l2Emb: number; layerNormEps: number;
+    numItems: number;
+    maxlen: number;
+    hiddenUnits: number;
+    numHeads: number;
+    numBlocks: number;
+    timeSpan: number | null;
+    mhc: ModelConfig['mhc'];
+    l2Emb: number;
+    layerNormEps: number;
   };
   params: Record<string, FixtureArray>;
   inputs: { seq: number[][]; pos: number[][]; neg: number[][]; rel: number[][][] | null; candidates: number[][] };
-  outputs: { features: FixtureArray; posLogits: FixtureArray; negLogits: FixtureArray; loss: number; scores: FixtureArray };
+  outputs: {
+    features: FixtureArray;
+    posLogits: FixtureArray;
+    negLogits: FixtureArray;
+    loss: number;
+    scores: FixtureArray;
+  };
   grads: Record<string, FixtureArray>;
 }
 
