@@ -49,17 +49,33 @@ function summarise(kernels, key) {
 async function main() {
   const report = await initBackend({ backend: args.backend });
   const config = {
-    variant: args.variant, batch: Number(args.batch), maxlen: Number(args.maxlen), hidden: Number(args.hidden),
-    blocks: Number(args.blocks), heads: Number(args.heads), timeSpan: Number(args['time-span']), numItems: Number(args.items),
+    variant: args.variant,
+    batch: Number(args.batch),
+    maxlen: Number(args.maxlen),
+    hidden: Number(args.hidden),
+    blocks: Number(args.blocks),
+    heads: Number(args.heads),
+    timeSpan: Number(args['time-span']),
+    numItems: Number(args.items),
   };
   const model = createModel(modelConfigOf(config), { seed: 1 });
   const adam = new Adam(model.weights, { beta1: 0.9, beta2: 0.98 });
-  const batch = syntheticBatch({ users: config.batch, maxlen: config.maxlen, numItems: config.numItems, timeSpan: isTimeAware(config.variant) ? config.timeSpan : null }, lcg(1));
+  const batch = syntheticBatch(
+    {
+      users: config.batch,
+      maxlen: config.maxlen,
+      numItems: config.numItems,
+      timeSpan: isTimeAware(config.variant) ? config.timeSpan : null,
+    },
+    lcg(1),
+  );
   await trainStep(model, adam, batch, 0.001); // warm-up (wasm compilation, first allocations)
   const start = process.hrtime.bigint();
   const info = await tf.profile(() => trainStep(model, adam, batch, 0.001));
   const wallSeconds = Number(process.hrtime.bigint() - start) / 1e9;
-  const all = await Promise.all(info.kernels.map(async (k) => ({ ...k, kernelTimeMs: Number(await k.kernelTimeMs) || 0 })));
+  const all = await Promise.all(
+    info.kernels.map(async (k) => ({ ...k, kernelTimeMs: Number(await k.kernelTimeMs) || 0 })),
+  );
   // tf.customGrad functions are profiled as a scope AND their inner kernels are profiled too:
   // count only real kernels, list the scopes' time separately.
   const isScope = (k) => /scope/.test(k.name);
@@ -69,10 +85,27 @@ async function main() {
   const totalMs = kernels.reduce((s, k) => s + k.kernelTimeMs, 0);
   const top = Number(args.top);
   const byName = summarise(kernels, (k) => k.name).slice(0, top);
-  const byShape = summarise(kernels, (k) => `${k.name} ${k.inputShapes.map((s) => `[${s}]`).join('x')} -> [${k.outputShapes.map((s) => s.join(',')).join('; ')}]`).slice(0, top);
+  const byShape = summarise(
+    kernels,
+    (k) =>
+      `${k.name} ${k.inputShapes.map((s) => `[${s}]`).join('x')} -> [${k.outputShapes
+        .map((s) => s.join(','))
+        .join('; ')}]`,
+  ).slice(0, top);
   const out = {
-    backend: report.backend, kernelsActive: report.kernels, tfjs: report.tfjsVersion, node: process.versions.node,
-    config, wallSeconds, kernelMs: totalMs, kernelCalls: kernels.length, customGradScopes: { calls: scopes.length, ms: scopeMs }, peakBytes: info.peakBytes, loadAverage: os.loadavg(), byName, byShape,
+    backend: report.backend,
+    kernelsActive: report.kernels,
+    tfjs: report.tfjsVersion,
+    node: process.versions.node,
+    config,
+    wallSeconds,
+    kernelMs: totalMs,
+    kernelCalls: kernels.length,
+    customGradScopes: { calls: scopes.length, ms: scopeMs },
+    peakBytes: info.peakBytes,
+    loadAverage: os.loadavg(),
+    byName,
+    byShape,
   };
   if (args.json) {
     process.stdout.write(JSON.stringify(out) + '\n');
@@ -81,12 +114,19 @@ async function main() {
   const pct = (ms) => `${((100 * ms) / totalMs).toFixed(1)}%`.padStart(6);
   const lines = [
     `${config.variant} B${config.batch} L${config.maxlen} d${config.hidden} ${config.blocks} blocks h${config.heads} on ${report.backend}: ` +
-      `step under profile ${wallSeconds.toFixed(2)} s wall, kernels ${(totalMs / 1000).toFixed(2)} s in ${kernels.length} calls; load ${os.loadavg()[0].toFixed(2)}`,
+      `step under profile ${wallSeconds.toFixed(2)} s wall, kernels ${(totalMs / 1000).toFixed(2)} s in ${
+        kernels.length
+      } calls; load ${os.loadavg()[0].toFixed(2)}`,
     `(tf.customGrad scopes: ${scopes.length} calls, ${scopeMs.toFixed(0)} ms, already counted in their kernels)`,
     'by kernel:',
-    ...byName.map((g) => `  ${g.kernel.padEnd(24)} ${g.ms.toFixed(0).padStart(7)} ms ${pct(g.ms)}  ${String(g.calls).padStart(4)} calls`),
+    ...byName.map(
+      (g) =>
+        `  ${g.kernel.padEnd(24)} ${g.ms.toFixed(0).padStart(7)} ms ${pct(g.ms)}  ${String(g.calls).padStart(4)} calls`,
+    ),
     'by kernel and shape:',
-    ...byShape.map((g) => `  ${g.ms.toFixed(0).padStart(7)} ms ${pct(g.ms)} ${String(g.calls).padStart(4)}x  ${g.kernel}`),
+    ...byShape.map(
+      (g) => `  ${g.ms.toFixed(0).padStart(7)} ms ${pct(g.ms)} ${String(g.calls).padStart(4)}x  ${g.kernel}`,
+    ),
   ];
   process.stdout.write(lines.join('\n') + '\n');
 }

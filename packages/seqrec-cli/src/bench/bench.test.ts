@@ -12,8 +12,18 @@ import { workerScript } from './isolate';
 import { renderBench, runBench, type BenchOptions, type BenchReport } from './index';
 
 const TINY: BenchOptions = {
-  backend: 'cpu', quick: true, maxlens: [8], batch: 4, hidden: 8, blocks: 1, heads: 2, timeSpan: 16, numItems: 40,
-  score: { candidates: 11, users: 5, chunk: 2 }, epochMaxlen: 8, epochHeads: 1,
+  backend: 'cpu',
+  quick: true,
+  maxlens: [8],
+  batch: 4,
+  hidden: 8,
+  blocks: 1,
+  heads: 2,
+  timeSpan: 16,
+  numItems: 40,
+  score: { candidates: 11, users: 5, chunk: 2 },
+  epochMaxlen: 8,
+  epochHeads: 1,
 };
 
 function expectPositive(x: unknown): void {
@@ -41,20 +51,38 @@ function expectHeader(r: BenchReport, backend: string): void {
 let dir: string;
 beforeAll(async () => {
   dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'seqrec-bench-test-'));
-  await writeInteractionsText(path.join(dir, 'ratings.txt'), generateSyntheticInteractions({ users: 30, items: 40, seed: 3, meanLength: 8 }));
+  await writeInteractionsText(
+    path.join(dir, 'ratings.txt'),
+    generateSyntheticInteractions({ users: 30, items: 40, seed: 3, meanLength: 8 }),
+  );
 });
 afterAll(() => fsp.rm(dir, { recursive: true, force: true }));
 
 test('in-process quick run: every variant, every field finite and positive, epochs on a data file', async () => {
   const events: string[] = [];
-  const r = await runBench({ ...TINY, isolate: false, dataset: path.join(dir, 'ratings.txt') }, (e) => events.push(`${e.type} ${e.what}`));
+  const r = await runBench({ ...TINY, isolate: false, dataset: path.join(dir, 'ratings.txt') }, (e) =>
+    events.push(`${e.type} ${e.what}`),
+  );
   expectHeader(r, 'cpu');
   // 4 variants at h2, plus h1 for SASRec and TiSASRec
   expect(r.steps.map((s) => `${s.config.variant} h${s.config.heads}`)).toEqual([
-    'sasrec h2', 'sasrec h1', 'sasrec+mhc h2', 'tisasrec h2', 'tisasrec h1', 'tisasrec+mhc h2',
+    'sasrec h2',
+    'sasrec h1',
+    'sasrec+mhc h2',
+    'tisasrec h2',
+    'tisasrec h1',
+    'tisasrec+mhc h2',
   ]);
   for (const s of r.steps) {
-    for (const k of ['stepSeconds', 'score1Seconds', 'scoreManySeconds', 'fullRankSeconds', 'peakRssBytes', 'numParams'] as const) expectPositive(s[k]);
+    for (const k of [
+      'stepSeconds',
+      'score1Seconds',
+      'scoreManySeconds',
+      'fullRankSeconds',
+      'peakRssBytes',
+      'numParams',
+    ] as const)
+      expectPositive(s[k]);
     expect(s.stepSamples).toHaveLength(1);
     expect(s.backend).toBe('cpu');
     expect(s.isolated).toBe(false);
@@ -73,32 +101,67 @@ test('in-process quick run: every variant, every field finite and positive, epoc
 });
 
 test('a missing dataset and --skip_epoch are notes, not failures', async () => {
-  const r = await runBench({ ...TINY, isolate: false, variants: ['sasrec'], oneHeadRows: false, dataset: path.join(dir, 'absent.txt') });
+  const r = await runBench({
+    ...TINY,
+    isolate: false,
+    variants: ['sasrec'],
+    oneHeadRows: false,
+    dataset: path.join(dir, 'absent.txt'),
+  });
   expect(r.epochs).toEqual([]);
   expect(r.notes.join(' ')).toContain('not found');
-  const skipped = await runBench({ ...TINY, isolate: false, variants: ['sasrec'], oneHeadRows: false, skipEpoch: true });
+  const skipped = await runBench({
+    ...TINY,
+    isolate: false,
+    variants: ['sasrec'],
+    oneHeadRows: false,
+    skipEpoch: true,
+  });
   expect(skipped.notes.join(' ')).toContain('skip_epoch');
 });
 
 const built = workerScript();
-(built === null ? test.skip : test)('isolated quick run: a fresh worker process per configuration (needs `npm run build`)', async () => {
-  const r = await runBench({ ...TINY, variants: ['tisasrec'], oneHeadRows: false, skipEpoch: true });
-  expectHeader(r, 'cpu');
-  expect(r.steps).toHaveLength(1);
-  expect(r.steps[0]?.isolated).toBe(true);
-  expectPositive(r.steps[0]?.peakRssBytes);
-  expectPositive(r.steps[0]?.stepSeconds);
-});
+(built === null ? test.skip : test)(
+  'isolated quick run: a fresh worker process per configuration (needs `npm run build`)',
+  async () => {
+    const r = await runBench({ ...TINY, variants: ['tisasrec'], oneHeadRows: false, skipEpoch: true });
+    expectHeader(r, 'cpu');
+    expect(r.steps).toHaveLength(1);
+    expect(r.steps[0]?.isolated).toBe(true);
+    expectPositive(r.steps[0]?.peakRssBytes);
+    expectPositive(r.steps[0]?.stepSeconds);
+  },
+);
 
 test('the bench command registers its flags and maps them to options', () => {
   let action: (() => Promise<number>) | null = null;
   const program = new Command('seqrec').exitOverride();
   const io = { stdout: () => undefined, stderr: () => undefined, isTTY: false };
   registerBenchCommand(program, io, (a) => (action = a));
-  program.parse(['bench', '--json', '--quick', '--backend', 'cpu', '--variants', 'sasrec,TiSASRec-mHC', '--maxlens', '50,200', '--skip_epoch'], { from: 'user' });
+  program.parse(
+    [
+      'bench',
+      '--json',
+      '--quick',
+      '--backend',
+      'cpu',
+      '--variants',
+      'sasrec,TiSASRec-mHC',
+      '--maxlens',
+      '50,200',
+      '--skip_epoch',
+    ],
+    { from: 'user' },
+  );
   expect(action).not.toBeNull();
   const opts = program.commands[0]?.opts() as Record<string, unknown>;
-  expect(benchOptionsFromFlags(opts)).toEqual({ quick: true, skipEpoch: true, backend: 'cpu', variants: ['sasrec', 'tisasrec+mhc'], maxlens: [50, 200] });
+  expect(benchOptionsFromFlags(opts)).toEqual({
+    quick: true,
+    skipEpoch: true,
+    backend: 'cpu',
+    variants: ['sasrec', 'tisasrec+mhc'],
+    maxlens: [50, 200],
+  });
   expect(() => benchOptionsFromFlags({ variants: 'bert4rec' })).toThrow(/unknown variant 'bert4rec'/);
   expect(() => benchOptionsFromFlags({ backend: 'gpu' })).toThrow(/--backend/);
 });

@@ -15,7 +15,16 @@ export function benchConfigs(o: ResolvedBenchOptions): BenchConfig[] {
       const heads = [o.heads];
       if (o.oneHeadRows && !variant.endsWith('+mhc') && o.heads !== 1) heads.push(1);
       for (const h of heads) {
-        out.push({ variant, batch: o.batch, maxlen, hidden: o.hidden, blocks: o.blocks, heads: h, timeSpan: o.timeSpan, numItems: o.numItems });
+        out.push({
+          variant,
+          batch: o.batch,
+          maxlen,
+          hidden: o.hidden,
+          blocks: o.blocks,
+          heads: h,
+          timeSpan: o.timeSpan,
+          numItems: o.numItems,
+        });
       }
     }
   }
@@ -50,5 +59,8 @@ export function configLabel(c: Pick<BenchConfig, 'variant' | 'maxlen' | 'heads'>
 }
 
 export function variantName(v: Variant): string {
-  return v.replace('tisasrec', 'TiSASRec').replace(/^sasrec/, 'SASRec').replace('mhc', 'mHC');
+  return v
+    .replace('tisasrec', 'TiSASRec')
+    .replace(/^sasrec/, 'SASRec')
+    .replace('mhc', 'mHC');
 }

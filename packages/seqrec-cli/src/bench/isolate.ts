@@ -38,16 +38,23 @@ export function runIsolated(script: string, job: Job): Promise<JobOutcome> {
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr = (stderr + d).slice(-4000)));
-    child.on('error', (error) => resolve({ ok: false, error: `worker did not start: ${error.message}`, peakRssBytes: null }));
+    child.on('error', (error) =>
+      resolve({ ok: false, error: `worker did not start: ${error.message}`, peakRssBytes: null }),
+    );
     child.on('close', (code, signal) => {
       const outcome = lastJsonLine(stdout) as JobOutcome | null;
       if (outcome !== null && typeof outcome === 'object' && 'ok' in outcome) {
-        if (!outcome.ok && stderr.trim() !== '') outcome.error += ` (stderr: ${stderr.trim().split('\n').slice(-2).join(' | ')})`;
+        if (!outcome.ok && stderr.trim() !== '')
+          outcome.error += ` (stderr: ${stderr.trim().split('\n').slice(-2).join(' | ')})`;
         resolve(outcome);
         return;
       }
       const why = signal !== null ? `killed by ${signal}` : `exit code ${String(code)}`;
-      resolve({ ok: false, error: `worker ${why}${stderr.trim() ? `: ${stderr.trim().split('\n').slice(-2).join(' | ')}` : ''}`, peakRssBytes: null });
+      resolve({
+        ok: false,
+        error: `worker ${why}${stderr.trim() ? `: ${stderr.trim().split('\n').slice(-2).join(' | ')}` : ''}`,
+        peakRssBytes: null,
+      });
     });
   });
 }

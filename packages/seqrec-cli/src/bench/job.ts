@@ -32,9 +32,14 @@ function summary(r: BackendReport): BackendSummary {
 export async function runJob(job: Job): Promise<JobOutcome> {
   try {
     const report = await initBackend(job.backend === null ? { device: 'auto' } : { backend: job.backend });
-    if (job.kind === 'step') return { ok: true, kind: 'step', result: await measureStep(job.options), backend: summary(report) };
+    if (job.kind === 'step')
+      return { ok: true, kind: 'step', result: await measureStep(job.options), backend: summary(report) };
     return { ok: true, kind: 'epoch', result: await measureEpoch(job.options), backend: summary(report) };
   } catch (error) {
-    return { ok: false, error: error instanceof Error ? error.message : String(error), peakRssBytes: process.resourceUsage().maxRSS * 1024 };
+    return {
+      ok: false,
+      error: error instanceof Error ? error.message : String(error),
+      peakRssBytes: process.resourceUsage().maxRSS * 1024,
+    };
   }
 }

@@ -39,7 +39,15 @@ export async function measureEpoch(o: MeasureEpochOptions): Promise<EpochResult>
   try {
     await train(split, null, {
       trainDir,
-      model: { kind: config.kind, maxlen: o.maxlen, hiddenUnits: o.hidden, numBlocks: o.blocks, numHeads: o.heads, timeSpan: o.timeSpan, mhc: config.mhc },
+      model: {
+        kind: config.kind,
+        maxlen: o.maxlen,
+        hiddenUnits: o.hidden,
+        numBlocks: o.blocks,
+        numHeads: o.heads,
+        timeSpan: o.timeSpan,
+        mhc: config.mhc,
+      },
       seed: o.seed,
       batchSize: o.batch,
       numEpochs: o.epochs,

@@ -47,14 +47,27 @@ async function timeMedian(reps: number, fn: () => Promise<void>): Promise<number
 }
 
 /** Scores `users` rows in chunks of `chunk` users (one forward each) and reads the scores back. */
-async function scoreUsers(model: SequentialRecommender, c: BenchConfig, users: number, candidates: number | 'all', chunk: number, seed: number): Promise<void> {
+async function scoreUsers(
+  model: SequentialRecommender,
+  c: BenchConfig,
+  users: number,
+  candidates: number | 'all',
+  chunk: number,
+  seed: number,
+): Promise<void> {
   const random = lcg(seed);
   for (let first = 0; first < users; first += chunk) {
     const B = Math.min(chunk, users - first);
-    const batch = syntheticBatch({ users: B, maxlen: c.maxlen, numItems: c.numItems, timeSpan: isTimeAware(c.variant) ? c.timeSpan : null }, random);
+    const batch = syntheticBatch(
+      { users: B, maxlen: c.maxlen, numItems: c.numItems, timeSpan: isTimeAware(c.variant) ? c.timeSpan : null },
+      random,
+    );
     const seq = tf.tensor2d(batch.seq, [B, c.maxlen], 'int32');
     const rel = batch.rel === null ? null : tf.tensor3d(batch.rel, [B, c.maxlen, c.maxlen], 'int32');
-    const ids = candidates === 'all' ? null : tf.tensor2d(syntheticCandidates(B, candidates, c.numItems, random), [B, candidates], 'int32');
+    const ids =
+      candidates === 'all'
+        ? null
+        : tf.tensor2d(syntheticCandidates(B, candidates, c.numItems, random), [B, candidates], 'int32');
     try {
       const scores = ids === null ? model.scoreAll({ seq, rel }) : model.score({ seq, rel }, ids);
       await scores.data();
@@ -71,7 +84,10 @@ export async function measureStep(o: MeasureStepOptions): Promise<StepResult> {
   const model = createModel(modelConfigOf(c), { seed: o.seed });
   const adam = new Adam(model.weights, { beta1: 0.9, beta2: 0.98 });
   try {
-    const batch = syntheticBatch({ users: c.batch, maxlen: c.maxlen, numItems: c.numItems, timeSpan: isTimeAware(c.variant) ? c.timeSpan : null }, lcg(o.seed));
+    const batch = syntheticBatch(
+      { users: c.batch, maxlen: c.maxlen, numItems: c.numItems, timeSpan: isTimeAware(c.variant) ? c.timeSpan : null },
+      lcg(o.seed),
+    );
     const stepSamples: number[] = [];
     for (let step = 0; step < o.reps.warmup + o.reps.steps; step++) {
       const start = process.hrtime.bigint();
@@ -81,9 +97,15 @@ export async function measureStep(o: MeasureStepOptions): Promise<StepResult> {
       if (step >= o.reps.warmup) stepSamples.push(seconds);
     }
     const s = o.score;
-    const score1Seconds = await timeMedian(o.reps.scoreReps, () => scoreUsers(model, c, 1, s.candidates, s.chunk, o.seed + 1));
-    const scoreManySeconds = await timeMedian(o.reps.scoreReps, () => scoreUsers(model, c, s.users, s.candidates, s.chunk, o.seed + 2));
-    const fullRankSeconds = await timeMedian(o.reps.scoreReps, () => scoreUsers(model, c, s.users, 'all', s.chunk, o.seed + 3));
+    const score1Seconds = await timeMedian(o.reps.scoreReps, () =>
+      scoreUsers(model, c, 1, s.candidates, s.chunk, o.seed + 1),
+    );
+    const scoreManySeconds = await timeMedian(o.reps.scoreReps, () =>
+      scoreUsers(model, c, s.users, s.candidates, s.chunk, o.seed + 2),
+    );
+    const fullRankSeconds = await timeMedian(o.reps.scoreReps, () =>
+      scoreUsers(model, c, s.users, 'all', s.chunk, o.seed + 3),
+    );
     return {
       config: c,
       stepSeconds: median(stepSamples),

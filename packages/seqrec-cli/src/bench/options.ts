@@ -90,21 +90,36 @@ export function resolveBenchOptions(o: BenchOptions = {}): ResolvedBenchOptions 
     seed: o.seed ?? 1,
   };
   for (const v of [...r.variants, ...r.epochVariants]) {
-    if (!VARIANTS.includes(v)) throw new RangeError(`variants: unknown variant '${String(v)}' (expected ${VARIANTS.join(', ')})`);
+    if (!VARIANTS.includes(v))
+      throw new RangeError(`variants: unknown variant '${String(v)}' (expected ${VARIANTS.join(', ')})`);
   }
   const positive: Array<[string, number]> = [
-    ['epochs', r.epochs], ['epochMaxlen', r.epochMaxlen], ['epochHeads', r.epochHeads], ['batch', r.batch], ['hidden', r.hidden],
-    ['blocks', r.blocks], ['heads', r.heads], ['timeSpan', r.timeSpan], ['numItems', r.numItems],
-    ['score.candidates', r.score.candidates], ['score.users', r.score.users], ['score.chunk', r.score.chunk],
+    ['epochs', r.epochs],
+    ['epochMaxlen', r.epochMaxlen],
+    ['epochHeads', r.epochHeads],
+    ['batch', r.batch],
+    ['hidden', r.hidden],
+    ['blocks', r.blocks],
+    ['heads', r.heads],
+    ['timeSpan', r.timeSpan],
+    ['numItems', r.numItems],
+    ['score.candidates', r.score.candidates],
+    ['score.users', r.score.users],
+    ['score.chunk', r.score.chunk],
     ...r.maxlens.map((m): [string, number] => ['maxlens', m]),
   ];
-  for (const [name, v] of positive) if (!Number.isInteger(v) || v <= 0) throw new RangeError(`${name} must be a positive integer, got ${v}`);
+  for (const [name, v] of positive)
+    if (!Number.isInteger(v) || v <= 0) throw new RangeError(`${name} must be a positive integer, got ${v}`);
   if (r.variants.length === 0 || r.maxlens.length === 0) throw new RangeError('variants and maxlens must not be empty');
   return r;
 }
 
 /** Repetitions for one window: quick = 1 warm-up + 1 step; else 1 + 5 at T <= 64, 1 + 3 above. */
 export function repsFor(o: ResolvedBenchOptions, maxlen: number): BenchReps {
-  const base: BenchReps = o.quick ? { warmup: 1, steps: 1, scoreReps: 1 } : maxlen <= 64 ? { warmup: 1, steps: 5, scoreReps: 5 } : { warmup: 1, steps: 3, scoreReps: 3 };
+  const base: BenchReps = o.quick
+    ? { warmup: 1, steps: 1, scoreReps: 1 }
+    : maxlen <= 64
+    ? { warmup: 1, steps: 5, scoreReps: 5 }
+    : { warmup: 1, steps: 3, scoreReps: 3 };
   return { ...base, ...o.reps };
 }

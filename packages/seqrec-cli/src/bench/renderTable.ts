@@ -11,7 +11,12 @@ import type { BenchReport } from './types';
 export function alignTable(rows: readonly string[][]): string[] {
   const widths: number[] = [];
   for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
-  return rows.map((row) => row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i] as number) : cell.padStart(widths[i] as number))).join('  ').trimEnd());
+  return rows.map((row) =>
+    row
+      .map((cell, i) => (i === 0 ? cell.padEnd(widths[i] as number) : cell.padStart(widths[i] as number)))
+      .join('  ')
+      .trimEnd(),
+  );
 }
 
 const gb = (bytes: number | null) => (bytes === null ? '-' : (bytes / 1e9).toFixed(2));
@@ -25,40 +30,79 @@ export function renderBench(r: BenchReport): string[] {
   const users = s?.users ?? 256;
   const cands = s?.candidates ?? 101;
   const lines = [
-    `seqrec bench: backend ${m.backend} (kernels: ${m.kernels.map((k) => k.split(' (')[0]).join(', ') || 'stock'}), node ${m.node}, tfjs ${m.tfjs}, seqrec ${m.seqrec}`,
-    `machine: ${m.cpuModel}, ${m.cores} cores, ${gb(m.totalMemoryBytes)} GB; load average ${r.loadAverage.start.map((x) => x.toFixed(2)).join(' ')} -> ${r.loadAverage.end.map((x) => x.toFixed(2)).join(' ')}`,
+    `seqrec bench: backend ${m.backend} (kernels: ${
+      m.kernels.map((k) => k.split(' (')[0]).join(', ') || 'stock'
+    }), node ${m.node}, tfjs ${m.tfjs}, seqrec ${m.seqrec}`,
+    `machine: ${m.cpuModel}, ${m.cores} cores, ${gb(m.totalMemoryBytes)} GB; load average ${r.loadAverage.start
+      .map((x) => x.toFixed(2))
+      .join(' ')} -> ${r.loadAverage.end.map((x) => x.toFixed(2)).join(' ')}`,
     '',
   ];
   if (r.steps.length > 0) {
-    const rows: string[][] = [[
-      'config (B, d 50, 2 blocks)', 's/step', 'steps', 'vs PyTorch', 'peak RSS GB', `${cands} cand 1 user ms`, `${cands} cand ${users} users s`, `full rank ${users} users s`, 'load',
-    ]];
+    const rows: string[][] = [
+      [
+        'config (B, d 50, 2 blocks)',
+        's/step',
+        'steps',
+        'vs PyTorch',
+        'peak RSS GB',
+        `${cands} cand 1 user ms`,
+        `${cands} cand ${users} users s`,
+        `full rank ${users} users s`,
+        'load',
+      ],
+    ];
     for (const x of r.steps) {
       const ref = referenceFor(x.config.variant, x.config.maxlen, x.config.heads);
       rows.push([
-        `${configLabel(x.config)} B${x.config.batch}`, fixed(x.stepSeconds, 3), String(x.stepSamples.length),
-        ref ? `${(x.stepSeconds / ref.stepSeconds).toFixed(2)}x of ${ref.stepSeconds}` : '', gb(x.peakRssBytes),
-        fixed(x.score1Seconds * 1000, 1), fixed(x.scoreManySeconds, 3), fixed(x.fullRankSeconds, 3), load(x.loadAverage),
+        `${configLabel(x.config)} B${x.config.batch}`,
+        fixed(x.stepSeconds, 3),
+        String(x.stepSamples.length),
+        ref ? `${(x.stepSeconds / ref.stepSeconds).toFixed(2)}x of ${ref.stepSeconds}` : '',
+        gb(x.peakRssBytes),
+        fixed(x.score1Seconds * 1000, 1),
+        fixed(x.scoreManySeconds, 3),
+        fixed(x.fullRankSeconds, 3),
+        load(x.loadAverage),
       ]);
     }
     lines.push(...alignTable(rows), '');
   }
   if (r.epochs.length > 0) {
-    const rows: string[][] = [['epochs (real data, bucketing)', 'users', 'steps/epoch', 's/epoch (each)', 's/step', 'PyTorch est. s/epoch', 'vs PyTorch', 'peak RSS GB', 'load']];
+    const rows: string[][] = [
+      [
+        'epochs (real data, bucketing)',
+        'users',
+        'steps/epoch',
+        's/epoch (each)',
+        's/step',
+        'PyTorch est. s/epoch',
+        'vs PyTorch',
+        'peak RSS GB',
+        'load',
+      ],
+    ];
     for (const e of r.epochs) {
       // The reference pads every batch to the full window, so its epoch on these users is steps x its s/step.
       const ref = referenceFor(e.variant, e.maxlen, e.heads);
       const last = e.epochSeconds[e.epochSeconds.length - 1] ?? NaN;
       const refEpoch = ref ? ref.stepSeconds * e.stepsPerEpoch : null;
       rows.push([
-        `${variantName(e.variant)} L${e.maxlen} h${e.heads}`, String(e.users), String(e.stepsPerEpoch), e.epochSeconds.map((x) => x.toFixed(1)).join(' / '),
-        fixed(last / e.stepsPerEpoch, 3), refEpoch === null ? '' : refEpoch.toFixed(1), refEpoch === null ? '' : `${(last / refEpoch).toFixed(2)}x`,
-        gb(e.peakRssBytes), load(e.loadAverage),
+        `${variantName(e.variant)} L${e.maxlen} h${e.heads}`,
+        String(e.users),
+        String(e.stepsPerEpoch),
+        e.epochSeconds.map((x) => x.toFixed(1)).join(' / '),
+        fixed(last / e.stepsPerEpoch, 3),
+        refEpoch === null ? '' : refEpoch.toFixed(1),
+        refEpoch === null ? '' : `${(last / refEpoch).toFixed(2)}x`,
+        gb(e.peakRssBytes),
+        load(e.loadAverage),
       ]);
     }
     lines.push(...alignTable(rows), '');
   }
-  for (const f of r.failures) lines.push(`FAILED ${f.what}: ${f.error}${f.peakRssBytes ? ` (peak RSS ${gb(f.peakRssBytes)} GB)` : ''}`);
+  for (const f of r.failures)
+    lines.push(`FAILED ${f.what}: ${f.error}${f.peakRssBytes ? ` (peak RSS ${gb(f.peakRssBytes)} GB)` : ''}`);
   for (const n of r.notes) lines.push(`note: ${n}`);
   if (r.steps.some((x) => !x.isolated)) lines.push('note: measured in-process; peak RSS is cumulative');
   return lines;

@@ -19,7 +19,10 @@ export type BenchEvent =
   | { type: 'done'; what: string; outcome: JobOutcome };
 
 /** Runs the benchmark. `onEvent` sees each job start and finish. */
-export async function runBench(options: BenchOptions = {}, onEvent: (e: BenchEvent) => void = () => undefined): Promise<BenchReport> {
+export async function runBench(
+  options: BenchOptions = {},
+  onEvent: (e: BenchEvent) => void = () => undefined,
+): Promise<BenchReport> {
   const o = resolveBenchOptions(options);
   const startedAt = new Date().toISOString();
   const notes: string[] = [];
@@ -27,13 +30,18 @@ export async function runBench(options: BenchOptions = {}, onEvent: (e: BenchEve
   const report = await initBackend(o.backend === null ? { device: 'auto' } : { backend: o.backend });
   const backend = o.backend ?? report.backend;
   const script = o.isolate ? workerScript() : null;
-  if (o.isolate && script === null) notes.push('no built worker (run `npm run build`): measured in-process, peak RSS values are cumulative');
+  if (o.isolate && script === null)
+    notes.push('no built worker (run `npm run build`): measured in-process, peak RSS values are cumulative');
   const isolated = script !== null;
   const run = (job: Job): Promise<JobOutcome> => (script !== null ? runIsolated(script, job) : runJob(job));
 
   const jobs: Array<{ what: string; job: Job }> = benchConfigs(o).map((config) => ({
     what: configLabel(config),
-    job: { kind: 'step', backend, options: { config, reps: repsFor(o, config.maxlen), score: o.score, seed: o.seed, isolated } },
+    job: {
+      kind: 'step',
+      backend,
+      options: { config, reps: repsFor(o, config.maxlen), score: o.score, seed: o.seed, isolated },
+    },
   }));
   if (!o.skipEpoch) {
     if (fs.existsSync(o.dataset)) {
@@ -41,10 +49,20 @@ export async function runBench(options: BenchOptions = {}, onEvent: (e: BenchEve
         jobs.push({
           what: `epoch ${variantName(variant)} L${o.epochMaxlen} h${o.epochHeads}`,
           job: {
-            kind: 'epoch', backend,
+            kind: 'epoch',
+            backend,
             options: {
-              dataset: o.dataset, variant, maxlen: o.epochMaxlen, heads: o.epochHeads, hidden: o.hidden, blocks: o.blocks,
-              timeSpan: o.timeSpan, batch: o.batch, epochs: o.epochs, seed: o.seed, isolated,
+              dataset: o.dataset,
+              variant,
+              maxlen: o.epochMaxlen,
+              heads: o.epochHeads,
+              hidden: o.hidden,
+              blocks: o.blocks,
+              timeSpan: o.timeSpan,
+              batch: o.batch,
+              epochs: o.epochs,
+              seed: o.seed,
+              isolated,
             },
           },
         });

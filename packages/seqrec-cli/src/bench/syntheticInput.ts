@@ -44,7 +44,8 @@ export function syntheticBatch(s: SyntheticSizes, random: () => number): TrainBa
     }
     if (rel !== null && s.timeSpan !== null) {
       for (let i = 0; i < T; i++) {
-        for (let j = 0; j < T; j++) rel[(b * T + i) * T + j] = Math.min(Math.abs((times[i] as number) - (times[j] as number)), s.timeSpan);
+        for (let j = 0; j < T; j++)
+          rel[(b * T + i) * T + j] = Math.min(Math.abs((times[i] as number) - (times[j] as number)), s.timeSpan);
       }
     }
   }

@@ -14,7 +14,10 @@ async function main(): Promise<void> {
 
 if (require.main === module) {
   main().catch((error: unknown) => {
-    process.stdout.write(JSON.stringify({ ok: false, error: error instanceof Error ? error.message : String(error), peakRssBytes: null }) + '\n');
+    process.stdout.write(
+      JSON.stringify({ ok: false, error: error instanceof Error ? error.message : String(error), peakRssBytes: null }) +
+        '\n',
+    );
     process.exitCode = 1;
   });
 }

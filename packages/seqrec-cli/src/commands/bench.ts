@@ -13,9 +13,18 @@ import { bool, choice, int, intList } from '../parseFlags';
 
 /** `sasrec,TiSASRec+mHC,...` (also `-mhc` / `_mhc`) -> variants. */
 export function parseVariants(value: unknown): Variant[] {
-  const parts = String(value).split(',').map((s) => s.trim().toLowerCase().replace(/[-_]mhc$/, '+mhc')).filter((s) => s !== '');
+  const parts = String(value)
+    .split(',')
+    .map((s) =>
+      s
+        .trim()
+        .toLowerCase()
+        .replace(/[-_]mhc$/, '+mhc'),
+    )
+    .filter((s) => s !== '');
   for (const p of parts) {
-    if (!(VARIANTS as readonly string[]).includes(p)) throw new UsageError(`--variants: unknown variant '${p}' (expected ${VARIANTS.join(', ')})`);
+    if (!(VARIANTS as readonly string[]).includes(p))
+      throw new UsageError(`--variants: unknown variant '${p}' (expected ${VARIANTS.join(', ')})`);
   }
   if (parts.length === 0) throw new UsageError(`--variants must list at least one of ${VARIANTS.join(', ')}`);
   return parts as Variant[];
@@ -49,15 +58,24 @@ export async function benchCommand(raw: Record<string, unknown>, io: CliIo): Pro
 }
 
 /** Adds `bench` to `program`; `setAction` receives the action to run (as run.ts dispatches). */
-export function registerBenchCommand(program: Command, io: CliIo, setAction: (action: () => Promise<number>) => void): Command {
-  return program.command('bench').description('time training steps, scoring and epochs of the four variants (docs/PERFORMANCE.md)')
+export function registerBenchCommand(
+  program: Command,
+  io: CliIo,
+  setAction: (action: () => Promise<number>) => void,
+): Command {
+  return program
+    .command('bench')
+    .description('time training steps, scoring and epochs of the four variants (docs/PERFORMANCE.md)')
     .option('--json', 'one JSON document with everything on stdout')
     .option('--backend <tensorflow|wasm|cpu>', 'tfjs backend (default: as --device auto picks)')
     .option('--quick', 'fewer repetitions and 1 epoch (smoke test)')
     .option('--variants <list>', `comma-separated: ${VARIANTS.join(',')}`, VARIANTS.join(','))
     .option('--maxlens <list>', 'comma-separated windows', '50,200')
     .option('--skip_epoch', 'skip the real-data epoch timing')
-    .option('--dataset <file>', 'ratings file of the epoch timing (default: ../shared/data/ml-1m-partial/ratings.dat.gz)')
+    .option(
+      '--dataset <file>',
+      'ratings file of the epoch timing (default: ../shared/data/ml-1m-partial/ratings.dat.gz)',
+    )
     .option('--epochs <n>', 'epochs timed per variant (default 2, 1 with --quick)')
     .action((opts: Record<string, unknown>) => setAction(() => benchCommand(opts, io)));
 }
