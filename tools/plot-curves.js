@@ -73,9 +73,11 @@ for (let i = 0; i <= 5; i++) {
   parts.push(`<line x1="${left}" x2="${W - right}" y1="${Y(y)}" y2="${Y(y)}" stroke="#ddd"/>`);
   parts.push(`<text x="${left - 6}" y="${Y(y) + 4}" text-anchor="end">${y.toFixed(3)}</text>`);
 }
-const xTicks = 6;
-for (let i = 0; i <= xTicks; i++) {
-  const x = Math.round(xMin + ((xMax - xMin) * i) / xTicks);
+// Epoch ticks on a round step (1, 2, 5 x 10^k) giving at most 8 labels.
+const rawStep = (xMax - xMin) / 8;
+const magnitude = 10 ** Math.floor(Math.log10(rawStep || 1));
+const xStep = [1, 2, 5, 10].map((m) => m * magnitude).find((step) => step >= rawStep) || magnitude * 10;
+for (let x = Math.ceil(xMin / xStep) * xStep; x <= xMax; x += xStep) {
   parts.push(`<text x="${X(x)}" y="${H - bottom + 16}" text-anchor="middle">${x}</text>`);
 }
 parts.push(`<line x1="${left}" x2="${left}" y1="${top}" y2="${H - bottom}" stroke="#333"/>`);
