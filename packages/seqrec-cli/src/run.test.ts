@@ -59,6 +59,13 @@ it('info --json lists versions and backends', async () => {
   expect(info.backends.every((b) => b.detail.length > 0)).toBe(true);
 });
 
+it('bench is a registered command with its flags (the harness itself is tested in bench/)', async () => {
+  const r = await cli('bench', '--help');
+  expect(r.code).toBe(0);
+  expect(r.stdout).toMatch(/time training steps/);
+  for (const flag of ['--json', '--quick', '--variants', '--maxlens', '--skip_epoch']) expect(r.stdout).toContain(flag);
+});
+
 it('convert ml-1m: user then time order, stable, `user item timestamp` lines', async () => {
   const input = path.join(tmp, 'ratings.dat');
   await fsp.writeFile(input, ['10::5::3::300', '2::7::4::200', '10::6::5::100', '2::8::1::200', '2::9::2::50', ''].join('\n'));

@@ -5,6 +5,7 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { NonFiniteLossError } from '@seqrec/train';
+import { registerBenchCommand } from './commands/bench';
 import { convertCommand } from './commands/convert';
 import { evalCommand } from './commands/eval';
 import { infoCommand } from './commands/info';
@@ -16,7 +17,7 @@ import type { CliIo } from './io';
 import { normalizeFlags } from './parseFlags';
 import { TRAIN_FLAGS } from './trainFlags';
 
-const OTHER_FLAGS = ['protocol', 'split', 'user', 'items', 'timestamps'];
+const OTHER_FLAGS = ['protocol', 'split', 'user', 'items', 'timestamps', 'skip_epoch'];
 const KNOWN_FLAGS = new Set([...TRAIN_FLAGS.map(([name]) => name), ...OTHER_FLAGS]);
 
 type Action = () => Promise<number>;
@@ -71,6 +72,8 @@ function buildProgram(io: CliIo, setAction: (a: Action) => void): Command {
   program.command('info').description('versions and available tfjs backends')
     .option('--json', 'JSON on stdout')
     .action((opts: Record<string, unknown>) => setAction(() => infoCommand(opts, io)));
+
+  registerBenchCommand(program, io, setAction);
   return program;
 }
 
