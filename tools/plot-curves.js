@@ -38,27 +38,41 @@ const series = positionals.map((arg, i) => {
   const file = fs.existsSync(where) && fs.statSync(where).isDirectory() ? path.join(where, 'metrics.jsonl') : where;
   if (!fs.existsSync(file)) fail(`${file}: no such file`);
   const points = [];
-  fs.readFileSync(file, 'utf8').split('\n').forEach((line, n) => {
-    if (line.trim() === '') return;
-    let record;
-    try {
-      record = JSON.parse(line);
-    } catch {
-      fail(`${file}:${n + 1}: not JSON`);
-    }
-    if (record.type === 'eval' && record.split === opts.split && record.protocol === opts.protocol && opts.metric in record.metrics) {
-      points.push([record.epoch, record.metrics[opts.metric]]);
-    }
-  });
+  fs.readFileSync(file, 'utf8')
+    .split('\n')
+    .forEach((line, n) => {
+      if (line.trim() === '') return;
+      let record;
+      try {
+        record = JSON.parse(line);
+      } catch {
+        fail(`${file}:${n + 1}: not JSON`);
+      }
+      if (
+        record.type === 'eval' &&
+        record.split === opts.split &&
+        record.protocol === opts.protocol &&
+        opts.metric in record.metrics
+      ) {
+        points.push([record.epoch, record.metrics[opts.metric]]);
+      }
+    });
   if (points.length === 0) fail(`${file}: no ${opts.split}/${opts.protocol}/${opts.metric} records`);
   return { label, points, color: COLORS[i % COLORS.length] };
 });
 
-const W = 720, H = 420, left = 64, right = 170, top = 40, bottom = 48;
+const W = 720,
+  H = 420,
+  left = 64,
+  right = 170,
+  top = 40,
+  bottom = 48;
 const xs = series.flatMap((s) => s.points.map((p) => p[0]));
 const ys = series.flatMap((s) => s.points.map((p) => p[1]));
-const xMax = Math.max(...xs), xMin = Math.min(0, ...xs);
-const yMax = Math.max(...ys) * 1.08 || 1, yMin = 0;
+const xMax = Math.max(...xs),
+  xMin = Math.min(0, ...xs);
+const yMax = Math.max(...ys) * 1.08 || 1,
+  yMin = 0;
 const X = (x) => left + ((x - xMin) / (xMax - xMin || 1)) * (W - left - right);
 const Y = (y) => H - bottom - ((y - yMin) / (yMax - yMin)) * (H - top - bottom);
 const esc = (s) => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;');
@@ -66,7 +80,9 @@ const esc = (s) => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;');
 const parts = [
   `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif" font-size="12">`,
   `<rect width="${W}" height="${H}" fill="white"/>`,
-  `<text x="${W / 2}" y="22" text-anchor="middle" font-size="15">${esc(opts.title || `${opts.split} ${opts.protocol} ${opts.metric}`)}</text>`,
+  `<text x="${W / 2}" y="22" text-anchor="middle" font-size="15">${esc(
+    opts.title || `${opts.split} ${opts.protocol} ${opts.metric}`,
+  )}</text>`,
 ];
 for (let i = 0; i <= 5; i++) {
   const y = yMin + ((yMax - yMin) * i) / 5;
@@ -83,13 +99,20 @@ for (let x = Math.ceil(xMin / xStep) * xStep; x <= xMax; x += xStep) {
 parts.push(`<line x1="${left}" x2="${left}" y1="${top}" y2="${H - bottom}" stroke="#333"/>`);
 parts.push(`<line x1="${left}" x2="${W - right}" y1="${H - bottom}" y2="${H - bottom}" stroke="#333"/>`);
 parts.push(`<text x="${(left + W - right) / 2}" y="${H - 10}" text-anchor="middle">epoch</text>`);
-parts.push(`<text transform="translate(16 ${(top + H - bottom) / 2}) rotate(-90)" text-anchor="middle">${esc(opts.metric)}</text>`);
+parts.push(
+  `<text transform="translate(16 ${(top + H - bottom) / 2}) rotate(-90)" text-anchor="middle">${esc(
+    opts.metric,
+  )}</text>`,
+);
 series.forEach((s, i) => {
   const d = s.points.map((p, j) => `${j === 0 ? 'M' : 'L'}${X(p[0]).toFixed(1)},${Y(p[1]).toFixed(1)}`).join(' ');
   parts.push(`<path d="${d}" fill="none" stroke="${s.color}" stroke-width="2"/>`);
-  for (const p of s.points) parts.push(`<circle cx="${X(p[0]).toFixed(1)}" cy="${Y(p[1]).toFixed(1)}" r="2.5" fill="${s.color}"/>`);
+  for (const p of s.points)
+    parts.push(`<circle cx="${X(p[0]).toFixed(1)}" cy="${Y(p[1]).toFixed(1)}" r="2.5" fill="${s.color}"/>`);
   const ly = top + 10 + i * 20;
-  parts.push(`<line x1="${W - right + 12}" x2="${W - right + 32}" y1="${ly}" y2="${ly}" stroke="${s.color}" stroke-width="2"/>`);
+  parts.push(
+    `<line x1="${W - right + 12}" x2="${W - right + 32}" y1="${ly}" y2="${ly}" stroke="${s.color}" stroke-width="2"/>`,
+  );
   parts.push(`<text x="${W - right + 38}" y="${ly + 4}">${esc(s.label)}</text>`);
 });
 parts.push('</svg>\n');

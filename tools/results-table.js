@@ -19,7 +19,11 @@ const { values: opts, positionals } = parseArgs({
 function readRun(label, dir) {
   const file = path.join(dir, 'metrics.jsonl');
   if (!fs.existsSync(file)) throw new Error(`${file}: no such file`);
-  const records = fs.readFileSync(file, 'utf8').split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l));
+  const records = fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => JSON.parse(l));
   const epochs = records.filter((r) => r.type === 'epoch');
   const evals = records.filter((r) => r.type === 'eval');
   const byEpoch = new Map();
@@ -64,15 +68,27 @@ for (const run of runs) {
   }
   const cell = (key) => (best && best.m[key] ? `${fmt(best.m[key][metric])} / ${fmt(best.m[key][hr])}` : '—');
   lines.push(
-    `| ${run.label} | ${best ? best.epoch : '—'} | ${cell('valid/sampled')} | ${cell('test/sampled')} | ${cell('valid/full')} | ${cell('test/full')} | ${run.epochs} | ${run.totalSeconds.toFixed(0)} (${run.medianEpochSeconds.toFixed(2)}) | ${run.peak ? (run.peak / 1e9).toFixed(2) + ' GB' : '—'} |`,
+    `| ${run.label} | ${best ? best.epoch : '—'} | ${cell('valid/sampled')} | ${cell('test/sampled')} | ${cell(
+      'valid/full',
+    )} | ${cell('test/full')} | ${run.epochs} | ${run.totalSeconds.toFixed(0)} (${run.medianEpochSeconds.toFixed(
+      2,
+    )}) | ${run.peak ? (run.peak / 1e9).toFixed(2) + ' GB' : '—'} |`,
   );
 }
 if (opts.curves) {
-  lines.push('', `| run | epoch | valid sampled ${metric} / ${hr} | test sampled | valid full | test full |`, '|---|---|---|---|---|---|');
+  lines.push(
+    '',
+    `| run | epoch | valid sampled ${metric} / ${hr} | test sampled | valid full | test full |`,
+    '|---|---|---|---|---|---|',
+  );
   for (const run of runs) {
     for (const [epoch, m] of [...run.byEpoch].sort((a, b) => a[0] - b[0])) {
       const cell = (key) => (m[key] ? `${fmt(m[key][metric])} / ${fmt(m[key][hr])}` : '—');
-      lines.push(`| ${run.label} | ${epoch} | ${cell('valid/sampled')} | ${cell('test/sampled')} | ${cell('valid/full')} | ${cell('test/full')} |`);
+      lines.push(
+        `| ${run.label} | ${epoch} | ${cell('valid/sampled')} | ${cell('test/sampled')} | ${cell(
+          'valid/full',
+        )} | ${cell('test/full')} |`,
+      );
     }
   }
 }

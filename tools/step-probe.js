@@ -43,7 +43,8 @@ function randomInputs(B, T, V, S, random) {
       neg[b * T + t] = 1 + Math.floor(random() * V);
       times[t] = Math.floor(random() * 4 * S);
     }
-    for (let i = 0; i < T; i++) for (let j = 0; j < T; j++) rel[(b * T + i) * T + j] = Math.min(Math.abs(times[i] - times[j]), S);
+    for (let i = 0; i < T; i++)
+      for (let j = 0; j < T; j++) rel[(b * T + i) * T + j] = Math.min(Math.abs(times[i] - times[j]), S);
   }
   return { seq, pos, neg, rel };
 }
@@ -56,11 +57,21 @@ async function main() {
   const report = await initBackend({ backend: args.backend });
   const mhc = Number(args.mhc) > 0 ? { expansionRate: Number(args.mhc), sinkhornIters: 20, initGate: 0.01 } : null;
   const model = createModel(
-    { kind: args.kind, numItems: V, maxlen: T, hiddenUnits: Number(args.hidden), numBlocks: Number(args.blocks), numHeads: Number(args.heads), timeSpan: S, mhc, dropoutRate: 0.2 },
+    {
+      kind: args.kind,
+      numItems: V,
+      maxlen: T,
+      hiddenUnits: Number(args.hidden),
+      numBlocks: Number(args.blocks),
+      numHeads: Number(args.heads),
+      timeSpan: S,
+      mhc,
+      dropoutRate: 0.2,
+    },
     { seed: Number(args.seed) },
   );
   let state = Number(args.seed) >>> 0;
-  const random = () => ((state = (Math.imul(state, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  const random = () => (state = (Math.imul(state, 1664525) + 1013904223) >>> 0) / 2 ** 32;
   const raw = randomInputs(B, T, V, S, random);
   const batch = {
     seq: tf.tensor2d(raw.seq, [B, T], 'int32'),

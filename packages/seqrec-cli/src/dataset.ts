@@ -26,7 +26,10 @@ export interface DataFlags {
 }
 
 async function isFileOrDir(p: string): Promise<boolean> {
-  return fsp.stat(p).then(() => true, () => false);
+  return fsp.stat(p).then(
+    () => true,
+    () => false,
+  );
 }
 
 /** The path `--dataset` points at, or null for `synthetic`. Throws UsageError if nothing is there. */
@@ -40,7 +43,8 @@ export async function resolveDatasetPath(dataset: string, dataDir: string): Prom
 /** Loads the interactions `--dataset` names. */
 export async function loadLog(flags: DataFlags): Promise<InteractionLog> {
   const file = await resolveDatasetPath(flags.dataset, flags.dataDir);
-  if (file === null) return generateSyntheticInteractions({ users: SYNTHETIC.users, items: SYNTHETIC.items, seed: SYNTHETIC.seed });
+  if (file === null)
+    return generateSyntheticInteractions({ users: SYNTHETIC.users, items: SYNTHETIC.items, seed: SYNTHETIC.seed });
   try {
     return await loadInteractions(file, flags.format === undefined ? {} : { format: flags.format });
   } catch (error) {

@@ -30,7 +30,8 @@ export function int(flag: string, value: unknown, min = 1): number {
   if (typeof value === 'string' && !/^[+-]?\d+$/.test(value.trim())) {
     throw new UsageError(`--${flag} must be an integer >= ${min}, got '${value}'`);
   }
-  if (!Number.isSafeInteger(n) || n < min) throw new UsageError(`--${flag} must be an integer >= ${min}, got '${String(value)}'`);
+  if (!Number.isSafeInteger(n) || n < min)
+    throw new UsageError(`--${flag} must be an integer >= ${min}, got '${String(value)}'`);
   return n;
 }
 
@@ -61,7 +62,11 @@ export function bool(flag: string, value: unknown): boolean {
 
 /** A comma-separated list of positive integers, e.g. `--topk 5,10,20`. */
 export function intList(flag: string, value: unknown): number[] {
-  const parts = String(value).split(',').map((s) => s.trim()).filter((s) => s !== '');
-  if (parts.length === 0) throw new UsageError(`--${flag} must be a comma-separated list of integers >= 1, got '${String(value)}'`);
+  const parts = String(value)
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+  if (parts.length === 0)
+    throw new UsageError(`--${flag} must be a comma-separated list of integers >= 1, got '${String(value)}'`);
   return parts.map((p) => int(flag, p));
 }

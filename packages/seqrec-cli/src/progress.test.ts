@@ -14,8 +14,13 @@ function render(isTTY: boolean, json: boolean, events: TrainEvent[]): { stdout: 
 const events: TrainEvent[] = [
   { type: 'step', epoch: 1, step: 1, steps: 4, loss: 0.9, lr: 0.001, stepsPerSecond: 2, etaSeconds: 1.5 },
   { type: 'epoch', epoch: 1, loss: 0.8, lr: 0.001, seconds: 2, steps: 4 },
-  { type: 'eval', epoch: 1, improved: true, selection: { metric: 'valid/sampled/NDCG@10', value: 0.5 },
-    records: [{ split: 'valid', protocol: 'sampled', users: 10, metrics: { 'NDCG@10': 0.5, 'HR@10': 0.7, MRR: 0.4 } }] },
+  {
+    type: 'eval',
+    epoch: 1,
+    improved: true,
+    selection: { metric: 'valid/sampled/NDCG@10', value: 0.5 },
+    records: [{ split: 'valid', protocol: 'sampled', users: 10, metrics: { 'NDCG@10': 0.5, 'HR@10': 0.7, MRR: 0.4 } }],
+  },
 ];
 
 it('draws a progress bar on a TTY and plain lines otherwise', () => {
@@ -29,6 +34,13 @@ it('draws a progress bar on a TTY and plain lines otherwise', () => {
 
 it('with --json: one JSON line per evaluation result on stdout, human lines on stderr', () => {
   const { stdout, stderr } = render(false, true, events);
-  expect(JSON.parse(stdout)).toEqual({ event: 'eval', epoch: 1, split: 'valid', protocol: 'sampled', users: 10, metrics: { 'NDCG@10': 0.5, 'HR@10': 0.7, MRR: 0.4 } });
+  expect(JSON.parse(stdout)).toEqual({
+    event: 'eval',
+    epoch: 1,
+    split: 'valid',
+    protocol: 'sampled',
+    users: 10,
+    metrics: { 'NDCG@10': 0.5, 'HR@10': 0.7, MRR: 0.4 },
+  });
   expect(stderr).toMatch(/epoch 1: loss/);
 });

@@ -8,7 +8,11 @@ import type { Output } from './io';
 function duration(seconds: number): string {
   if (!Number.isFinite(seconds)) return '?';
   const s = Math.round(seconds);
-  return s >= 3600 ? `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m` : s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s` : `${s}s`;
+  return s >= 3600
+    ? `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`
+    : s >= 60
+    ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`
+    : `${s}s`;
 }
 
 /** One line per record: `valid sampled  NDCG@10 0.4123  HR@10 0.6500  MRR 0.3500  (600 users)`. */
@@ -16,7 +20,9 @@ export function formatRecords(records: readonly EvalRecord[]): string[] {
   return records.map(
     (r) =>
       `${r.split.padEnd(5)} ${r.protocol.padEnd(7)} ` +
-      Object.entries(r.metrics).map(([k, v]) => `${k} ${v.toFixed(4)}`).join('  ') +
+      Object.entries(r.metrics)
+        .map(([k, v]) => `${k} ${v.toFixed(4)}`)
+        .join('  ') +
       `  (${r.users} users)`,
   );
 }
@@ -43,21 +49,37 @@ export function progressReporter(out: Output): (event: TrainEvent) => void {
           const width = 24;
           const filled = Math.round((width * event.step) / event.steps);
           out.io.stderr(
-            `\r\x1b[2Kepoch ${event.epoch} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${event.step}/${event.steps} ` +
-              `loss ${event.loss.toFixed(4)} ${event.stepsPerSecond.toFixed(1)} steps/s ETA ${duration(event.etaSeconds)}`,
+            `\r\x1b[2Kepoch ${event.epoch} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${event.step}/${
+              event.steps
+            } ` +
+              `loss ${event.loss.toFixed(4)} ${event.stepsPerSecond.toFixed(1)} steps/s ETA ${duration(
+                event.etaSeconds,
+              )}`,
           );
           barShown = true;
         }
         break;
       case 'epoch':
         clearBar();
-        out.human(`epoch ${event.epoch}: loss ${event.loss.toFixed(4)} lr ${event.lr.toPrecision(3)} ${event.seconds.toFixed(1)}s (${(event.steps / Math.max(event.seconds, 1e-9)).toFixed(1)} steps/s)`);
+        out.human(
+          `epoch ${event.epoch}: loss ${event.loss.toFixed(4)} lr ${event.lr.toPrecision(3)} ${event.seconds.toFixed(
+            1,
+          )}s (${(event.steps / Math.max(event.seconds, 1e-9)).toFixed(1)} steps/s)`,
+        );
         break;
       case 'eval':
         clearBar();
         out.human(`evaluation at epoch ${event.epoch}${event.improved ? ' (best so far)' : ''}:`);
         for (const line of formatRecords(event.records)) out.human(`  ${line}`);
-        for (const r of event.records) out.json({ event: 'eval', epoch: event.epoch, split: r.split, protocol: r.protocol, users: r.users, metrics: r.metrics });
+        for (const r of event.records)
+          out.json({
+            event: 'eval',
+            epoch: event.epoch,
+            split: r.split,
+            protocol: r.protocol,
+            users: r.users,
+            metrics: r.metrics,
+          });
         break;
       case 'early_stop':
         out.human(`early stop at epoch ${event.epoch}: no improvement in ${event.patience} evaluations`);

@@ -13,7 +13,10 @@ it('the README example commands run', async () => {
   const lines = block.trim().split('\n');
   expect(lines.length).toBe(4);
   for (const line of lines) {
-    const argv = line.split(/\s+/).slice(1).map((a) => (a === 'runs/demo' ? dir : a));
+    const argv = line
+      .split(/\s+/)
+      .slice(1)
+      .map((a) => (a === 'runs/demo' ? dir : a));
     expect(await run(argv, io)).toBe(0);
   }
   expect(stdout).toMatch(/test +full +NDCG@10/);

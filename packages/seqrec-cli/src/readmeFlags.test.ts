@@ -24,7 +24,9 @@ function flagRows(): Array<{ flags: string[]; defaults: string[] }> {
 }
 
 test('every train flag is in the README table and every README flag exists', () => {
-  const documented = flagRows().flatMap((row) => row.flags).sort();
+  const documented = flagRows()
+    .flatMap((row) => row.flags)
+    .sort();
   const implemented = TRAIN_FLAGS.map(([name]) => name).sort();
   expect(documented).toEqual(implemented);
 });

@@ -19,7 +19,11 @@ async function cli(...argv: string[]): Promise<Captured> {
   return { code, stdout, stderr };
 }
 
-const jsonLines = (text: string) => text.split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as Record<string, unknown>);
+const jsonLines = (text: string) =>
+  text
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
 let tmp: string;
 
 beforeAll(async () => {
@@ -29,15 +33,43 @@ beforeAll(async () => {
 describe('bad flags: one line on stderr, exit code 2', () => {
   const cases: [string, () => string[], RegExp][] = [
     ['unknown flag', () => ['train', '--train_dir', path.join(tmp, 'a'), '--bogus'], /unknown option '--bogus'/],
-    ['heads not dividing hidden', () => ['train', '--train_dir', path.join(tmp, 'a'), '--hidden_units', '50', '--num_heads', '3'], /--num_heads 3 must divide --hidden_units 50/],
+    [
+      'heads not dividing hidden',
+      () => ['train', '--train_dir', path.join(tmp, 'a'), '--hidden_units', '50', '--num_heads', '3'],
+      /--num_heads 3 must divide --hidden_units 50/,
+    ],
     ['negative lr', () => ['train', '--train_dir', path.join(tmp, 'a'), '--lr=-1'], /--lr must be a positive number/],
-    ['kebab alias, bad value', () => ['train', '--train_dir', path.join(tmp, 'a'), '--batch-size', 'abc'], /--batch_size must be an integer/],
-    ['missing dataset file', () => ['train', '--train_dir', path.join(tmp, 'a'), '--dataset', path.join(tmp, 'nope.txt')], /--dataset '.*nope\.txt': no such file/],
-    ['unwritable train dir', () => ['train', '--train_dir', path.join(tmp, 'afile', 'sub')], /--train_dir .* is not writable/],
-    ['cuda without tfjs-node-gpu', () => ['train', '--train_dir', path.join(tmp, 'a'), '--device', 'cuda'], /--device cuda is not available/],
+    [
+      'kebab alias, bad value',
+      () => ['train', '--train_dir', path.join(tmp, 'a'), '--batch-size', 'abc'],
+      /--batch_size must be an integer/,
+    ],
+    [
+      'missing dataset file',
+      () => ['train', '--train_dir', path.join(tmp, 'a'), '--dataset', path.join(tmp, 'nope.txt')],
+      /--dataset '.*nope\.txt': no such file/,
+    ],
+    [
+      'unwritable train dir',
+      () => ['train', '--train_dir', path.join(tmp, 'afile', 'sub')],
+      /--train_dir .* is not writable/,
+    ],
+    [
+      'cuda without tfjs-node-gpu',
+      () => ['train', '--train_dir', path.join(tmp, 'a'), '--device', 'cuda'],
+      /--device cuda is not available/,
+    ],
     ['missing train dir', () => ['train'], /--train_dir/],
-    ['zero workers', () => ['train', '--train_dir', path.join(tmp, 'a'), '--workers', '0'], /--workers must be an integer >= 1/],
-    ['bad protocol', () => ['train', '--train_dir', path.join(tmp, 'a'), '--eval_protocol', 'all'], /--eval_protocol must be one of sampled, full, both/],
+    [
+      'zero workers',
+      () => ['train', '--train_dir', path.join(tmp, 'a'), '--workers', '0'],
+      /--workers must be an integer >= 1/,
+    ],
+    [
+      'bad protocol',
+      () => ['train', '--train_dir', path.join(tmp, 'a'), '--eval_protocol', 'all'],
+      /--eval_protocol must be one of sampled, full, both/,
+    ],
     ['eval of a non-train dir', () => ['eval', '--train_dir', tmp], /no args\.json/],
   ];
   it.each(cases)('%s', async (_name, argv, message) => {
@@ -53,7 +85,11 @@ describe('bad flags: one line on stderr, exit code 2', () => {
 it('info --json lists versions and backends', async () => {
   const r = await cli('info', '--json');
   expect(r.code).toBe(0);
-  const info = JSON.parse(r.stdout) as { tfjs: string; backend: string; backends: { candidate: string; available: boolean; detail: string }[] };
+  const info = JSON.parse(r.stdout) as {
+    tfjs: string;
+    backend: string;
+    backends: { candidate: string; available: boolean; detail: string }[];
+  };
   expect(info.tfjs).toMatch(/^4\.22/);
   expect(info.backends.map((b) => b.candidate)).toEqual(['tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu']);
   expect(info.backends.every((b) => b.detail.length > 0)).toBe(true);
@@ -68,7 +104,10 @@ it('bench is a registered command with its flags (the harness itself is tested i
 
 it('convert ml-1m: user then time order, stable, `user item timestamp` lines', async () => {
   const input = path.join(tmp, 'ratings.dat');
-  await fsp.writeFile(input, ['10::5::3::300', '2::7::4::200', '10::6::5::100', '2::8::1::200', '2::9::2::50', ''].join('\n'));
+  await fsp.writeFile(
+    input,
+    ['10::5::3::300', '2::7::4::200', '10::6::5::100', '2::8::1::200', '2::9::2::50', ''].join('\n'),
+  );
   const output = path.join(tmp, 'ml-1m.txt');
   const r = await cli('convert', 'ml-1m', input, output);
   expect(r.code).toBe(0);
@@ -79,13 +118,34 @@ it('convert ml-1m: user then time order, stable, `user item timestamp` lines', a
 it('train (default TiSASRec + mHC, synthetic) -> eval reproduces the metrics -> recommend', async () => {
   const trainDir = path.join(tmp, 'run');
   const common = ['--maxlen', '20', '--hidden_units', '16', '--backend', 'wasm'];
-  const t = await cli('train', '--train_dir', trainDir, '--num_epochs', '2', '--eval_every', '2', '--eval_users', '300', '--workers', '2', ...common, '--json');
+  const t = await cli(
+    'train',
+    '--train_dir',
+    trainDir,
+    '--num_epochs',
+    '2',
+    '--eval_every',
+    '2',
+    '--eval_users',
+    '300',
+    '--workers',
+    '2',
+    ...common,
+    '--json',
+  );
   expect(t.stderr).not.toMatch(/error/);
   expect(t.code).toBe(0);
   const lines = jsonLines(t.stdout);
   const evals = lines.filter((l) => l['event'] === 'eval');
-  expect(evals.map((e) => `${String(e['split'])}/${String(e['protocol'])}`)).toEqual(['valid/sampled', 'valid/full', 'test/sampled', 'test/full']);
-  const summary = lines.find((l) => l['event'] === 'summary') as { results: { split: string; protocol: string; metrics: Record<string, number> }[] };
+  expect(evals.map((e) => `${String(e['split'])}/${String(e['protocol'])}`)).toEqual([
+    'valid/sampled',
+    'valid/full',
+    'test/sampled',
+    'test/full',
+  ]);
+  const summary = lines.find((l) => l['event'] === 'summary') as {
+    results: { split: string; protocol: string; metrics: Record<string, number> }[];
+  };
   expect(summary.results).toHaveLength(4);
   const args = JSON.parse(await fsp.readFile(path.join(trainDir, 'args.json'), 'utf8')) as Record<string, unknown>;
   expect(args['batch_size']).toBe('128');
@@ -106,24 +166,56 @@ it('train (default TiSASRec + mHC, synthetic) -> eval reproduces the metrics -> 
   const text = await cli('recommend', '--train_dir', trainDir, '--items', out.items[0]!.item, '-k', '3');
   expect(text.code).toBe(2); // time-aware model: --timestamps are required
   expect(text.stderr).toMatch(/--timestamps/);
-  const withTimes = await cli('recommend', '--train_dir', trainDir, '--items', `${out.items[0]!.item},${out.items[1]!.item}`, '--timestamps', '100,7300', '-k', '3');
+  const withTimes = await cli(
+    'recommend',
+    '--train_dir',
+    trainDir,
+    '--items',
+    `${out.items[0]!.item},${out.items[1]!.item}`,
+    '--timestamps',
+    '100,7300',
+    '-k',
+    '3',
+  );
   expect(withTimes.code).toBe(0);
-  const recommended = withTimes.stdout.trim().split('\n').map((l) => l.trim().split(/\s+/)[1]);
+  const recommended = withTimes.stdout
+    .trim()
+    .split('\n')
+    .map((l) => l.trim().split(/\s+/)[1]);
   expect(recommended).toHaveLength(3);
   expect(recommended).not.toContain(out.items[0]!.item);
   expect(recommended).not.toContain(out.items[1]!.item);
 });
 
 it('a diverging run exits 3 with advice on one line', async () => {
-  const r = await cli('train', '--train_dir', path.join(tmp, 'nan'), '--lr', '1e30', '--warmup_steps', '0', '--num_epochs', '2',
-    '--maxlen', '20', '--hidden_units', '16', '--no_time', '--no_mhc', '--backend', 'wasm');
+  const r = await cli(
+    'train',
+    '--train_dir',
+    path.join(tmp, 'nan'),
+    '--lr',
+    '1e30',
+    '--warmup_steps',
+    '0',
+    '--num_epochs',
+    '2',
+    '--maxlen',
+    '20',
+    '--hidden_units',
+    '16',
+    '--no_time',
+    '--no_mhc',
+    '--backend',
+    'wasm',
+  );
   expect(r.code).toBe(3);
   expect(r.stderr).toMatch(/^seqrec: error: training diverged: .*lower --lr, a larger --batch_size.*\n$/);
 });
 
 const mainJs = path.join(__dirname, '..', 'dist', 'main.js');
 (existsSync(mainJs) ? it : it.skip)('the built bin: bad flag -> exit 2 with one line; info --json works', () => {
-  const bad = spawnSync(process.execPath, [mainJs, 'train', '--train_dir', path.join(tmp, 'b'), '--num_heads', '0'], { encoding: 'utf8' });
+  const bad = spawnSync(process.execPath, [mainJs, 'train', '--train_dir', path.join(tmp, 'b'), '--num_heads', '0'], {
+    encoding: 'utf8',
+  });
   expect(bad.status).toBe(2);
   expect(bad.stderr).toMatch(/^seqrec: error: --num_heads must be an integer >= 1, got '0'\n$/);
   const info = spawnSync(process.execPath, [mainJs, 'info', '--json'], { encoding: 'utf8' });

@@ -30,7 +30,9 @@ function buildProgram(io: CliIo, setAction: (a: Action) => void): Command {
     .showHelpAfterError(false)
     .allowExcessArguments(false);
 
-  const train = program.command('train').description('train a model (flags as the reference main.py; kebab-case aliases accepted)');
+  const train = program
+    .command('train')
+    .description('train a model (flags as the reference main.py; kebab-case aliases accepted)');
   for (const [name, value, def, help] of TRAIN_FLAGS) {
     const flag = value === '' ? `--${name}` : value === '[bool]' ? `--${name} [bool]` : `--${name} <${value}>`;
     const option = new Option(flag, help);
@@ -39,7 +41,9 @@ function buildProgram(io: CliIo, setAction: (a: Action) => void): Command {
   }
   train.action((opts: Record<string, unknown>) => setAction(() => trainCommand(opts, io)));
 
-  program.command('eval').description("evaluate a train dir's best model (reproduces the training-time metrics)")
+  program
+    .command('eval')
+    .description("evaluate a train dir's best model (reproduces the training-time metrics)")
     .requiredOption('--train_dir <dir>', 'a train dir written by seqrec train')
     .option('--protocol <sampled|full|both>', 'evaluation protocol(s)', 'both')
     .option('--split <valid|test|both>', 'which split(s)', 'both')
@@ -47,7 +51,9 @@ function buildProgram(io: CliIo, setAction: (a: Action) => void): Command {
     .option('--json', 'one JSON line per result on stdout')
     .action((opts: Record<string, unknown>) => setAction(() => evalCommand(opts, io)));
 
-  program.command('recommend').description('top-K raw item ids for a user or an item history (history excluded)')
+  program
+    .command('recommend')
+    .description('top-K raw item ids for a user or an item history (history excluded)')
     .requiredOption('--train_dir <dir>', 'a train dir written by seqrec train')
     .option('--user <raw id>', 'a user of the training data (their whole history is used)')
     .option('--items <ids>', 'raw item ids, comma-separated, oldest first')
@@ -56,20 +62,26 @@ function buildProgram(io: CliIo, setAction: (a: Action) => void): Command {
     .option('--json', 'one JSON line on stdout')
     .action((opts: Record<string, unknown>) => setAction(() => recommendCommand(opts, io)));
 
-  program.command('convert').description('convert ml-1m <ratings.dat|ml-1m.zip|folder> <out.txt> to `user item timestamp` lines')
+  program
+    .command('convert')
+    .description('convert ml-1m <ratings.dat|ml-1m.zip|folder> <out.txt> to `user item timestamp` lines')
     .argument('<kind>', 'ml-1m')
     .argument('<input>', 'ratings.dat, ml-1m.zip or a folder holding ratings.dat')
     .argument('<output>', 'output text file')
     .action((kind: string, input: string, output: string) => setAction(() => convertCommand(kind, input, output, io)));
 
-  program.command('stats').description('statistics of a dataset')
+  program
+    .command('stats')
+    .description('statistics of a dataset')
     .option('--dataset <name|path>', "dataset name, path or 'synthetic'", 'synthetic')
     .option('--data_dir <dir>', 'where a bare --dataset name is looked up', 'data')
     .option('--format <format>', 'input format (default: detected)')
     .option('--json', 'JSON on stdout')
     .action((opts: Record<string, unknown>) => setAction(() => statsCommand(opts, io)));
 
-  program.command('info').description('versions and available tfjs backends')
+  program
+    .command('info')
+    .description('versions and available tfjs backends')
     .option('--json', 'JSON on stdout')
     .action((opts: Record<string, unknown>) => setAction(() => infoCommand(opts, io)));
 
@@ -94,7 +106,12 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     return await (action as Action)();
   } catch (error) {
     if (error instanceof CommanderError) {
-      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return EXIT.ok;
+      if (
+        error.code === 'commander.helpDisplayed' ||
+        error.code === 'commander.version' ||
+        error.code === 'commander.help'
+      )
+        return EXIT.ok;
       io.stderr(`seqrec: error: ${oneLine(error.message)}\n`);
       return EXIT.usage;
     }

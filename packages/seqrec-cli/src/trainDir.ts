@@ -38,7 +38,11 @@ export async function openRun(trainDir: string, which: 'best' | 'last' = 'best')
   const dir = path.join(trainDir, which);
   if ((await findCheckpoint(dir)) === null) throw new UsageError(`--train_dir ${trainDir}: no ${which} checkpoint yet`);
   const checkpoint = await loadCheckpoint(dir);
-  return { args, checkpoint, vocab: Vocabulary.fromJSON(checkpoint.vocab as Parameters<typeof Vocabulary.fromJSON>[0]) };
+  return {
+    args,
+    checkpoint,
+    vocab: Vocabulary.fromJSON(checkpoint.vocab as Parameters<typeof Vocabulary.fromJSON>[0]),
+  };
 }
 
 /** Reloads the run's dataset and checks it matches the saved vocabulary. */
@@ -50,7 +54,11 @@ export async function reloadSplit(run: OpenedRun): Promise<SplitDataset> {
     format: args.format as Parameters<typeof loadSplit>[0]['format'],
   });
   if (split.dataset.numItems !== run.vocab.numItems || split.dataset.numUsers !== run.vocab.numUsers) {
-    throw new UsageError(`--dataset ${args.dataset_path ?? args.dataset} changed since training (items/users differ from the saved vocabulary)`);
+    throw new UsageError(
+      `--dataset ${
+        args.dataset_path ?? args.dataset
+      } changed since training (items/users differ from the saved vocabulary)`,
+    );
   }
   return split;
 }

@@ -12,7 +12,12 @@ import { bool, choice, int, intList, num } from './parseFlags';
 
 /** [flag, value placeholder ('' = boolean switch), default, help]. Order = help order. */
 export const TRAIN_FLAGS: readonly (readonly [string, string, string | undefined, string])[] = [
-  ['dataset', 'name|path', 'synthetic', "dataset name (looked up in --data_dir as <name>.txt or <name>/), a file/folder path, or 'synthetic'"],
+  [
+    'dataset',
+    'name|path',
+    'synthetic',
+    "dataset name (looked up in --data_dir as <name>.txt or <name>/), a file/folder path, or 'synthetic'",
+  ],
   ['train_dir', 'dir', undefined, 'output folder (checkpoints, metrics.jsonl, args.json); required'],
   ['batch_size', 'n', '128', 'users per training batch'],
   ['lr', 'x', '0.001', 'peak learning rate (Adam, betas 0.9/0.98)'],
@@ -31,15 +36,30 @@ export const TRAIN_FLAGS: readonly (readonly [string, string, string | undefined
   ['mhc_expansion_rate', 'n', '4', 'mHC residual streams'],
   ['mhc_sinkhorn_iter', 'n', '20', 'mHC Sinkhorn-Knopp iterations'],
   ['mhc_init_gate', 'x', '0.01', 'initial mHC gate alpha'],
-  ['mhc_no_amp', '', undefined, 'accepted for compatibility: tfjs computes in float32, so mHC always runs in full precision'],
+  [
+    'mhc_no_amp',
+    '',
+    undefined,
+    'accepted for compatibility: tfjs computes in float32, so mHC always runs in full precision',
+  ],
   ['time_span', 'S', '100', 'clip time intervals to 0..S'],
   ['time_unit', 'second|minute|hour|day|personal', 'hour', 'unit of the time intervals'],
   ['num_epochs', 'n', '1000', 'epochs to train'],
-  ['inference_only', '[bool]', undefined, 'evaluate a saved model (--state_dict_path, else <train_dir>/best) without training'],
+  [
+    'inference_only',
+    '[bool]',
+    undefined,
+    'evaluate a saved model (--state_dict_path, else <train_dir>/best) without training',
+  ],
   ['state_dict_path', 'dir', undefined, 'saved model or checkpoint directory to start from'],
   ['seed', 'n', '42', 'seeds init, dropout, sampling and evaluation'],
   ['eval_every', 'epochs', '20', 'evaluate every this many epochs (and after the last)'],
-  ['eval_protocol', 'sampled|full|both', 'both', 'evaluation protocol(s); with both, sampled is first and selects the best model'],
+  [
+    'eval_protocol',
+    'sampled|full|both',
+    'both',
+    'evaluation protocol(s); with both, sampled is first and selects the best model',
+  ],
   ['eval_users', 'n', '10000', 'evaluate at most this many users (seeded sample)'],
   ['eval_batch_size', 'n', undefined, 'users per evaluation batch (default: --batch_size)'],
   ['data_dir', 'dir', 'data', 'where a bare --dataset name is looked up'],
@@ -50,7 +70,12 @@ export const TRAIN_FLAGS: readonly (readonly [string, string, string | undefined
   ['early_stop_patience', 'evals', '0', 'stop after this many evaluations without improvement (0 = never)'],
   ['no_bucketing', '', undefined, 'pad every batch to --maxlen instead of grouping users by length'],
   ['topk', 'K[,K...]', '10', 'cut-offs of NDCG@K / HR@K'],
-  ['workers', 'n', undefined, 'threads computing each step (data-parallel; 1 = single thread; default: the number of cores on wasm/cpu, 1 on tensorflow; at most --batch_size)'],
+  [
+    'workers',
+    'n',
+    undefined,
+    'threads computing each step (data-parallel; 1 = single thread; default: the number of cores on wasm/cpu, 1 on tensorflow; at most --batch_size)',
+  ],
 ];
 
 export interface TrainSettings {
@@ -91,7 +116,7 @@ const TIME_UNITS: readonly TimeUnit[] = ['second', 'minute', 'hour', 'day', 'per
 /** Checks and types the raw commander values (`raw` is keyed by snake_case flag name). */
 export function resolveTrainFlags(raw: Record<string, unknown>): TrainSettings {
   const s = (k: string) => raw[k] as string | undefined;
-  if (s('train_dir') === undefined || s('train_dir') === '') throw new UsageError("missing required flag --train_dir");
+  if (s('train_dir') === undefined || s('train_dir') === '') throw new UsageError('missing required flag --train_dir');
   const hiddenUnits = int('hidden_units', s('hidden_units'));
   const numHeads = int('num_heads', s('num_heads'));
   if (hiddenUnits % numHeads !== 0) {

@@ -50,11 +50,23 @@ async function main() {
       leaveOneOutSplit(ds);
       const t3 = process.hrtime.bigint();
       const ms = (a, b) => Number(b - a) / 1e6;
-      runs.push({ load: ms(t0, t1), build: ms(t1, t2), split: ms(t2, t3), total: ms(t0, t3), lines: log.rawUsers.length, users: ds.numUsers, items: ds.numItems });
+      runs.push({
+        load: ms(t0, t1),
+        build: ms(t1, t2),
+        split: ms(t2, t3),
+        total: ms(t0, t3),
+        lines: log.rawUsers.length,
+        users: ds.numUsers,
+        items: ds.numItems,
+      });
     }
     console.log(`file: ${LINES} lines, ${(bytes / 1e6).toFixed(1)} MB`);
     for (const r of runs) {
-      console.log(`load ${r.load.toFixed(0)} ms + buildDataset ${r.build.toFixed(0)} ms + split ${r.split.toFixed(0)} ms = ${r.total.toFixed(0)} ms  (${r.lines} interactions, ${r.users} users, ${r.items} items)`);
+      console.log(
+        `load ${r.load.toFixed(0)} ms + buildDataset ${r.build.toFixed(0)} ms + split ${r.split.toFixed(
+          0,
+        )} ms = ${r.total.toFixed(0)} ms  (${r.lines} interactions, ${r.users} users, ${r.items} items)`,
+      );
     }
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

@@ -31,7 +31,11 @@ describe('parseInteractions: formats', () => {
     expect(csv.rawUsers).toEqual(['u,1', 'u2']);
     expect(csv.rawItems).toEqual(['m1', 'm"2']);
     expect(Array.from(csv.timestamps ?? [])).toEqual([100, 50]);
-    const tsv = parseInteractions('who\twhat\twhen\nA\tX\t1\n', 'r.tsv', { userColumn: 'who', itemColumn: 'what', timeColumn: 'when' });
+    const tsv = parseInteractions('who\twhat\twhen\nA\tX\t1\n', 'r.tsv', {
+      userColumn: 'who',
+      itemColumn: 'what',
+      timeColumn: 'when',
+    });
     expect(tsv.format).toBe('tsv');
     expect(tsv.rawUsers).toEqual(['A']);
     const noTime = parseInteractions('user,item\n1,2\n', 'r.csv');
@@ -66,8 +70,12 @@ describe('parseInteractions: bad and odd input', () => {
 
   it('names file and line for too few fields', () => {
     const text = '1::1::5::1\n1::2::5::2\n1::3::5\n';
-    expect(() => parseInteractions(text, 'ratings.dat')).toThrow("ratings.dat:3: expected 4 fields separated by '::', got 3");
-    expect(() => parseInteractions('1\t2\t3\t4\n1\t2\n', 'u.data')).toThrow('u.data:2: expected 4 fields separated by tabs, got 2');
+    expect(() => parseInteractions(text, 'ratings.dat')).toThrow(
+      "ratings.dat:3: expected 4 fields separated by '::', got 3",
+    );
+    expect(() => parseInteractions('1\t2\t3\t4\n1\t2\n', 'u.data')).toThrow(
+      'u.data:2: expected 4 fields separated by tabs, got 2',
+    );
     expect(() => parseInteractions('1 2 3\n1 2\n', 'a.txt')).toThrow('a.txt:2: expected 3 fields');
     expect(() => parseInteractions('user,item\n1\n', 'a.csv')).toThrow('a.csv:2: expected 2 fields');
   });
@@ -85,8 +93,12 @@ describe('parseInteractions: bad and odd input', () => {
   });
 
   it('names missing CSV columns and lists the header', () => {
-    expect(() => parseInteractions('a,b\n1,2\n', 'x.csv')).toThrow("x.csv:1: no user column (set userColumn) in header 'a', 'b'");
-    expect(() => parseInteractions('user,item\n1,2\n', 'x.csv', { timeColumn: 'ts' })).toThrow("x.csv:1: no timestamp column 'ts'");
+    expect(() => parseInteractions('a,b\n1,2\n', 'x.csv')).toThrow(
+      "x.csv:1: no user column (set userColumn) in header 'a', 'b'",
+    );
+    expect(() => parseInteractions('user,item\n1,2\n', 'x.csv', { timeColumn: 'ts' })).toThrow(
+      "x.csv:1: no timestamp column 'ts'",
+    );
   });
 
   it('strips a UTF-8 BOM and CRLF endings', () => {

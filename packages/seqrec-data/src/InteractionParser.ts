@@ -175,7 +175,8 @@ export class InteractionParser {
     let f = line.split(' ');
     if (f.includes('')) f = line.trim().split(/\s+/); // runs of blanks or tabs: rare, so the slow path
     if (this.sasrecFields === 0) {
-      if (f.length !== 2 && f.length !== 3) this.fail(`expected 'user item' or 'user item timestamp' separated by spaces, got ${f.length} fields`);
+      if (f.length !== 2 && f.length !== 3)
+        this.fail(`expected 'user item' or 'user item timestamp' separated by spaces, got ${f.length} fields`);
       this.sasrecFields = f.length;
       this.hasTime = f.length === 3;
     } else if (f.length !== this.sasrecFields) {
@@ -190,7 +191,10 @@ export class InteractionParser {
     if (f === null) this.fail('unterminated or misplaced double quote');
     if (this.columns === null) return this.header(f.map((h) => h.trim()));
     const c = this.columns;
-    if (f.length !== c.count) this.fail(`expected ${c.count} fields separated by '${sep === ',' ? ',' : '\\t'}' (as in the header), got ${f.length}`);
+    if (f.length !== c.count)
+      this.fail(
+        `expected ${c.count} fields separated by '${sep === ',' ? ',' : '\\t'}' (as in the header), got ${f.length}`,
+      );
     this.add(f[c.user].trim(), f[c.item].trim(), c.time >= 0 ? f[c.time].trim() : undefined);
   }
 
@@ -200,8 +204,14 @@ export class InteractionParser {
     const item = findColumn(names, itemColumn, DEFAULT_ITEM_COLUMNS);
     const time = findColumn(names, timeColumn, DEFAULT_TIME_COLUMNS);
     const listed = names.map((n) => `'${n}'`).join(', ');
-    if (user < 0) this.fail(`no user column ${userColumn !== undefined ? `'${userColumn}'` : '(set userColumn)'} in header ${listed}`);
-    if (item < 0) this.fail(`no item column ${itemColumn !== undefined ? `'${itemColumn}'` : '(set itemColumn)'} in header ${listed}`);
+    if (user < 0)
+      this.fail(
+        `no user column ${userColumn !== undefined ? `'${userColumn}'` : '(set userColumn)'} in header ${listed}`,
+      );
+    if (item < 0)
+      this.fail(
+        `no item column ${itemColumn !== undefined ? `'${itemColumn}'` : '(set itemColumn)'} in header ${listed}`,
+      );
     if (timeColumn !== undefined && time < 0) this.fail(`no timestamp column '${timeColumn}' in header ${listed}`);
     this.columns = { user, item, time, count: names.length };
     this.hasTime = time >= 0;

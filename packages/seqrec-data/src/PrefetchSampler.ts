@@ -34,7 +34,15 @@ function spawnWorker(data: PrefetchWorkerData): Worker {
  */
 function adopt(b: TrainBatch): TrainBatch {
   const view = (a: Int32Array): Int32Array => new Int32Array(a.buffer, a.byteOffset, a.length);
-  return { users: view(b.users), size: b.size, length: b.length, seq: view(b.seq), pos: view(b.pos), neg: view(b.neg), rel: b.rel === null ? null : view(b.rel) };
+  return {
+    users: view(b.users),
+    size: b.size,
+    length: b.length,
+    seq: view(b.seq),
+    pos: view(b.pos),
+    neg: view(b.neg),
+    rel: b.rel === null ? null : view(b.rel),
+  };
 }
 
 export class PrefetchSampler {
@@ -58,10 +66,16 @@ export class PrefetchSampler {
     this.data = {
       packed,
       rows: trainableRows(packed),
-      plan: { maxlen: options.maxlen, batchSize: options.batchSize, bucketing: options.bucketing, timeAware: options.time !== null },
+      plan: {
+        maxlen: options.maxlen,
+        batchSize: options.batchSize,
+        bucketing: options.bucketing,
+        timeAware: options.time !== null,
+      },
     };
     this.capacity = prefetch.capacity ?? 4;
-    if (!Number.isInteger(this.capacity) || this.capacity < 1) throw new RangeError(`PrefetchSampler: capacity must be an integer >= 1, got ${this.capacity}`);
+    if (!Number.isInteger(this.capacity) || this.capacity < 1)
+      throw new RangeError(`PrefetchSampler: capacity must be an integer >= 1, got ${this.capacity}`);
     this.rng = new Random(options.seed);
   }
 
@@ -94,7 +108,8 @@ export class PrefetchSampler {
   }
 
   setState(state: SamplerState): void {
-    if (!Number.isInteger(state?.epoch) || state.epoch < 0) throw new TypeError(`PrefetchSampler.setState: bad epoch ${JSON.stringify(state?.epoch)}`);
+    if (!Number.isInteger(state?.epoch) || state.epoch < 0)
+      throw new TypeError(`PrefetchSampler.setState: bad epoch ${JSON.stringify(state?.epoch)}`);
     this.rng = Random.fromState(state.rng);
     this.epochIndex = state.epoch;
     void this.stopWorker();
@@ -111,7 +126,8 @@ export class PrefetchSampler {
     this.worker?.ref();
     try {
       while (consumed < steps) {
-        if (generation !== this.generation) throw new Error('PrefetchSampler: this epoch was superseded by a later epoch() or setState()');
+        if (generation !== this.generation)
+          throw new Error('PrefetchSampler: this epoch was superseded by a later epoch() or setState()');
         const batch = await this.take();
         consumed++;
         this.outstanding--;
@@ -185,6 +201,10 @@ export class PrefetchSampler {
 }
 
 /** Shorthand for `new PrefetchSampler(split, options, prefetch)`. */
-export function prefetch(split: SplitDataset, options: SamplerOptions, prefetchOptions: PrefetchOptions = {}): PrefetchSampler {
+export function prefetch(
+  split: SplitDataset,
+  options: SamplerOptions,
+  prefetchOptions: PrefetchOptions = {},
+): PrefetchSampler {
   return new PrefetchSampler(split, options, prefetchOptions);
 }

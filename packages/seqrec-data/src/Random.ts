@@ -99,7 +99,9 @@ export class Random {
       words.length !== 4 ||
       !words.every((w) => Number.isInteger(w) && w >= 0 && w < TWO_POW_32)
     ) {
-      throw new TypeError(`Random.setState: expected {algorithm: 'sfc32', state: [4 uint32]}, got ${JSON.stringify(state)}`);
+      throw new TypeError(
+        `Random.setState: expected {algorithm: 'sfc32', state: [4 uint32]}, got ${JSON.stringify(state)}`,
+      );
     }
     [this.a, this.b, this.c, this.d] = words;
   }

@@ -1,4 +1,11 @@
-import { type TrainBatch, TrainSampler, buildDataset, leaveOneOutSplit, parseInteractions, timeIntervalMatrix } from '@seqrec/data';
+import {
+  type TrainBatch,
+  TrainSampler,
+  buildDataset,
+  leaveOneOutSplit,
+  parseInteractions,
+  timeIntervalMatrix,
+} from '@seqrec/data';
 import { syntheticSplit, tinySplit } from './test-utils/tinySplit';
 
 function row(b: TrainBatch, a: Int32Array, i: number): number[] {
@@ -66,7 +73,13 @@ describe('TrainSampler', () => {
 
   it('adds per-row interval matrices of the input positions when time-aware', () => {
     const split = tinySplit();
-    const sampler = new TrainSampler(split, { maxlen: 4, batchSize: 8, seed: 1, bucketing: false, time: { unit: 'minute', span: 3 } });
+    const sampler = new TrainSampler(split, {
+      maxlen: 4,
+      batchSize: 8,
+      seed: 1,
+      bucketing: false,
+      time: { unit: 'minute', span: 3 },
+    });
     const [b] = [...sampler.epoch()];
     expect(b.rel?.length).toBe(b.size * 16);
     const i = Array.from(b.users).indexOf(1);
@@ -93,11 +106,23 @@ describe('TrainSampler', () => {
 
   it('rejects bad options and time-aware sampling without timestamps', () => {
     const split = tinySplit();
-    expect(() => new TrainSampler(split, { maxlen: 0, batchSize: 1, seed: 1, bucketing: false, time: null })).toThrow(RangeError);
-    expect(() => new TrainSampler(split, { maxlen: 4, batchSize: 1, seed: 1, bucketing: false, time: { unit: 'day', span: 0 } })).toThrow(RangeError);
-    const untimed = leaveOneOutSplit(buildDataset(parseInteractions('1 1\n1 2\n1 3\n', 'untimed.txt')));
-    expect(() => new TrainSampler(untimed, { maxlen: 4, batchSize: 1, seed: 1, bucketing: false, time: { unit: 'day', span: 8 } })).toThrow(
-      'TrainSampler: time-aware sampling needs timestamps, but the dataset has none',
+    expect(() => new TrainSampler(split, { maxlen: 0, batchSize: 1, seed: 1, bucketing: false, time: null })).toThrow(
+      RangeError,
     );
+    expect(
+      () =>
+        new TrainSampler(split, { maxlen: 4, batchSize: 1, seed: 1, bucketing: false, time: { unit: 'day', span: 0 } }),
+    ).toThrow(RangeError);
+    const untimed = leaveOneOutSplit(buildDataset(parseInteractions('1 1\n1 2\n1 3\n', 'untimed.txt')));
+    expect(
+      () =>
+        new TrainSampler(untimed, {
+          maxlen: 4,
+          batchSize: 1,
+          seed: 1,
+          bucketing: false,
+          time: { unit: 'day', span: 8 },
+        }),
+    ).toThrow('TrainSampler: time-aware sampling needs timestamps, but the dataset has none');
   });
 });

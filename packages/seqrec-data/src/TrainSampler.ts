@@ -32,8 +32,10 @@ export interface SamplerState {
 }
 
 export function checkSamplerOptions(o: SamplerOptions, where: string): void {
-  if (!Number.isInteger(o.maxlen) || o.maxlen < 1) throw new RangeError(`${where}: maxlen must be an integer >= 1, got ${o.maxlen}`);
-  if (!Number.isInteger(o.batchSize) || o.batchSize < 1) throw new RangeError(`${where}: batchSize must be an integer >= 1, got ${o.batchSize}`);
+  if (!Number.isInteger(o.maxlen) || o.maxlen < 1)
+    throw new RangeError(`${where}: maxlen must be an integer >= 1, got ${o.maxlen}`);
+  if (!Number.isInteger(o.batchSize) || o.batchSize < 1)
+    throw new RangeError(`${where}: batchSize must be an integer >= 1, got ${o.batchSize}`);
   if (!Number.isFinite(o.seed)) throw new RangeError(`${where}: seed must be a finite number, got ${o.seed}`);
 }
 
@@ -48,7 +50,12 @@ export class TrainSampler {
     checkSamplerOptions(options, 'TrainSampler');
     this.packed = packSplit(split, options.time, 'TrainSampler');
     this.rows = trainableRows(this.packed);
-    this.plan = { maxlen: options.maxlen, batchSize: options.batchSize, bucketing: options.bucketing, timeAware: options.time !== null };
+    this.plan = {
+      maxlen: options.maxlen,
+      batchSize: options.batchSize,
+      bucketing: options.bucketing,
+      timeAware: options.time !== null,
+    };
     this.rng = new Random(options.seed);
   }
 
@@ -74,7 +81,8 @@ export class TrainSampler {
   }
 
   setState(state: SamplerState): void {
-    if (!Number.isInteger(state?.epoch) || state.epoch < 0) throw new TypeError(`TrainSampler.setState: bad epoch ${JSON.stringify(state?.epoch)}`);
+    if (!Number.isInteger(state?.epoch) || state.epoch < 0)
+      throw new TypeError(`TrainSampler.setState: bad epoch ${JSON.stringify(state?.epoch)}`);
     this.rng = Random.fromState(state.rng);
     this.epochIndex = state.epoch;
   }

@@ -33,7 +33,9 @@ describe('Vocabulary', () => {
       const back = await Vocabulary.load(file);
       expect(back.users).toEqual(v.users);
       expect(back.itemId('ümlaut')).toBe(2);
-      await expect(Vocabulary.load(path.join(dir, 'missing.json'))).rejects.toThrow(`${path.join(dir, 'missing.json')}: cannot read (ENOENT)`);
+      await expect(Vocabulary.load(path.join(dir, 'missing.json'))).rejects.toThrow(
+        `${path.join(dir, 'missing.json')}: cannot read (ENOENT)`,
+      );
       fs.writeFileSync(path.join(dir, 'bad.json'), '{');
       await expect(Vocabulary.load(path.join(dir, 'bad.json'))).rejects.toThrow(DataFormatError);
     } finally {
@@ -42,7 +44,11 @@ describe('Vocabulary', () => {
   });
 
   it('rejects malformed JSON objects, naming the source', () => {
-    expect(() => Vocabulary.fromJSON({ kind: 'other' }, 'v.json')).toThrow('v.json: not a seqrec-vocabulary JSON object');
-    expect(() => Vocabulary.fromJSON({ kind: 'seqrec-vocabulary', version: 1, users: ['a', 'a'], items: [] }, 'v.json')).toThrow("v.json: user raw id 'a' appears twice");
+    expect(() => Vocabulary.fromJSON({ kind: 'other' }, 'v.json')).toThrow(
+      'v.json: not a seqrec-vocabulary JSON object',
+    );
+    expect(() =>
+      Vocabulary.fromJSON({ kind: 'seqrec-vocabulary', version: 1, users: ['a', 'a'], items: [] }, 'v.json'),
+    ).toThrow("v.json: user raw id 'a' appears twice");
   });
 });

@@ -28,8 +28,10 @@ function indexOf(table: readonly string[], kind: string, source: string): Map<st
   const map = new Map<string, number>();
   for (let i = 1; i < table.length; i++) {
     const raw = table[i];
-    if (typeof raw !== 'string' || raw.length === 0) throw new DataFormatError(source, 0, `${kind} ${i}: raw id must be a non-empty string`);
-    if (map.has(raw)) throw new DataFormatError(source, 0, `${kind} raw id '${raw}' appears twice (ids ${map.get(raw)} and ${i})`);
+    if (typeof raw !== 'string' || raw.length === 0)
+      throw new DataFormatError(source, 0, `${kind} ${i}: raw id must be a non-empty string`);
+    if (map.has(raw))
+      throw new DataFormatError(source, 0, `${kind} raw id '${raw}' appears twice (ids ${map.get(raw)} and ${i})`);
     map.set(raw, i);
   }
   return map;
@@ -66,12 +68,14 @@ export class Vocabulary {
   }
 
   rawUser(id: number): string {
-    if (!Number.isInteger(id) || id < 1 || id >= this.users.length) throw new RangeError(`Vocabulary.rawUser: no user ${id} (valid 1..${this.numUsers})`);
+    if (!Number.isInteger(id) || id < 1 || id >= this.users.length)
+      throw new RangeError(`Vocabulary.rawUser: no user ${id} (valid 1..${this.numUsers})`);
     return this.users[id] as string;
   }
 
   rawItem(id: number): string {
-    if (!Number.isInteger(id) || id < 1 || id >= this.items.length) throw new RangeError(`Vocabulary.rawItem: no item ${id} (valid 1..${this.numItems})`);
+    if (!Number.isInteger(id) || id < 1 || id >= this.items.length)
+      throw new RangeError(`Vocabulary.rawItem: no item ${id} (valid 1..${this.numItems})`);
     return this.items[id] as string;
   }
 
@@ -91,9 +95,16 @@ export class Vocabulary {
   /** Inverse of `toJSON`. `source` (e.g. the file name) is named in errors. */
   static fromJSON(json: unknown, source = 'vocabulary'): Vocabulary {
     const j = json as { kind?: unknown; version?: unknown; users?: unknown; items?: unknown } | null;
-    if (typeof j !== 'object' || j === null || j.kind !== JSON_KIND) throw new DataFormatError(source, 0, `not a ${JSON_KIND} JSON object`);
-    if (j.version !== JSON_VERSION) throw new DataFormatError(source, 0, `unsupported vocabulary version ${String(j.version)} (expected ${JSON_VERSION})`);
-    if (!Array.isArray(j.users) || !Array.isArray(j.items)) throw new DataFormatError(source, 0, "'users' and 'items' must be arrays of strings");
+    if (typeof j !== 'object' || j === null || j.kind !== JSON_KIND)
+      throw new DataFormatError(source, 0, `not a ${JSON_KIND} JSON object`);
+    if (j.version !== JSON_VERSION)
+      throw new DataFormatError(
+        source,
+        0,
+        `unsupported vocabulary version ${String(j.version)} (expected ${JSON_VERSION})`,
+      );
+    if (!Array.isArray(j.users) || !Array.isArray(j.items))
+      throw new DataFormatError(source, 0, "'users' and 'items' must be arrays of strings");
     return new Vocabulary(j.users as string[], j.items as string[], source);
   }
 

@@ -29,7 +29,9 @@ describe('buildDataset', () => {
 });
 
 describe('leaveOneOutSplit', () => {
-  const ds = buildDataset(parseInteractions('1 1 1\n1 2 2\n1 3 3\n1 4 4\n2 1 1\n2 2 2\n3 4 9\n4 1 1\n4 2 2\n4 3 3\n', 's.txt'));
+  const ds = buildDataset(
+    parseInteractions('1 1 1\n1 2 2\n1 3 3\n1 4 4\n2 1 1\n2 2 2\n3 4 9\n4 1 1\n4 2 2\n4 3 3\n', 's.txt'),
+  );
   const split = leaveOneOutSplit(ds);
 
   it('holds out the last two items of users with >= 3 interactions', () => {

@@ -5,17 +5,24 @@ describe('evalBatches', () => {
   const split = tinySplit(); // users 1 (train 1,2,3 | 4 | 5), 2 and 3 (< 3 interactions), 4 (train 9..18 | 19 | 20)
 
   it('valid: input = train, target = valid item, seen = train', () => {
-    const [b] = [...evalBatches(split, { split: 'valid', maxlen: 5, batchSize: 10, bucketing: false, time: null, seed: 0 })];
+    const [b] = [
+      ...evalBatches(split, { split: 'valid', maxlen: 5, batchSize: 10, bucketing: false, time: null, seed: 0 }),
+    ];
     expect(Array.from(b.users)).toEqual([1, 4]); // only users with >= 3 interactions
     expect(b.length).toBe(5);
     expect(Array.from(b.seq)).toEqual([0, 0, 1, 2, 3, 14, 15, 16, 17, 18]);
     expect(Array.from(b.targets)).toEqual([4, 19]);
-    expect(b.seen.map((s) => Array.from(s))).toEqual([[1, 2, 3], [9, 10, 11, 12, 13, 14, 15, 16, 17, 18]]);
+    expect(b.seen.map((s) => Array.from(s))).toEqual([
+      [1, 2, 3],
+      [9, 10, 11, 12, 13, 14, 15, 16, 17, 18],
+    ]);
     expect(b.rel).toBeNull();
   });
 
   it('test: input = train + valid item (newest maxlen), target = test item', () => {
-    const [b] = [...evalBatches(split, { split: 'test', maxlen: 5, batchSize: 10, bucketing: false, time: null, seed: 0 })];
+    const [b] = [
+      ...evalBatches(split, { split: 'test', maxlen: 5, batchSize: 10, bucketing: false, time: null, seed: 0 }),
+    ];
     expect(Array.from(b.seq)).toEqual([0, 1, 2, 3, 4, 15, 16, 17, 18, 19]);
     expect(Array.from(b.targets)).toEqual([5, 20]);
     expect(Array.from(b.seen[0])).toEqual([1, 2, 3, 4]);
@@ -31,7 +38,15 @@ describe('evalBatches', () => {
 
   it('buckets by input length and samples at most evalUsers users, by seed', () => {
     const big = syntheticSplit(400);
-    const opts = { split: 'valid' as const, maxlen: 50, batchSize: 32, bucketing: true, time: null, seed: 4, evalUsers: 100 };
+    const opts = {
+      split: 'valid' as const,
+      maxlen: 50,
+      batchSize: 32,
+      bucketing: true,
+      time: null,
+      seed: 4,
+      evalUsers: 100,
+    };
     const batches = evalBatches(big, opts);
     expect(batches.numUsers).toBe(100);
     const all = [...batches];
@@ -52,7 +67,9 @@ describe('evalBatches', () => {
 describe('sampleEvalCandidates', () => {
   it('puts the target first and draws negatives outside train and target, with replacement, by seed', () => {
     const split = syntheticSplit(100);
-    const [b] = [...evalBatches(split, { split: 'test', maxlen: 20, batchSize: 16, bucketing: false, time: null, seed: 0 })];
+    const [b] = [
+      ...evalBatches(split, { split: 'test', maxlen: 20, batchSize: 16, bucketing: false, time: null, seed: 0 }),
+    ];
     const cands = sampleEvalCandidates(split, b, 'test', 100, new Random(1));
     expect(cands.length).toBe(b.size * 101);
     for (let i = 0; i < b.size; i++) {

@@ -58,10 +58,14 @@ const DEFAULT_EVAL_USERS = 10000;
 export function evalBatches(split: SplitDataset, options: EvalBatchOptions): EvalBatches {
   const { maxlen, batchSize, bucketing } = options;
   const evalUsers = options.evalUsers ?? DEFAULT_EVAL_USERS;
-  if (options.split !== 'valid' && options.split !== 'test') throw new RangeError(`evalBatches: split must be 'valid' or 'test', got '${String(options.split)}'`);
-  if (!Number.isInteger(maxlen) || maxlen < 1) throw new RangeError(`evalBatches: maxlen must be an integer >= 1, got ${maxlen}`);
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`evalBatches: batchSize must be an integer >= 1, got ${batchSize}`);
-  if (!Number.isInteger(evalUsers) || evalUsers < 1) throw new RangeError(`evalBatches: evalUsers must be an integer >= 1, got ${evalUsers}`);
+  if (options.split !== 'valid' && options.split !== 'test')
+    throw new RangeError(`evalBatches: split must be 'valid' or 'test', got '${String(options.split)}'`);
+  if (!Number.isInteger(maxlen) || maxlen < 1)
+    throw new RangeError(`evalBatches: maxlen must be an integer >= 1, got ${maxlen}`);
+  if (!Number.isInteger(batchSize) || batchSize < 1)
+    throw new RangeError(`evalBatches: batchSize must be an integer >= 1, got ${batchSize}`);
+  if (!Number.isInteger(evalUsers) || evalUsers < 1)
+    throw new RangeError(`evalBatches: evalUsers must be an integer >= 1, got ${evalUsers}`);
   const p = packSplit(split, options.time, 'evalBatches');
   // Input length: train for 'valid', train + valid for 'test'.
   const extra = options.split === 'test' ? 1 : 0;
@@ -78,7 +82,8 @@ export function evalBatches(split: SplitDataset, options: EvalBatchOptions): Eva
     numBatches,
     numUsers: order.length,
     *[Symbol.iterator]() {
-      for (let b = 0; b < numBatches; b++) yield makeBatch(p, order.subarray(b * batchSize, (b + 1) * batchSize), extra, maxlen, bucketing);
+      for (let b = 0; b < numBatches; b++)
+        yield makeBatch(p, order.subarray(b * batchSize, (b + 1) * batchSize), extra, maxlen, bucketing);
     },
   };
 }

@@ -1,7 +1,17 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Random, buildDataset, datasetStats, evalBatches, generateSyntheticInteractions, leaveOneOutSplit, loadInteractions, sampleEvalCandidates, writeInteractionsText } from '@seqrec/data';
+import {
+  Random,
+  buildDataset,
+  datasetStats,
+  evalBatches,
+  generateSyntheticInteractions,
+  leaveOneOutSplit,
+  loadInteractions,
+  sampleEvalCandidates,
+  writeInteractionsText,
+} from '@seqrec/data';
 
 describe('generateSyntheticInteractions', () => {
   const log = generateSyntheticInteractions();
@@ -42,11 +52,19 @@ describe('generateSyntheticInteractions', () => {
     const split = leaveOneOutSplit(buildDataset(log));
     const V = split.dataset.numItems;
     const counts = new Float64Array((V + 1) * (V + 1)); // counts[prev * (V + 1) + next] over train sequences
-    for (const u of split.users) for (let k = 1; k < u.train.length; k++) counts[u.train[k - 1] * (V + 1) + u.train[k]]++;
+    for (const u of split.users)
+      for (let k = 1; k < u.train.length; k++) counts[u.train[k - 1] * (V + 1) + u.train[k]]++;
     const rng = new Random(0);
     let hits = 0;
     let users = 0;
-    for (const b of evalBatches(split, { split: 'valid', maxlen: 50, batchSize: 256, bucketing: false, time: null, seed: 0 })) {
+    for (const b of evalBatches(split, {
+      split: 'valid',
+      maxlen: 50,
+      batchSize: 256,
+      bucketing: false,
+      time: null,
+      seed: 0,
+    })) {
       const cands = sampleEvalCandidates(split, b, 'valid', 100, rng);
       for (let i = 0; i < b.size; i++) {
         const last = b.seq[(i + 1) * b.length - 1];

@@ -42,9 +42,12 @@ export function generateSyntheticInteractions(options: SyntheticOptions = {}): I
   const K = Math.min(options.clusters ?? 8, V);
   const follow = options.followProbability ?? 0.7;
   const startTime = options.startTime ?? 1_600_000_000;
-  if (!Number.isInteger(U) || U < 1 || !Number.isInteger(V) || V < 2) throw new RangeError('generateSyntheticInteractions: users >= 1 and items >= 2 must be integers');
-  if (!(minLength >= 1 && meanLength >= minLength)) throw new RangeError('generateSyntheticInteractions: need 1 <= minLength <= meanLength');
-  if (!(follow >= 0 && follow <= 1)) throw new RangeError('generateSyntheticInteractions: followProbability must be in [0, 1]');
+  if (!Number.isInteger(U) || U < 1 || !Number.isInteger(V) || V < 2)
+    throw new RangeError('generateSyntheticInteractions: users >= 1 and items >= 2 must be integers');
+  if (!(minLength >= 1 && meanLength >= minLength))
+    throw new RangeError('generateSyntheticInteractions: need 1 <= minLength <= meanLength');
+  if (!(follow >= 0 && follow <= 1))
+    throw new RangeError('generateSyntheticInteractions: followProbability must be in [0, 1]');
   const rng = new Random(seed);
 
   // Clusters: a random partition of the items; successor[item] walks one cycle per cluster.
@@ -87,7 +90,13 @@ export function generateSyntheticInteractions(options: SyntheticOptions = {}): I
       times.push(t);
     }
   }
-  return { source: `synthetic(seed=${seed})`, format: 'sasrec', rawUsers, rawItems, timestamps: Float64Array.from(times) };
+  return {
+    source: `synthetic(seed=${seed})`,
+    format: 'sasrec',
+    rawUsers,
+    rawItems,
+    timestamps: Float64Array.from(times),
+  };
 }
 
 /** Writes a log as SASRec-style text, `user item timestamp` (or `user item`) per line, atomically. */
@@ -95,7 +104,10 @@ export async function writeInteractionsText(file: string, log: InteractionLog): 
   const lines: string[] = new Array(log.rawUsers.length);
   const t = log.timestamps;
   for (let i = 0; i < lines.length; i++) {
-    if (/\s/.test(log.rawUsers[i]) || /\s/.test(log.rawItems[i])) throw new RangeError(`writeInteractionsText: raw ids with whitespace cannot be written space separated (line ${i + 1})`);
+    if (/\s/.test(log.rawUsers[i]) || /\s/.test(log.rawItems[i]))
+      throw new RangeError(
+        `writeInteractionsText: raw ids with whitespace cannot be written space separated (line ${i + 1})`,
+      );
     lines[i] = t === null ? `${log.rawUsers[i]} ${log.rawItems[i]}` : `${log.rawUsers[i]} ${log.rawItems[i]} ${t[i]}`;
   }
   await writeFileAtomic(file, lines.join('\n') + '\n');

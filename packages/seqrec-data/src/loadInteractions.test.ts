@@ -20,7 +20,14 @@ describe('loadInteractions', () => {
     const gz = path.join(dir, 'data.gz');
     fs.writeFileSync(gz, gzipSync(RATINGS));
     const zip = path.join(dir, 'ml-1m.zip');
-    fs.writeFileSync(zip, makeZip([{ name: 'ml-1m/', data: Buffer.alloc(0), store: true }, { name: 'ml-1m/movies.dat', data: Buffer.from('x') }, { name: 'ml-1m/ratings.dat', data: Buffer.from(RATINGS) }]));
+    fs.writeFileSync(
+      zip,
+      makeZip([
+        { name: 'ml-1m/', data: Buffer.alloc(0), store: true },
+        { name: 'ml-1m/movies.dat', data: Buffer.from('x') },
+        { name: 'ml-1m/ratings.dat', data: Buffer.from(RATINGS) },
+      ]),
+    );
     const folder = path.join(dir, 'unpacked');
     fs.mkdirSync(folder);
     fs.writeFileSync(path.join(folder, 'ratings.dat'), RATINGS);

@@ -38,12 +38,19 @@ async function readMagic(file: string): Promise<Buffer> {
 
 function loadZip(zip: Buffer, source: string, options: LoadOptions): InteractionLog {
   const entries = listZipEntries(zip, source).filter((e) => !e.name.endsWith('/'));
-  let entry = KNOWN_FILES.map((name) => entries.find((e) => path.posix.basename(e.name) === name)).find((e) => e !== undefined);
+  let entry = KNOWN_FILES.map((name) => entries.find((e) => path.posix.basename(e.name) === name)).find(
+    (e) => e !== undefined,
+  );
   if (entry === undefined && entries.length === 1) entry = entries[0];
   if (entry === undefined) {
-    throw new DataFormatError(source, 0, `no ${KNOWN_FILES.join(' or ')} in the archive (entries: ${entries.map((e) => e.name).join(', ')})`);
+    throw new DataFormatError(
+      source,
+      0,
+      `no ${KNOWN_FILES.join(' or ')} in the archive (entries: ${entries.map((e) => e.name).join(', ')})`,
+    );
   }
-  if (entry.name.endsWith('.gz')) throw new DataFormatError(source, 0, `gzip inside ZIP is not supported (${entry.name})`);
+  if (entry.name.endsWith('.gz'))
+    throw new DataFormatError(source, 0, `gzip inside ZIP is not supported (${entry.name})`);
   const bytes = readZipEntry(zip, entry, source);
   const parser = new InteractionParser(`${source}/${entry.name}`, options);
   const decoder = new TextDecoder('utf-8');
@@ -65,7 +72,11 @@ export async function loadInteractions(file: string, options: LoadOptions = {}):
     stat = await fsp.stat(file);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new DataFormatError(file, 0, code === 'ENOENT' ? 'no such file or directory' : `cannot read (${code ?? String(err)})`);
+    throw new DataFormatError(
+      file,
+      0,
+      code === 'ENOENT' ? 'no such file or directory' : `cannot read (${code ?? String(err)})`,
+    );
   }
   if (stat.isDirectory()) {
     for (const name of KNOWN_FILES) {

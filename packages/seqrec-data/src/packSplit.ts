@@ -34,7 +34,8 @@ export function packSplit(split: SplitDataset, time: TimeOptions | null, where: 
   const items = new Int32Array(offsets[U]);
   if (time !== null) {
     checkTimeOptions(time, where);
-    if (!split.dataset.hasTimestamps) throw new DataFormatError(where, 0, 'time-aware sampling needs timestamps, but the dataset has none');
+    if (!split.dataset.hasTimestamps)
+      throw new DataFormatError(where, 0, 'time-aware sampling needs timestamps, but the dataset has none');
   }
   const keys = time === null ? null : new Float64Array(offsets[U]);
   const times = time === null ? null : new Float64Array(offsets[U]);

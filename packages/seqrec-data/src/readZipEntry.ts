@@ -33,7 +33,8 @@ export function listZipEntries(zip: Uint8Array, source: string): ZipEntry[] {
   if (eocd < 0) throw new DataFormatError(source, 0, 'not a ZIP archive (no end of central directory record)');
   const count = buf.readUInt16LE(eocd + 10);
   let offset = buf.readUInt32LE(eocd + 16);
-  if (count === 0xffff || offset === 0xffffffff) throw new DataFormatError(source, 0, 'ZIP64 archives are not supported');
+  if (count === 0xffff || offset === 0xffffffff)
+    throw new DataFormatError(source, 0, 'ZIP64 archives are not supported');
   const entries: ZipEntry[] = [];
   for (let k = 0; k < count; k++) {
     if (offset + 46 > buf.length || buf.readUInt32LE(offset) !== CENTRAL_SIG) {
@@ -60,7 +61,8 @@ export function readZipEntry(zip: Uint8Array, entry: ZipEntry, source: string): 
   const buf = Buffer.from(zip.buffer, zip.byteOffset, zip.byteLength);
   const where = `${source}/${entry.name}`;
   const at = entry.localHeaderOffset;
-  if (at + 30 > buf.length || buf.readUInt32LE(at) !== LOCAL_SIG) throw new DataFormatError(where, 0, 'corrupt ZIP local header');
+  if (at + 30 > buf.length || buf.readUInt32LE(at) !== LOCAL_SIG)
+    throw new DataFormatError(where, 0, 'corrupt ZIP local header');
   if (entry.flags & 1) throw new DataFormatError(where, 0, 'encrypted ZIP entries are not supported');
   // Sizes come from the central directory: the local header may defer them to a data descriptor.
   const start = at + 30 + buf.readUInt16LE(at + 26) + buf.readUInt16LE(at + 28);
@@ -68,7 +70,9 @@ export function readZipEntry(zip: Uint8Array, entry: ZipEntry, source: string): 
   let out: Buffer;
   if (entry.method === 0) out = data;
   else if (entry.method === 8) out = inflateRawSync(data);
-  else throw new DataFormatError(where, 0, `unsupported ZIP compression method ${entry.method} (only stored and deflate)`);
-  if (out.length !== entry.size) throw new DataFormatError(where, 0, `ZIP entry inflated to ${out.length} bytes, expected ${entry.size}`);
+  else
+    throw new DataFormatError(where, 0, `unsupported ZIP compression method ${entry.method} (only stored and deflate)`);
+  if (out.length !== entry.size)
+    throw new DataFormatError(where, 0, `ZIP entry inflated to ${out.length} bytes, expected ${entry.size}`);
   return out;
 }

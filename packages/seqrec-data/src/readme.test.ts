@@ -11,7 +11,9 @@ describe('README example', () => {
     expect(match).not.toBeNull();
     const source = match![1];
     expect(source.trim().split('\n').length).toBeLessThanOrEqual(20);
-    const js = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 } }).outputText;
+    const js = ts.transpileModule(source, {
+      compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 },
+    }).outputText;
     const printed: unknown[][] = [];
     const fakeConsole = { log: (...args: unknown[]) => printed.push(args) };
     const fakeRequire = (name: string): unknown => {

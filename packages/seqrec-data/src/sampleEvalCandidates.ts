@@ -9,8 +9,15 @@ import { type SplitDataset } from './leaveOneOutSplit';
 import { type Random } from './Random';
 
 /** Returns [B * (1 + numNegatives)] item ids, row-major; column 0 of each row is the target. */
-export function sampleEvalCandidates(split: SplitDataset, batch: EvalBatch, splitName: 'valid' | 'test', numNegatives: number, rng: Random): Int32Array {
-  if (!Number.isInteger(numNegatives) || numNegatives < 0) throw new RangeError(`sampleEvalCandidates: numNegatives must be an integer >= 0, got ${numNegatives}`);
+export function sampleEvalCandidates(
+  split: SplitDataset,
+  batch: EvalBatch,
+  splitName: 'valid' | 'test',
+  numNegatives: number,
+  rng: Random,
+): Int32Array {
+  if (!Number.isInteger(numNegatives) || numNegatives < 0)
+    throw new RangeError(`sampleEvalCandidates: numNegatives must be an integer >= 0, got ${numNegatives}`);
   const V = split.dataset.numItems;
   const C = 1 + numNegatives;
   const out = new Int32Array(batch.size * C);
@@ -20,7 +27,9 @@ export function sampleEvalCandidates(split: SplitDataset, batch: EvalBatch, spli
     const target = batch.targets[i];
     const expected = splitName === 'valid' ? s.valid : s.test;
     if (target !== expected || target === 0) {
-      throw new RangeError(`sampleEvalCandidates: row ${i} (user ${batch.users[i]}) has target ${target}, but its ${splitName} item is ${expected}`);
+      throw new RangeError(
+        `sampleEvalCandidates: row ${i} (user ${batch.users[i]}) has target ${target}, but its ${splitName} item is ${expected}`,
+      );
     }
     let count = 0;
     for (const x of s.train) {
@@ -29,7 +38,8 @@ export function sampleEvalCandidates(split: SplitDataset, batch: EvalBatch, spli
     }
     if (excluded[target] === 0) count++;
     excluded[target] = 1;
-    if (count >= V && numNegatives > 0) throw new DataFormatError('sampleEvalCandidates', 0, `user ${s.user} has no item left to sample as a negative`);
+    if (count >= V && numNegatives > 0)
+      throw new DataFormatError('sampleEvalCandidates', 0, `user ${s.user} has no item left to sample as a negative`);
     out[i * C] = target;
     for (let k = 1; k < C; k++) {
       let x: number;

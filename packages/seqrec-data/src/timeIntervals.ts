@@ -31,7 +31,8 @@ export function checkTimeOptions(time: TimeOptions, where: string): void {
   if (time.unit !== 'personal' && !(time.unit in TIME_UNIT_SECONDS)) {
     throw new RangeError(`${where}: time.unit must be second|minute|hour|day|personal, got '${String(time.unit)}'`);
   }
-  if (!Number.isInteger(time.span) || time.span < 1) throw new RangeError(`${where}: time.span must be an integer >= 1, got ${time.span}`);
+  if (!Number.isInteger(time.span) || time.span < 1)
+    throw new RangeError(`${where}: time.span must be an integer >= 1, got ${time.span}`);
 }
 
 /** Smallest non-zero gap between consecutive sorted timestamps; 1 if there is none. */

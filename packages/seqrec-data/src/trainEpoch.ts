@@ -83,7 +83,12 @@ export function* trainEpoch(p: PackedSplit, rows: Int32Array, plan: EpochPlan, r
         if (inTrain[p.items[k]] === 0) distinct++;
         inTrain[p.items[k]] = 1;
       }
-      if (distinct >= V) throw new DataFormatError('TrainSampler', 0, `user ${p.users[r]} has interacted with every item, no negative can be drawn`);
+      if (distinct >= V)
+        throw new DataFormatError(
+          'TrainSampler',
+          0,
+          `user ${p.users[r]} has interacted with every item, no negative can be drawn`,
+        );
       for (let k = 0; k < n; k++) {
         let x: number;
         do x = 1 + rng.nextInt(V);

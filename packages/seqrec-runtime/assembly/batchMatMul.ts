@@ -30,22 +30,39 @@ export function scratchBytes(n: i32, k: i32): i32 {
  * transA: A is stored [k x m]; transB: B is stored [n x k].
  */
 export function batchMatMul(
-  a: usize, b: usize, c: usize, batch: i32, m: i32, n: i32, k: i32,
-  transA: i32, transB: i32, aBatch: i32, bBatch: i32, scratch: usize,
+  a: usize,
+  b: usize,
+  c: usize,
+  batch: i32,
+  m: i32,
+  n: i32,
+  k: i32,
+  transA: i32,
+  transB: i32,
+  aBatch: i32,
+  bBatch: i32,
+  scratch: usize,
 ): void {
   for (let i = 0; i < batch; i++) {
     gemm(
-      a + (<usize>i * <usize>aBatch << 2), b + (<usize>i * <usize>bBatch << 2),
-      c + (<usize>i * <usize>m * <usize>n << 2), m, n, k, transA != 0, transB != 0, scratch,
+      a + ((<usize>i * <usize>aBatch) << 2),
+      b + ((<usize>i * <usize>bBatch) << 2),
+      c + ((<usize>i * <usize>m * <usize>n) << 2),
+      m,
+      n,
+      k,
+      transA != 0,
+      transB != 0,
+      scratch,
     );
   }
 }
 
 function gemm(a: usize, b: usize, c: usize, m: i32, n: i32, k: i32, transA: bool, transB: bool, scratch: usize): void {
   // Byte strides of A between rows of op(A) and between steps along k.
-  const rowStride: usize = transA ? 4 : <usize>k << 2;
-  const kStride: usize = transA ? <usize>m << 2 : 4;
-  const ldc: usize = <usize>n << 2;
+  const rowStride: usize = transA ? 4 : (<usize>k) << 2;
+  const kStride: usize = transA ? (<usize>m) << 2 : 4;
+  const ldc: usize = (<usize>n) << 2;
   for (let jc = 0; jc < n; jc += NC) {
     const ncLen = min(NC, n - jc);
     const strips = (ncLen + 7) >> 3;
@@ -67,8 +84,8 @@ function gemm(a: usize, b: usize, c: usize, m: i32, n: i32, k: i32, transA: bool
         for (let s = 0; s < strips; s++) {
           const j = jc + (s << 3);
           const cols = min(8, n - j);
-          const bp = scratch + (<usize>s * <usize>kcLen << 5);
-          const cp = cRow + (<usize>j << 2);
+          const bp = scratch + ((<usize>s * <usize>kcLen) << 5);
+          const cp = cRow + ((<usize>j) << 2);
           if (cols > 4) tile4x8(p0, p1, p2, p3, kStride, bp, kcLen, cp, ldc, rows, cols, accumulate);
           else tile4x4(p0, p1, p2, p3, kStride, bp, kcLen, cp, ldc, rows, cols, accumulate);
         }
@@ -84,9 +101,9 @@ function packB(b: usize, transB: bool, n: i32, k: i32, jc: i32, ncLen: i32, kc: 
   for (let s = 0; s < strips; s++) {
     const j0 = jc + (s << 3);
     const cols = min(8, n - j0);
-    let d = dst + (<usize>s * <usize>kcLen << 5);
+    let d = dst + ((<usize>s * <usize>kcLen) << 5);
     if (!transB) {
-      const ld: usize = <usize>n << 2;
+      const ld: usize = (<usize>n) << 2;
       let src = b + ((<usize>kc * <usize>n + <usize>j0) << 2);
       if (cols == 8) {
         for (let kk = 0; kk < kcLen; kk++) {
@@ -99,7 +116,7 @@ function packB(b: usize, transB: bool, n: i32, k: i32, jc: i32, ncLen: i32, kc: 
         for (let kk = 0; kk < kcLen; kk++) {
           v128.store(d, zero);
           v128.store(d, zero, 16);
-          for (let cc = 0; cc < cols; cc++) store<f32>(d + (<usize>cc << 2), load<f32>(src + (<usize>cc << 2)));
+          for (let cc = 0; cc < cols; cc++) store<f32>(d + ((<usize>cc) << 2), load<f32>(src + ((<usize>cc) << 2)));
           d += 32;
           src += ld;
         }
@@ -107,7 +124,7 @@ function packB(b: usize, transB: bool, n: i32, k: i32, jc: i32, ncLen: i32, kc: 
     } else {
       // B is stored [n x k]: column j of op(B) is the contiguous row j of B.
       for (let cc = 0; cc < 8; cc++) {
-        let dd = d + (<usize>cc << 2);
+        let dd = d + ((<usize>cc) << 2);
         if (cc < cols) {
           let src = b + ((<usize>(j0 + cc) * <usize>k + <usize>kc) << 2);
           for (let kk = 0; kk < kcLen; kk++) {
@@ -127,13 +144,27 @@ function packB(b: usize, transB: bool, n: i32, k: i32, jc: i32, ncLen: i32, kc: 
 }
 
 function tile4x8(
-  p0: usize, p1: usize, p2: usize, p3: usize, ks: usize, bp: usize, kcLen: i32,
-  cp: usize, ldc: usize, rows: i32, cols: i32, accumulate: bool,
+  p0: usize,
+  p1: usize,
+  p2: usize,
+  p3: usize,
+  ks: usize,
+  bp: usize,
+  kcLen: i32,
+  cp: usize,
+  ldc: usize,
+  rows: i32,
+  cols: i32,
+  accumulate: bool,
 ): void {
-  let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
-  let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
-  let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
-  let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+  let c00 = f32x4.splat(0),
+    c01 = f32x4.splat(0);
+  let c10 = f32x4.splat(0),
+    c11 = f32x4.splat(0);
+  let c20 = f32x4.splat(0),
+    c21 = f32x4.splat(0);
+  let c30 = f32x4.splat(0),
+    c31 = f32x4.splat(0);
   for (let kk = 0; kk < kcLen; kk++) {
     const b0 = v128.load(bp);
     const b1 = v128.load(bp, 16);
@@ -162,10 +193,23 @@ function tile4x8(
 }
 
 function tile4x4(
-  p0: usize, p1: usize, p2: usize, p3: usize, ks: usize, bp: usize, kcLen: i32,
-  cp: usize, ldc: usize, rows: i32, cols: i32, accumulate: bool,
+  p0: usize,
+  p1: usize,
+  p2: usize,
+  p3: usize,
+  ks: usize,
+  bp: usize,
+  kcLen: i32,
+  cp: usize,
+  ldc: usize,
+  rows: i32,
+  cols: i32,
+  accumulate: bool,
 ): void {
-  let c0 = f32x4.splat(0), c1 = f32x4.splat(0), c2 = f32x4.splat(0), c3 = f32x4.splat(0);
+  let c0 = f32x4.splat(0),
+    c1 = f32x4.splat(0),
+    c2 = f32x4.splat(0),
+    c3 = f32x4.splat(0);
   for (let kk = 0; kk < kcLen; kk++) {
     const b0 = v128.load(bp);
     c0 = f32x4.add(c0, f32x4.mul(v128.load32_splat(p0), b0));

@@ -62,7 +62,9 @@ async function main() {
   if (!report.kernels.some((k) => k.startsWith('BatchMatMul'))) {
     throw new Error(`seqrec BatchMatMul is not active: ${report.kernelNotes.join('; ')}`);
   }
-  console.log(`tfjs ${report.tfjsVersion}, wasm backend, ${reps} timed calls per row (stock: ${Math.max(2, reps >> 2)})`);
+  console.log(
+    `tfjs ${report.tfjsVersion}, wasm backend, ${reps} timed calls per row (stock: ${Math.max(2, reps >> 2)})`,
+  );
   console.log('| shape (B=128) | stock tfjs-wasm ms | GFLOP/s | seqrec kernel ms | GFLOP/s | speed-up | max |diff| |');
   console.log('|---|---|---|---|---|---|---|');
   const only = process.env.BENCH_ONLY;
@@ -76,8 +78,10 @@ async function main() {
     let diff = 0;
     for (let i = 0; i < base.values.length; i++) diff = Math.max(diff, Math.abs(base.values[i] - fast.values[i]));
     const gf = (ms) => (flops(s) / ms / 1e6).toFixed(1);
-    console.log(`| ${s.name} | ${base.ms.toFixed(2)} | ${gf(base.ms)} | ${fast.ms.toFixed(2)} | ${gf(fast.ms)} | ` +
-      `${(base.ms / fast.ms).toFixed(1)}x | ${diff.toExponential(1)} |`);
+    console.log(
+      `| ${s.name} | ${base.ms.toFixed(2)} | ${gf(base.ms)} | ${fast.ms.toFixed(2)} | ${gf(fast.ms)} | ` +
+        `${(base.ms / fast.ms).toFixed(1)}x | ${diff.toExponential(1)} |`,
+    );
     a.dispose();
     b.dispose();
   }

@@ -84,9 +84,13 @@ function candidatesFor(device: Device, backend: BackendName | undefined): Candid
 }
 
 function packageOf(candidate: Candidate): string {
-  return candidate === 'tfjs-node-gpu' ? '@tensorflow/tfjs-node-gpu'
-    : candidate === 'tfjs-node' ? '@tensorflow/tfjs-node'
-    : candidate === 'wasm' ? '@tensorflow/tfjs-backend-wasm' : '@tensorflow/tfjs-backend-cpu';
+  return candidate === 'tfjs-node-gpu'
+    ? '@tensorflow/tfjs-node-gpu'
+    : candidate === 'tfjs-node'
+    ? '@tensorflow/tfjs-node'
+    : candidate === 'wasm'
+    ? '@tensorflow/tfjs-backend-wasm'
+    : '@tensorflow/tfjs-backend-cpu';
 }
 
 function isInstalled(pkg: string): boolean {
@@ -184,7 +188,8 @@ export async function initBackend(request: BackendRequest = {}): Promise<Backend
     return current;
   }
   const reasons = statuses.map((s) => `${s.candidate}: ${s.detail}`).join('; ');
-  if (device === 'cuda') throw new BackendUnavailableError(`--device cuda is not available (${reasons}). ${CUDA_ADVICE}`);
+  if (device === 'cuda')
+    throw new BackendUnavailableError(`--device cuda is not available (${reasons}). ${CUDA_ADVICE}`);
   if (request.backend === 'tensorflow') {
     throw new BackendUnavailableError(`--backend tensorflow is not available (${reasons}); ${NODE_ADVICE}`);
   }

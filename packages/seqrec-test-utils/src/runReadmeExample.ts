@@ -29,7 +29,8 @@ export async function runReadmeExample(readmePath: string, modules: Record<strin
   const printed: unknown[][] = [];
   const fakeConsole = { log: (...args: unknown[]) => printed.push(args) };
   const fakeRequire = (name: string): unknown => {
-    if (!(name in modules)) throw new Error(`${readmePath}: the example imports ${name}, which the test did not provide`);
+    if (!(name in modules))
+      throw new Error(`${readmePath}: the example imports ${name}, which the test did not provide`);
     return modules[name];
   };
   const exports: { main?: () => Promise<void> } = {};

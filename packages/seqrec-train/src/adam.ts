@@ -34,10 +34,7 @@ export class Adam {
   private readonly m = new Map<string, tf.Variable>();
   private readonly v = new Map<string, tf.Variable>();
 
-  constructor(
-    private readonly weights: ReadonlyMap<string, tf.Variable>,
-    options: AdamOptions = {},
-  ) {
+  constructor(private readonly weights: ReadonlyMap<string, tf.Variable>, options: AdamOptions = {}) {
     this.beta1 = options.beta1 ?? 0.9;
     this.beta2 = options.beta2 ?? 0.98;
     this.epsilon = options.epsilon ?? 1e-8;

@@ -76,7 +76,10 @@ function encodeOptimizer(state: AdamState): { manifest: string; data: Uint8Array
 }
 
 function decodeOptimizer(manifest: string, bytes: Buffer): AdamState {
-  const { step, entries } = JSON.parse(manifest) as { step: number; entries: { name: string; shape: number[]; size: number }[] };
+  const { step, entries } = JSON.parse(manifest) as {
+    step: number;
+    entries: { name: string; shape: number[]; size: number }[];
+  };
   const floats = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
   const moments: AdamState['moments'] = new Map();
   let offset = 0;
@@ -93,13 +96,18 @@ function decodeOptimizer(manifest: string, bytes: Buffer): AdamState {
  * Writes a checkpoint to `dir` atomically. `faultInjection` (tests only) is called after the
  * model files are written, to simulate a crash mid-write.
  */
-export async function saveCheckpoint(dir: string, contents: CheckpointContents, faultInjection?: () => void): Promise<void> {
+export async function saveCheckpoint(
+  dir: string,
+  contents: CheckpointContents,
+  faultInjection?: () => void,
+): Promise<void> {
   await writeDirAtomic(dir, async (tmp) => {
     await saveModel(contents.model, tmp);
     faultInjection?.();
     await writeFileSynced(path.join(tmp, 'vocab.json'), JSON.stringify(contents.vocab));
     await writeFileSynced(path.join(tmp, 'run.json'), JSON.stringify(contents.run, null, 2));
-    if (contents.trainer) await writeFileSynced(path.join(tmp, 'trainer.json'), JSON.stringify(contents.trainer, null, 2));
+    if (contents.trainer)
+      await writeFileSynced(path.join(tmp, 'trainer.json'), JSON.stringify(contents.trainer, null, 2));
     if (contents.optimizer) {
       const { manifest, data } = encodeOptimizer(contents.optimizer);
       await writeFileSynced(path.join(tmp, 'optimizer.json'), manifest);

@@ -33,7 +33,10 @@ function maxDiff(a: SequentialRecommender, b: SequentialRecommender): number {
   for (const [name, w] of a.weights) {
     if (EXACT_ZERO_GRADIENT.test(name)) continue;
     const other = b.weights.get(name) as tf.Variable;
-    worst = Math.max(worst, tf.tidy(() => tf.max(tf.abs(tf.sub(w, other))).dataSync()[0] as number));
+    worst = Math.max(
+      worst,
+      tf.tidy(() => tf.max(tf.abs(tf.sub(w, other))).dataSync()[0] as number),
+    );
   }
   return worst;
 }
@@ -105,7 +108,17 @@ it('a data-parallel step leaks no tensors on the main thread; a batch smaller th
 });
 
 it('train: 2 epochs with 2 workers give the losses of 1 worker; the workers then exit', async () => {
-  const base = { model: TINY_MODEL, batchSize: 50, lr: 0.005, warmupSteps: 0, evalEvery: 2, evalUsers: 100, seed: 7, numEpochs: 2, evalProtocols: ['sampled' as const] };
+  const base = {
+    model: TINY_MODEL,
+    batchSize: 50,
+    lr: 0.005,
+    warmupSteps: 0,
+    evalEvery: 2,
+    evalUsers: 100,
+    seed: 7,
+    numEpochs: 2,
+    evalProtocols: ['sampled' as const],
+  };
   const one = await train(split, vocab, { ...base, trainDir: await tempDir(), workers: 1, prefetch: false });
   const two = await train(split, vocab, { ...base, trainDir: await tempDir(), workers: 2 });
   expect(liveGradientWorkers()).toBe(0);
@@ -123,7 +136,15 @@ it('a failing run (NaN loss) still shuts the workers down', async () => {
     model.loss = (batch, options) => (++calls > 4 ? tf.mul(loss(batch, options), NaN) : loss(batch, options));
     return model;
   };
-  const run = train(split, vocab, { model: TINY_MODEL, batchSize: 50, warmupSteps: 0, numEpochs: 3, trainDir: await tempDir(), workers: 2, modelFactory });
+  const run = train(split, vocab, {
+    model: TINY_MODEL,
+    batchSize: 50,
+    warmupSteps: 0,
+    numEpochs: 3,
+    trainDir: await tempDir(),
+    workers: 2,
+    modelFactory,
+  });
   await expect(run).rejects.toThrow(NonFiniteLossError);
   expect(liveGradientWorkers()).toBe(0);
 });
@@ -131,7 +152,9 @@ it('a failing run (NaN loss) still shuts the workers down', async () => {
 it('a worker that fails to start is reported, and every worker is shut down', async () => {
   const model = createModel({ ...TINY_MODEL, numItems }, { seed: 1 });
   // tfjs-node is not a dependency of the tests: the workers' initBackend fails.
-  await expect(DataParallel.start(model, { workers: 3, backend: { backend: 'tensorflow' }, seed: 1 })).rejects.toThrow(/gradient worker \d: .*tensorflow/);
+  await expect(DataParallel.start(model, { workers: 3, backend: { backend: 'tensorflow' }, seed: 1 })).rejects.toThrow(
+    /gradient worker \d: .*tensorflow/,
+  );
   expect(liveGradientWorkers()).toBe(0);
   model.dispose();
 });

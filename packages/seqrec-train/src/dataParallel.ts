@@ -66,11 +66,13 @@ class RemoteReplica {
       p?.resolve(msg);
     });
     worker.on('error', (err) => this.fail(err));
-    this.exited = new Promise((resolve) => worker.once('exit', (code) => {
-      live--;
-      this.fail(new Error(`gradient worker ${index} exited (code ${code})`));
-      resolve();
-    }));
+    this.exited = new Promise((resolve) =>
+      worker.once('exit', (code) => {
+        live--;
+        this.fail(new Error(`gradient worker ${index} exited (code ${code})`));
+        resolve();
+      }),
+    );
   }
 
   /** Waits for the next message (the answer to the last request). */
@@ -102,25 +104,29 @@ class RemoteReplica {
 export class DataParallel {
   private closed = false;
 
-  private constructor(
-    private readonly model: SequentialRecommender,
-    private readonly replicas: RemoteReplica[],
-  ) {}
+  private constructor(private readonly model: SequentialRecommender, private readonly replicas: RemoteReplica[]) {}
 
   /** Starts `workers - 1` gradient workers for `model` and waits until each is ready. */
   static async start(model: SequentialRecommender, options: DataParallelOptions): Promise<DataParallel> {
-    if (!Number.isInteger(options.workers) || options.workers < 2) throw new RangeError(`DataParallel: workers must be an integer >= 2, got ${options.workers}`);
+    if (!Number.isInteger(options.workers) || options.workers < 2)
+      throw new RangeError(`DataParallel: workers must be an integer >= 2, got ${options.workers}`);
     const data: GradientWorkerData = { backend: options.backend, config: model.config, seed: options.seed };
     const file = path.join(__dirname, `gradientWorker${path.extname(__filename)}`);
-    const replicas = Array.from({ length: options.workers - 1 }, (_, i) => new RemoteReplica(startWorker(file, { workerData: data }), i + 1));
+    const replicas = Array.from(
+      { length: options.workers - 1 },
+      (_, i) => new RemoteReplica(startWorker(file, { workerData: data }), i + 1),
+    );
     const parallel = new DataParallel(model, replicas);
     try {
       const mine = tf.getBackend();
-      await Promise.all(replicas.map(async (r) => {
-        const msg = await r.next();
-        if (msg.type !== 'ready') throw new Error(`gradient worker ${r.index}: expected 'ready', got '${msg.type}'`);
-        if (msg.backend !== mine) throw new Error(`gradient worker ${r.index} runs backend '${msg.backend}', the main thread '${mine}'`);
-      }));
+      await Promise.all(
+        replicas.map(async (r) => {
+          const msg = await r.next();
+          if (msg.type !== 'ready') throw new Error(`gradient worker ${r.index}: expected 'ready', got '${msg.type}'`);
+          if (msg.backend !== mine)
+            throw new Error(`gradient worker ${r.index} runs backend '${msg.backend}', the main thread '${mine}'`);
+        }),
+      );
     } catch (err) {
       await parallel.close();
       throw err;
@@ -149,7 +155,12 @@ export class DataParallel {
       const [start, end] = [bounds[i + 1] as number, bounds[i + 2] as number];
       if (end === start) return; // a last batch smaller than the worker count
       const shard = sliceBatch(batch, start, end, true);
-      const transfer = [shard.seq.buffer, shard.pos.buffer, shard.neg.buffer, ...(shard.rel === null ? [] : [shard.rel.buffer])];
+      const transfer = [
+        shard.seq.buffer,
+        shard.pos.buffer,
+        shard.neg.buffer,
+        ...(shard.rel === null ? [] : [shard.rel.buffer]),
+      ];
       const reply = r.next();
       r.send({ type: 'step', weights, rngState, shard, rowOffset: start }, transfer as ArrayBuffer[]);
       r.sent = weights;
@@ -157,7 +168,9 @@ export class DataParallel {
     });
     const remote = Promise.all(asked);
     remote.catch(() => undefined); // observed below; not unhandled if shard 0 throws first
-    const results: ShardResult[] = [shardGradients(this.model, sliceBatch(batch, 0, bounds[1] as number, false), 0, rngState)];
+    const results: ShardResult[] = [
+      shardGradients(this.model, sliceBatch(batch, 0, bounds[1] as number, false), 0, rngState),
+    ];
     // The main thread's model has now drawn this step's dropout seeds: its state is the one a
     // single-thread step leaves, so checkpoints and resume see no difference.
     for (const msg of await remote) {
@@ -169,16 +182,22 @@ export class DataParallel {
 
   /** Throws if any worker's weights differ from those it was last sent (replicas diverged). */
   async verify(): Promise<void> {
-    await Promise.all(this.replicas.map(async (r) => {
-      if (r.sent === null) return;
-      const reply = r.next();
-      r.send({ type: 'checksum' });
-      const msg = await reply;
-      const expected = checksum(r.sent);
-      if (msg.type !== 'checksum' || msg.value !== expected) {
-        throw new Error(`gradient worker ${r.index} diverged: its weights' checksum is ${msg.type === 'checksum' ? msg.value : '?'}, expected ${expected}`);
-      }
-    }));
+    await Promise.all(
+      this.replicas.map(async (r) => {
+        if (r.sent === null) return;
+        const reply = r.next();
+        r.send({ type: 'checksum' });
+        const msg = await reply;
+        const expected = checksum(r.sent);
+        if (msg.type !== 'checksum' || msg.value !== expected) {
+          throw new Error(
+            `gradient worker ${r.index} diverged: its weights' checksum is ${
+              msg.type === 'checksum' ? msg.value : '?'
+            }, expected ${expected}`,
+          );
+        }
+      }),
+    );
   }
 
   /** Stops every worker thread and waits until they have exited. Safe to call twice. */
@@ -197,11 +216,14 @@ export class DataParallel {
     const grads = new Float32Array(size);
     for (let i = 0; i < size; i++) {
       let g = 0;
-      for (let w = 0; w < results.length; w++) g += (share[w] as number) * ((results[w] as ShardResult).grads[i] as number);
+      for (let w = 0; w < results.length; w++)
+        g += (share[w] as number) * ((results[w] as ShardResult).grads[i] as number);
       grads[i] = g;
     }
     // A weight gets no update only if no shard's loss reaches it (structural: same for all).
-    const missing = new Set((results[0] as ShardResult).missing.filter((i) => results.every((r) => r.missing.includes(i))));
+    const missing = new Set(
+      (results[0] as ShardResult).missing.filter((i) => results.every((r) => r.missing.includes(i))),
+    );
     const byName = new Map<string, tf.Tensor>();
     let offset = 0;
     [...this.model.weights].forEach(([name, w], i) => {

@@ -8,7 +8,14 @@
  * Ranks are counted on the device; only B integers per batch are downloaded.
  */
 import { tf } from '@seqrec/runtime';
-import { Random, evalBatches, sampleEvalCandidates, type EvalBatch, type SplitDataset, type TimeOptions } from '@seqrec/data';
+import {
+  Random,
+  evalBatches,
+  sampleEvalCandidates,
+  type EvalBatch,
+  type SplitDataset,
+  type TimeOptions,
+} from '@seqrec/data';
 import type { SequentialRecommender } from '@seqrec/models';
 import { MetricAccumulator, type Metrics } from './metrics';
 import { fullRanks, sampledRanks } from './rank';
@@ -61,7 +68,11 @@ function toTensors(batch: EvalBatch): { seq: tf.Tensor2D; rel: tf.Tensor3D | nul
 }
 
 /** Evaluates `model` on every requested split and protocol. */
-export async function evaluate(model: SequentialRecommender, split: SplitDataset, options: EvalOptions): Promise<EvalRecord[]> {
+export async function evaluate(
+  model: SequentialRecommender,
+  split: SplitDataset,
+  options: EvalOptions,
+): Promise<EvalRecord[]> {
   const protocols = options.protocols ?? PROTOCOLS;
   const ks = options.ks ?? [10];
   const seed = options.seed ?? 42;

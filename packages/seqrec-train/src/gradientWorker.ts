@@ -47,7 +47,9 @@ if (port !== null) {
     }
     writeWeights(m, msg.weights);
     const r = shardGradients(m, msg.shard, msg.rowOffset, msg.rngState);
-    post({ type: 'grads', loss: r.loss, count: r.count, grads: r.grads, missing: r.missing }, [r.grads.buffer as ArrayBuffer]);
+    post({ type: 'grads', loss: r.loss, count: r.count, grads: r.grads, missing: r.missing }, [
+      r.grads.buffer as ArrayBuffer,
+    ]);
   };
   // Messages are handled strictly in order, after initialisation; the first failure is reported
   // and ends the worker's usefulness (the main thread then shuts every worker down).

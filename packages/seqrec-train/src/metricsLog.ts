@@ -40,6 +40,9 @@ export class MetricsLog {
   /** Every record in the file. */
   static async read(trainDir: string): Promise<Record<string, unknown>[]> {
     const text = await fsp.readFile(path.join(trainDir, METRICS_FILE), 'utf8').catch(() => '');
-    return text.split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as Record<string, unknown>);
+    return text
+      .split('\n')
+      .filter((l) => l.trim() !== '')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
   }
 }

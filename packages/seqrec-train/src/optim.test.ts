@@ -17,7 +17,9 @@ it('Adam matches the closed form for two steps and its state round-trips', async
   expect(state.step).toBe(1);
   const other = new Adam(new Map([['w', w]]));
   other.setState(state);
-  expect(Array.from((await other.getState()).moments.get('w')?.v ?? [])).toEqual(Array.from(state.moments.get('w')?.v ?? []));
+  expect(Array.from((await other.getState()).moments.get('w')?.v ?? [])).toEqual(
+    Array.from(state.moments.get('w')?.v ?? []),
+  );
   adam.dispose();
   other.dispose();
 });

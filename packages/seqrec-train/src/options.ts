@@ -69,7 +69,9 @@ export interface TrainOptions {
   checkpointFault?: { epoch: number; fault: () => void };
 }
 
-export type ResolvedTrainOptions = Required<Omit<TrainOptions, 'model' | 'reporter' | 'modelFactory' | 'checkpointFault' | 'adam'>> & {
+export type ResolvedTrainOptions = Required<
+  Omit<TrainOptions, 'model' | 'reporter' | 'modelFactory' | 'checkpointFault' | 'adam'>
+> & {
   adam: { beta1: number; beta2: number; epsilon: number };
 };
 
@@ -92,7 +94,11 @@ export function resolveTrainOptions(options: TrainOptions): ResolvedTrainOptions
     lrDecayStep: options.lrDecayStep ?? 1000,
     lrDecayRate: options.lrDecayRate ?? 0.95,
     warmupSteps: options.warmupSteps ?? 100,
-    adam: { beta1: options.adam?.beta1 ?? 0.9, beta2: options.adam?.beta2 ?? 0.98, epsilon: options.adam?.epsilon ?? 1e-8 },
+    adam: {
+      beta1: options.adam?.beta1 ?? 0.9,
+      beta2: options.adam?.beta2 ?? 0.98,
+      epsilon: options.adam?.epsilon ?? 1e-8,
+    },
     numEpochs: options.numEpochs ?? 1000,
     evalEvery: options.evalEvery ?? 20,
     evalProtocols: options.evalProtocols ?? ['sampled', 'full'],
@@ -122,13 +128,16 @@ export function resolveTrainOptions(options: TrainOptions): ResolvedTrainOptions
   positiveInt('workers', r.workers);
   r.workers = Math.min(r.workers, r.batchSize);
   if (!(r.lr > 0 && Number.isFinite(r.lr))) throw new RangeError(`lr must be a positive number, got ${r.lr}`);
-  if (!(r.lrDecayRate > 0 && r.lrDecayRate <= 1)) throw new RangeError(`lrDecayRate must be in (0, 1], got ${r.lrDecayRate}`);
-  if (!Number.isInteger(r.warmupSteps) || r.warmupSteps < 0) throw new RangeError(`warmupSteps must be an integer >= 0, got ${r.warmupSteps}`);
+  if (!(r.lrDecayRate > 0 && r.lrDecayRate <= 1))
+    throw new RangeError(`lrDecayRate must be in (0, 1], got ${r.lrDecayRate}`);
+  if (!Number.isInteger(r.warmupSteps) || r.warmupSteps < 0)
+    throw new RangeError(`warmupSteps must be an integer >= 0, got ${r.warmupSteps}`);
   if (!Number.isInteger(r.earlyStopPatience) || r.earlyStopPatience < 0) {
     throw new RangeError(`earlyStopPatience must be an integer >= 0, got ${r.earlyStopPatience}`);
   }
   if (r.evalProtocols.length === 0) throw new RangeError('evalProtocols must not be empty');
-  if (r.ks.length === 0 || !r.ks.every((k) => Number.isInteger(k) && k > 0)) throw new RangeError(`ks must be positive integers, got [${r.ks}]`);
+  if (r.ks.length === 0 || !r.ks.every((k) => Number.isInteger(k) && k > 0))
+    throw new RangeError(`ks must be positive integers, got [${r.ks}]`);
   if (!Number.isInteger(r.seed)) throw new RangeError(`seed must be an integer, got ${r.seed}`);
   return r;
 }

@@ -10,6 +10,11 @@ it('the README example is test-utils/readmeExample.ts and it runs', async () => 
   expect(block).toBe(source);
   expect(source.split('\n').filter((l) => l.trim() !== '').length).toBeLessThanOrEqual(20);
   const records = await example(await tempDir());
-  expect(records.map((r) => `${r.split}/${r.protocol}`)).toEqual(['valid/sampled', 'valid/full', 'test/sampled', 'test/full']);
+  expect(records.map((r) => `${r.split}/${r.protocol}`)).toEqual([
+    'valid/sampled',
+    'valid/full',
+    'test/sampled',
+    'test/full',
+  ]);
   expect(records[0]?.metrics['NDCG@10']).toBeGreaterThan(0);
 });

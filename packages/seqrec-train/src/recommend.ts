@@ -60,7 +60,13 @@ export async function recommend(
     const scores = model.scoreAll({ seq: seqT, rel: relT });
     const idx: number[] = [];
     requests.forEach((r, row) => r.items.forEach((item) => idx.push(row, item)));
-    const mask = tf.greater(tf.scatterND(tf.tensor2d(idx, [idx.length / 2, 2], 'int32'), tf.ones([idx.length / 2], 'int32'), [b, numItems + 1]), 0);
+    const mask = tf.greater(
+      tf.scatterND(tf.tensor2d(idx, [idx.length / 2, 2], 'int32'), tf.ones([idx.length / 2], 'int32'), [
+        b,
+        numItems + 1,
+      ]),
+      0,
+    );
     const masked = tf.where(mask, tf.fill([b, numItems + 1], -Infinity), scores);
     return tf.topk(masked, kk);
   });

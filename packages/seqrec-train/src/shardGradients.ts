@@ -72,7 +72,8 @@ export function readWeights(model: SequentialRecommender): Float32Array {
 
 /** Assigns every weight from a flat array made by `readWeights` on a replica. */
 export function writeWeights(model: SequentialRecommender, flat: Float32Array): void {
-  if (flat.length !== weightSize(model)) throw new Error(`weights: got ${flat.length} floats, the model has ${weightSize(model)}`);
+  if (flat.length !== weightSize(model))
+    throw new Error(`weights: got ${flat.length} floats, the model has ${weightSize(model)}`);
   let offset = 0;
   tf.tidy(() => {
     for (const w of model.weights.values()) {
@@ -95,7 +96,12 @@ export function checksum(flat: Float32Array): number {
  * masks the whole batch would get: the model's dropout state is set to `rngState` (the state at
  * the start of the step) and masks are drawn per global row index. Disposes every tensor it makes.
  */
-export function shardGradients(model: SequentialRecommender, shard: TrainBatch, rowOffset: number, rngState: number): ShardResult {
+export function shardGradients(
+  model: SequentialRecommender,
+  shard: TrainBatch,
+  rowOffset: number,
+  rngState: number,
+): ShardResult {
   model.setRngState(rngState);
   const tensors = toTrainingBatch(shard);
   const variables = [...model.weights.values()];

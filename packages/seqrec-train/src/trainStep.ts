@@ -22,7 +22,12 @@ export function toTrainingBatch(batch: TrainBatch): TrainingBatch {
  * Computes the loss and, if it is finite, applies one Adam update with rate `lr`.
  * @returns the loss value (NaN/Infinity means no update was applied).
  */
-export async function trainStep(model: SequentialRecommender, adam: Adam, batch: TrainBatch, lr: number): Promise<number> {
+export async function trainStep(
+  model: SequentialRecommender,
+  adam: Adam,
+  batch: TrainBatch,
+  lr: number,
+): Promise<number> {
   const tensors = toTrainingBatch(batch);
   const names = [...model.weights.keys()];
   const variables = [...model.weights.values()];

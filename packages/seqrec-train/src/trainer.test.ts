@@ -14,7 +14,15 @@ import { TINY_MODEL, tempDir, tinySplit } from './test-utils/tiny';
 const split = tinySplit();
 const vocab = split.dataset.vocab.toJSON();
 const base = {
-  model: TINY_MODEL, batchSize: 50, lr: 0.005, warmupSteps: 0, evalEvery: 2, evalUsers: 200, seed: 7, prefetch: false, workers: 1,
+  model: TINY_MODEL,
+  batchSize: 50,
+  lr: 0.005,
+  warmupSteps: 0,
+  evalEvery: 2,
+  evalUsers: 200,
+  seed: 7,
+  prefetch: false,
+  workers: 1,
 };
 
 async function weightsOf(result: TrainResult): Promise<Map<string, number[]>> {
@@ -29,32 +37,50 @@ beforeAll(async () => {
 
 it('learns: validation HR@10 rises well above chance', async () => {
   const trainDir = await tempDir();
-  const result = await train(split, vocab, { ...base, trainDir, numEpochs: 8, evalEvery: 8, evalProtocols: ['sampled'] });
+  const result = await train(split, vocab, {
+    ...base,
+    trainDir,
+    numEpochs: 8,
+    evalEvery: 8,
+    evalProtocols: ['sampled'],
+  });
   // Sampled protocol: the target against 100 negatives -> a random scorer has HR@10 = 10/101.
   const chance = 10 / 101;
   const hr = result.best?.records.find((r) => r.split === 'valid')?.metrics['HR@10'] ?? 0;
   expect(hr).toBeGreaterThan(2.5 * chance);
   const records = await MetricsLog.read(trainDir);
   expect(records.filter((r) => r['type'] === 'epoch')).toHaveLength(8);
-  expect(records.filter((r) => r['type'] === 'eval').map((r) => `${String(r['split'])}/${String(r['protocol'])}`)).toEqual(['valid/sampled', 'test/sampled']);
+  expect(
+    records.filter((r) => r['type'] === 'eval').map((r) => `${String(r['split'])}/${String(r['protocol'])}`),
+  ).toEqual(['valid/sampled', 'test/sampled']);
   result.model.dispose();
 });
 
-it.each([1, 2])('resume: 4 epochs straight equals 2 + resume 2 (weights, losses, metrics), %i worker(s)', async (workers) => {
-  const straightDir = await tempDir();
-  const straight = await train(split, vocab, { ...base, workers, trainDir: straightDir, numEpochs: 4 });
-  const splitDir = await tempDir();
-  const first = await train(split, vocab, { ...base, workers, trainDir: splitDir, numEpochs: 2, prefetch: true });
-  first.model.dispose();
-  const second = await train(split, vocab, { ...base, workers, trainDir: splitDir, numEpochs: 4, resume: true, prefetch: true });
-  expect(second.losses).toEqual(straight.losses.slice(2));
-  expect(await weightsOf(second)).toEqual(await weightsOf(straight));
-  expect(second.best).toEqual(straight.best);
-  const strip = (rs: Record<string, unknown>[]) => rs.map((r) => ({ ...r, seconds: 0 }));
-  expect(strip(await MetricsLog.read(splitDir))).toEqual(strip(await MetricsLog.read(straightDir)));
-  straight.model.dispose();
-  second.model.dispose();
-});
+it.each([1, 2])(
+  'resume: 4 epochs straight equals 2 + resume 2 (weights, losses, metrics), %i worker(s)',
+  async (workers) => {
+    const straightDir = await tempDir();
+    const straight = await train(split, vocab, { ...base, workers, trainDir: straightDir, numEpochs: 4 });
+    const splitDir = await tempDir();
+    const first = await train(split, vocab, { ...base, workers, trainDir: splitDir, numEpochs: 2, prefetch: true });
+    first.model.dispose();
+    const second = await train(split, vocab, {
+      ...base,
+      workers,
+      trainDir: splitDir,
+      numEpochs: 4,
+      resume: true,
+      prefetch: true,
+    });
+    expect(second.losses).toEqual(straight.losses.slice(2));
+    expect(await weightsOf(second)).toEqual(await weightsOf(straight));
+    expect(second.best).toEqual(straight.best);
+    const strip = (rs: Record<string, unknown>[]) => rs.map((r) => ({ ...r, seconds: 0 }));
+    expect(strip(await MetricsLog.read(splitDir))).toEqual(strip(await MetricsLog.read(straightDir)));
+    straight.model.dispose();
+    second.model.dispose();
+  },
+);
 
 it('a training step leaks no tensors (numTensors flat over 5 steps)', async () => {
   const model = createModel({ ...TINY_MODEL, numItems: split.dataset.numItems }, { seed: 1 });
@@ -94,9 +120,15 @@ it('a crash while writing a checkpoint leaves the previous one loadable', async 
   const crash = () => {
     throw new Error('simulated crash');
   };
-  await expect(train(split, vocab, { ...base, trainDir, numEpochs: 3, evalEvery: 10, checkpointFault: { epoch: 2, fault: crash } })).rejects.toThrow(
-    'simulated crash',
-  );
+  await expect(
+    train(split, vocab, {
+      ...base,
+      trainDir,
+      numEpochs: 3,
+      evalEvery: 10,
+      checkpointFault: { epoch: 2, fault: crash },
+    }),
+  ).rejects.toThrow('simulated crash');
   expect(await findCheckpoint(path.join(trainDir, 'last'))).toBe(path.join(trainDir, 'last'));
   const ckpt = await loadCheckpoint(path.join(trainDir, 'last'));
   expect(ckpt.trainer?.epoch).toBe(1);

@@ -12,7 +12,13 @@
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { PrefetchSampler, TrainSampler, type SamplerState, type SplitDataset, type TrainBatch } from '@seqrec/data';
-import { createModel, loadModel, resolveModelConfig, type ModelConfig, type SequentialRecommender } from '@seqrec/models';
+import {
+  createModel,
+  loadModel,
+  resolveModelConfig,
+  type ModelConfig,
+  type SequentialRecommender,
+} from '@seqrec/models';
 import { currentBackend, tf } from '@seqrec/runtime';
 import { Adam } from './adam';
 import { findCheckpoint, loadCheckpoint, saveCheckpoint, type TrainerState } from './checkpoint';
@@ -71,18 +77,26 @@ export async function train(split: SplitDataset, vocab: unknown, options: TrainO
   let state: TrainerState;
   let adam: Adam;
   const resumeFrom = o.resume ? await findCheckpoint(lastDir) : null;
-  if (o.resume && resumeFrom === null) report({ type: 'info', message: `no checkpoint in ${lastDir}; starting a new run` });
+  if (o.resume && resumeFrom === null)
+    report({ type: 'info', message: `no checkpoint in ${lastDir}; starting a new run` });
   if (resumeFrom !== null) {
     const ckpt = await loadCheckpoint(lastDir, o.seed);
     if (ckpt.trainer === null || ckpt.optimizer === null) throw new Error(`${ckpt.dir} is not a resumable checkpoint`);
     if (ckpt.model.config.numItems !== split.dataset.numItems) {
-      throw new Error(`${ckpt.dir} was trained on ${ckpt.model.config.numItems} items, the data has ${split.dataset.numItems}`);
+      throw new Error(
+        `${ckpt.dir} was trained on ${ckpt.model.config.numItems} items, the data has ${split.dataset.numItems}`,
+      );
     }
     model = ckpt.model;
     const asked = resolveModelConfig({ ...options.model, numItems: split.dataset.numItems });
-    const differing = (Object.keys(asked) as (keyof ModelConfig)[]).filter((k) => JSON.stringify(asked[k]) !== JSON.stringify(model.config[k]));
+    const differing = (Object.keys(asked) as (keyof ModelConfig)[]).filter(
+      (k) => JSON.stringify(asked[k]) !== JSON.stringify(model.config[k]),
+    );
     if (differing.length > 0) {
-      report({ type: 'info', message: `resuming ${ckpt.dir}: the model settings come from the checkpoint (ignored: ${differing.join(', ')})` });
+      report({
+        type: 'info',
+        message: `resuming ${ckpt.dir}: the model settings come from the checkpoint (ignored: ${differing.join(', ')})`,
+      });
     }
     state = ckpt.trainer;
     adam = new Adam(model.weights, o.adam);
@@ -93,7 +107,15 @@ export async function train(split: SplitDataset, vocab: unknown, options: TrainO
     model = (options.modelFactory ?? ((c, seed) => createModel(c, { seed })))(config, o.seed);
     if (o.initFrom !== null) await initWeights(model, o.initFrom);
     adam = new Adam(model.weights, o.adam);
-    state = { epoch: 0, globalStep: 0, samplerState: null, modelRngState: null, best: null, evalsSinceBest: 0, seconds: 0 };
+    state = {
+      epoch: 0,
+      globalStep: 0,
+      samplerState: null,
+      modelRngState: null,
+      best: null,
+      evalsSinceBest: 0,
+      seconds: 0,
+    };
   }
   await log.truncateAfter(state.epoch);
   const config = model.config;
@@ -103,7 +125,8 @@ export async function train(split: SplitDataset, vocab: unknown, options: TrainO
   if (state.samplerState !== null) sampler.setState(state.samplerState as SamplerState);
   let parallel: DataParallel | null = null;
   try {
-    if (o.workers > 1) parallel = await DataParallel.start(model, { workers: o.workers, backend: backendRequest(), seed: o.seed });
+    if (o.workers > 1)
+      parallel = await DataParallel.start(model, { workers: o.workers, backend: backendRequest(), seed: o.seed });
     return await loop();
   } finally {
     await parallel?.close();
@@ -112,86 +135,118 @@ export async function train(split: SplitDataset, vocab: unknown, options: TrainO
   }
 
   async function loop(): Promise<TrainResult> {
-  const selectionMetric = `valid/${o.evalProtocols[0]}/NDCG@${o.ks[0]}`;
-  const run = { modelConfig: config, options: runOptions(o) };
-  const numParams = [...model.weights.values()].reduce((n, w) => n + w.size, 0);
-  report({ type: 'start', epoch: state.epoch, numEpochs: o.numEpochs, stepsPerEpoch: sampler.stepsPerEpoch, resumed: resumeFrom !== null, numParams });
+    const selectionMetric = `valid/${o.evalProtocols[0]}/NDCG@${o.ks[0]}`;
+    const run = { modelConfig: config, options: runOptions(o) };
+    const numParams = [...model.weights.values()].reduce((n, w) => n + w.size, 0);
+    report({
+      type: 'start',
+      epoch: state.epoch,
+      numEpochs: o.numEpochs,
+      stepsPerEpoch: sampler.stepsPerEpoch,
+      resumed: resumeFrom !== null,
+      numParams,
+    });
 
-  const losses: number[] = [];
-  let stopReason: TrainResult['stopReason'] = 'completed';
-  let lastSaved: number | null = resumeFrom !== null ? state.epoch : null;
-  const evalOptions = {
-    protocols: o.evalProtocols, ks: o.ks, maxlen: config.maxlen, batchSize: o.evalBatchSize,
-    evalUsers: o.evalUsers, seed: o.seed, time, bucketing: o.bucketing,
-  };
+    const losses: number[] = [];
+    let stopReason: TrainResult['stopReason'] = 'completed';
+    let lastSaved: number | null = resumeFrom !== null ? state.epoch : null;
+    const evalOptions = {
+      protocols: o.evalProtocols,
+      ks: o.ks,
+      maxlen: config.maxlen,
+      batchSize: o.evalBatchSize,
+      evalUsers: o.evalUsers,
+      seed: o.seed,
+      time,
+      bucketing: o.bucketing,
+    };
 
-  for (let epoch = state.epoch + 1; epoch <= o.numEpochs; epoch++) {
-    const started = Date.now();
-    const steps = sampler.stepsPerEpoch;
-    let lossSum = 0;
-    let step = 0;
-    let lr = learningRate(o, state.globalStep, epoch);
-    for await (const batch of sampler.epoch() as AsyncIterable<TrainBatch> | Iterable<TrainBatch>) {
-      lr = learningRate(o, state.globalStep, epoch);
-      const loss = parallel !== null ? await parallel.step(adam, batch, lr) : await trainStep(model, adam, batch, lr);
-      if (!Number.isFinite(loss)) throw new NonFiniteLossError(epoch, step + 1, lastSaved, lr);
-      state.globalStep += 1;
-      step += 1;
-      lossSum += loss;
-      const elapsed = (Date.now() - started) / 1000;
-      const stepsPerSecond = elapsed > 0 ? step / elapsed : 0;
-      report({ type: 'step', epoch, step, steps, loss, lr, stepsPerSecond, etaSeconds: stepsPerSecond > 0 ? (steps - step) / stepsPerSecond : 0 });
-    }
-    if (!(await weightsAreFinite(model))) throw new NonFiniteLossError(epoch, step, lastSaved, lr);
-    await parallel?.verify();
-    const seconds = (Date.now() - started) / 1000;
-    const loss = step > 0 ? lossSum / step : NaN;
-    losses.push(loss);
-    state.epoch = epoch;
-    state.seconds += seconds;
-    await log.append({ type: 'epoch', epoch, loss, lr, seconds, steps: step });
-    report({ type: 'epoch', epoch, loss, lr, seconds, steps: step });
-
-    let stop = false;
-    const evalDue = epoch % o.evalEvery === 0 || epoch === o.numEpochs;
-    if (evalDue) {
-      const records = await evaluate(model, split, evalOptions);
-      for (const r of records) await log.append({ type: 'eval', epoch, ...r });
-      const value = selectionValue(records, o);
-      const improved = state.best === null || value > state.best.value;
-      if (improved) {
-        state.best = { epoch, value, records };
-        state.evalsSinceBest = 0;
-        await saveCheckpoint(bestDir, { model, vocab, run: { ...run, best: state.best } as typeof run });
-        report({ type: 'checkpoint', epoch, kind: 'best', dir: bestDir });
-      } else {
-        state.evalsSinceBest += 1;
+    for (let epoch = state.epoch + 1; epoch <= o.numEpochs; epoch++) {
+      const started = Date.now();
+      const steps = sampler.stepsPerEpoch;
+      let lossSum = 0;
+      let step = 0;
+      let lr = learningRate(o, state.globalStep, epoch);
+      for await (const batch of sampler.epoch() as AsyncIterable<TrainBatch> | Iterable<TrainBatch>) {
+        lr = learningRate(o, state.globalStep, epoch);
+        const loss = parallel !== null ? await parallel.step(adam, batch, lr) : await trainStep(model, adam, batch, lr);
+        if (!Number.isFinite(loss)) throw new NonFiniteLossError(epoch, step + 1, lastSaved, lr);
+        state.globalStep += 1;
+        step += 1;
+        lossSum += loss;
+        const elapsed = (Date.now() - started) / 1000;
+        const stepsPerSecond = elapsed > 0 ? step / elapsed : 0;
+        report({
+          type: 'step',
+          epoch,
+          step,
+          steps,
+          loss,
+          lr,
+          stepsPerSecond,
+          etaSeconds: stepsPerSecond > 0 ? (steps - step) / stepsPerSecond : 0,
+        });
       }
-      report({ type: 'eval', epoch, records, improved, selection: { metric: selectionMetric, value } });
-      if (o.earlyStopPatience > 0 && state.evalsSinceBest >= o.earlyStopPatience) {
-        stop = true;
-        stopReason = 'early_stop';
-        report({ type: 'early_stop', epoch, patience: o.earlyStopPatience });
+      if (!(await weightsAreFinite(model))) throw new NonFiniteLossError(epoch, step, lastSaved, lr);
+      await parallel?.verify();
+      const seconds = (Date.now() - started) / 1000;
+      const loss = step > 0 ? lossSum / step : NaN;
+      losses.push(loss);
+      state.epoch = epoch;
+      state.seconds += seconds;
+      await log.append({ type: 'epoch', epoch, loss, lr, seconds, steps: step });
+      report({ type: 'epoch', epoch, loss, lr, seconds, steps: step });
+
+      let stop = false;
+      const evalDue = epoch % o.evalEvery === 0 || epoch === o.numEpochs;
+      if (evalDue) {
+        const records = await evaluate(model, split, evalOptions);
+        for (const r of records) await log.append({ type: 'eval', epoch, ...r });
+        const value = selectionValue(records, o);
+        const improved = state.best === null || value > state.best.value;
+        if (improved) {
+          state.best = { epoch, value, records };
+          state.evalsSinceBest = 0;
+          await saveCheckpoint(bestDir, { model, vocab, run: { ...run, best: state.best } as typeof run });
+          report({ type: 'checkpoint', epoch, kind: 'best', dir: bestDir });
+        } else {
+          state.evalsSinceBest += 1;
+        }
+        report({ type: 'eval', epoch, records, improved, selection: { metric: selectionMetric, value } });
+        if (o.earlyStopPatience > 0 && state.evalsSinceBest >= o.earlyStopPatience) {
+          stop = true;
+          stopReason = 'early_stop';
+          report({ type: 'early_stop', epoch, patience: o.earlyStopPatience });
+        }
       }
+      if (evalDue || stop || epoch % o.checkpointEvery === 0 || epoch === o.numEpochs) {
+        state.samplerState = sampler.getState();
+        state.modelRngState = model.getRngState();
+        const fault = options.checkpointFault?.epoch === epoch ? options.checkpointFault.fault : undefined;
+        await saveCheckpoint(lastDir, { model, vocab, run, trainer: state, optimizer: await adam.getState() }, fault);
+        lastSaved = epoch;
+        report({ type: 'checkpoint', epoch, kind: 'last', dir: lastDir });
+      }
+      if (stop) break;
     }
-    if (evalDue || stop || epoch % o.checkpointEvery === 0 || epoch === o.numEpochs) {
-      state.samplerState = sampler.getState();
-      state.modelRngState = model.getRngState();
-      const fault = options.checkpointFault?.epoch === epoch ? options.checkpointFault.fault : undefined;
-      await saveCheckpoint(lastDir, { model, vocab, run, trainer: state, optimizer: await adam.getState() }, fault);
-      lastSaved = epoch;
-      report({ type: 'checkpoint', epoch, kind: 'last', dir: lastDir });
-    }
-    if (stop) break;
-  }
-  return { model, modelConfig: config, epochs: state.epoch, best: state.best, selectionMetric, stopReason, losses, bestDir };
+    return {
+      model,
+      modelConfig: config,
+      epochs: state.epoch,
+      best: state.best,
+      selectionMetric,
+      stopReason,
+      losses,
+      bestDir,
+    };
   }
 }
 
 /** The main thread's backend, pinned, for the gradient workers (the same tfjs backend everywhere). */
 function backendRequest(): { device?: 'auto' | 'cuda' | 'cpu'; backend: 'tensorflow' | 'wasm' | 'cpu' } {
   const report = currentBackend();
-  if (report !== null && report.backend === tf.getBackend()) return { device: report.request.device, backend: report.backend };
+  if (report !== null && report.backend === tf.getBackend())
+    return { device: report.request.device, backend: report.backend };
   return { backend: tf.getBackend() as 'tensorflow' | 'wasm' | 'cpu' };
 }
 

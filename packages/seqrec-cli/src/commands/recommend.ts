@@ -32,26 +32,39 @@ export async function recommendCommand(raw: Record<string, unknown>, io: CliIo):
     items = Int32Array.from([...u.train, ...tail]);
     if (u.trainTimes !== null) times = [...u.trainTimes, ...[u.validTime, u.testTime].slice(0, tail.length)];
   } else {
-    const raws = String(itemsFlag).split(',').map((x) => x.trim()).filter((x) => x !== '');
+    const raws = String(itemsFlag)
+      .split(',')
+      .map((x) => x.trim())
+      .filter((x) => x !== '');
     if (raws.length === 0) throw new UsageError('--items needs at least one item id');
-    items = Int32Array.from(raws.map((r) => {
-      const id = run.vocab.itemId(r);
-      if (id === undefined) throw new UsageError(`--items: item '${r}' is not in the training data`);
-      return id;
-    }));
+    items = Int32Array.from(
+      raws.map((r) => {
+        const id = run.vocab.itemId(r);
+        if (id === undefined) throw new UsageError(`--items: item '${r}' is not in the training data`);
+        return id;
+      }),
+    );
     if (raw['timestamps'] !== undefined) {
-      times = String(raw['timestamps']).split(',').map((t) => Number(t.trim()));
+      times = String(raw['timestamps'])
+        .split(',')
+        .map((t) => Number(t.trim()));
       if (times.length !== raws.length || !times.every(Number.isFinite)) {
-        throw new UsageError(`--timestamps needs one number per item (${raws.length}), got '${String(raw['timestamps'])}'`);
+        throw new UsageError(
+          `--timestamps needs one number per item (${raws.length}), got '${String(raw['timestamps'])}'`,
+        );
       }
-      if (times.some((t, i) => i > 0 && t < (times as number[])[i - 1]!)) throw new UsageError('--timestamps must be ascending (oldest first)');
+      if (times.some((t, i) => i > 0 && t < (times as number[])[i - 1]!))
+        throw new UsageError('--timestamps must be ascending (oldest first)');
     } else if (time !== null) {
       throw new UsageError('this model is time-aware (TiSASRec): give --timestamps for the --items');
     }
   }
   const [rec] = await recommend(model, [{ items, times }], k, time);
   model.dispose();
-  const list = Array.from(rec?.items ?? [], (id, i) => ({ item: run.vocab.rawItem(id), score: (rec as { scores: Float32Array }).scores[i] as number }));
+  const list = Array.from(rec?.items ?? [], (id, i) => ({
+    item: run.vocab.rawItem(id),
+    score: (rec as { scores: Float32Array }).scores[i] as number,
+  }));
   if (out.jsonMode) out.json({ event: 'recommendations', user: user ?? null, k, items: list });
   else list.forEach((r, i) => out.human(`${String(i + 1).padStart(3)}  ${r.item}  ${r.score.toFixed(4)}`));
   return 0;

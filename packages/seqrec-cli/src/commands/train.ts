@@ -5,7 +5,16 @@
 import { promises as fsp, constants as fsConstants } from 'node:fs';
 import * as path from 'node:path';
 import { writeFileAtomic, type SplitDataset, type Vocabulary } from '@seqrec/data';
-import { defaultWorkers, evaluate, findCheckpoint, loadCheckpoint, recommend, timeSettings, train, type EvalRecord } from '@seqrec/train';
+import {
+  defaultWorkers,
+  evaluate,
+  findCheckpoint,
+  loadCheckpoint,
+  recommend,
+  timeSettings,
+  train,
+  type EvalRecord,
+} from '@seqrec/train';
 import type { SequentialRecommender } from '@seqrec/models';
 import { selectBackend } from '../backend';
 import { loadSplit, resolveDatasetPath } from '../dataset';
@@ -21,26 +30,44 @@ export async function ensureWritableDir(dir: string): Promise<void> {
     // One level at a time: recursive mkdir spins forever under some pseudo file systems (/proc).
     const missing: string[] = [];
     let p = path.resolve(dir);
-    while (!(await fsp.stat(p).then(() => true, () => false))) {
+    while (
+      !(await fsp.stat(p).then(
+        () => true,
+        () => false,
+      ))
+    ) {
       missing.unshift(p);
       p = path.dirname(p);
     }
     for (const m of missing) await fsp.mkdir(m);
     await fsp.access(dir, fsConstants.W_OK);
   } catch (error) {
-    throw new UsageError(`--train_dir ${dir} is not writable (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+    throw new UsageError(
+      `--train_dir ${dir} is not writable (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
+    );
   }
 }
 
 /** Prints up to `count` example recommendations (users with a test item) from `model`. */
 export async function printExamples(
-  out: Output, model: SequentialRecommender, split: SplitDataset, vocab: Vocabulary, settings: { timeUnit: TrainSettings['timeUnit'] }, count = 3,
+  out: Output,
+  model: SequentialRecommender,
+  split: SplitDataset,
+  vocab: Vocabulary,
+  settings: { timeUnit: TrainSettings['timeUnit'] },
+  count = 3,
 ): Promise<void> {
   const users = split.users.filter((u) => u.test !== 0).slice(0, count);
   if (users.length === 0) return;
   const history = (u: (typeof users)[number]) => Int32Array.from([...u.train, u.valid, u.test]);
-  const times = (u: (typeof users)[number]) => (u.trainTimes === null ? null : [...u.trainTimes, u.validTime, u.testTime]);
-  const recs = await recommend(model, users.map((u) => ({ items: history(u), times: times(u) })), 5, timeSettings(model.config, settings.timeUnit));
+  const times = (u: (typeof users)[number]) =>
+    u.trainTimes === null ? null : [...u.trainTimes, u.validTime, u.testTime];
+  const recs = await recommend(
+    model,
+    users.map((u) => ({ items: history(u), times: times(u) })),
+    5,
+    timeSettings(model.config, settings.timeUnit),
+  );
   out.human('example recommendations (top 5, history excluded):');
   users.forEach((u, i) => {
     const r = recs[i] as { items: Int32Array };
@@ -57,43 +84,88 @@ export async function trainCommand(raw: Record<string, unknown>, io: CliIo): Pro
   const split = await loadSplit({ dataset: datasetPath ?? s.dataset, dataDir: s.dataDir, format: s.format });
   const { dataset } = split;
   if (s.model.kind === 'tisasrec' && !dataset.hasTimestamps) {
-    throw new UsageError(`--dataset ${s.dataset} has no timestamps; TiSASRec (the default) needs them: add --no_time for SASRec`);
+    throw new UsageError(
+      `--dataset ${s.dataset} has no timestamps; TiSASRec (the default) needs them: add --no_time for SASRec`,
+    );
   }
-  out.human(`data: ${datasetPath ?? 'synthetic (embedded generator)'}: ${dataset.numUsers} users, ${dataset.numItems} items`);
+  out.human(
+    `data: ${datasetPath ?? 'synthetic (embedded generator)'}: ${dataset.numUsers} users, ${dataset.numItems} items`,
+  );
   // The effective thread count (the train option's default and cap), recorded in args.json.
   const workers = Math.min(s.workers ?? defaultWorkers(backend.backend), s.batchSize);
-  const args = { ...raw, workers: String(workers), dataset_path: datasetPath, backend: backend.backend, device: s.device, seqrec_settings: s };
+  const args = {
+    ...raw,
+    workers: String(workers),
+    dataset_path: datasetPath,
+    backend: backend.backend,
+    device: s.device,
+    seqrec_settings: s,
+  };
   await writeFileAtomic(path.join(s.trainDir, ARGS_FILE), JSON.stringify(args, null, 2) + '\n');
   const vocab = dataset.vocab;
   const evalOpts = {
-    protocols: s.protocols, ks: s.ks, maxlen: s.model.maxlen, batchSize: s.evalBatchSize, evalUsers: s.evalUsers,
-    seed: s.seed, bucketing: s.bucketing,
+    protocols: s.protocols,
+    ks: s.ks,
+    maxlen: s.model.maxlen,
+    batchSize: s.evalBatchSize,
+    evalUsers: s.evalUsers,
+    seed: s.seed,
+    bucketing: s.bucketing,
   };
 
   if (s.inferenceOnly) {
     const dir = s.stateDictPath ?? path.join(s.trainDir, 'best');
     if ((await findCheckpoint(dir)) === null) throw new UsageError(`--state_dict_path ${dir}: no saved model there`);
     const { model } = await loadCheckpoint(dir);
-    const records = await evaluate(model, split, { ...evalOpts, maxlen: model.config.maxlen, time: timeSettings(model.config, s.timeUnit) });
+    const records = await evaluate(model, split, {
+      ...evalOpts,
+      maxlen: model.config.maxlen,
+      time: timeSettings(model.config, s.timeUnit),
+    });
     report(out, records, null);
     return 0;
   }
 
   const result = await train(split, vocab.toJSON(), {
-    trainDir: s.trainDir, model: s.model, seed: s.seed, batchSize: s.batchSize, lr: s.lr, lrDecayStep: s.lrDecayStep,
-    lrDecayRate: s.lrDecayRate, warmupSteps: s.warmupSteps, numEpochs: s.numEpochs, evalEvery: s.evalEvery,
-    evalProtocols: s.protocols, ks: s.ks, evalUsers: s.evalUsers, evalBatchSize: s.evalBatchSize,
-    earlyStopPatience: s.earlyStopPatience, bucketing: s.bucketing, timeUnit: s.timeUnit, resume: s.resume,
-    initFrom: s.stateDictPath, workers, reporter: progressReporter(out),
+    trainDir: s.trainDir,
+    model: s.model,
+    seed: s.seed,
+    batchSize: s.batchSize,
+    lr: s.lr,
+    lrDecayStep: s.lrDecayStep,
+    lrDecayRate: s.lrDecayRate,
+    warmupSteps: s.warmupSteps,
+    numEpochs: s.numEpochs,
+    evalEvery: s.evalEvery,
+    evalProtocols: s.protocols,
+    ks: s.ks,
+    evalUsers: s.evalUsers,
+    evalBatchSize: s.evalBatchSize,
+    earlyStopPatience: s.earlyStopPatience,
+    bucketing: s.bucketing,
+    timeUnit: s.timeUnit,
+    resume: s.resume,
+    initFrom: s.stateDictPath,
+    workers,
+    reporter: progressReporter(out),
   });
   result.model.dispose();
   if (result.best !== null) {
-    out.human(`best ${result.selectionMetric} ${result.best.value.toFixed(4)} at epoch ${result.best.epoch}; model in ${result.bestDir}`);
+    out.human(
+      `best ${result.selectionMetric} ${result.best.value.toFixed(4)} at epoch ${result.best.epoch}; model in ${
+        result.bestDir
+      }`,
+    );
     const best = await loadCheckpoint(result.bestDir);
     await printExamples(out, best.model, split, vocab, s);
     best.model.dispose();
   }
-  report(out, result.best?.records ?? [], { epochs: result.epochs, bestEpoch: result.best?.epoch ?? null, stopReason: result.stopReason, trainDir: s.trainDir });
+  report(out, result.best?.records ?? [], {
+    epochs: result.epochs,
+    bestEpoch: result.best?.epoch ?? null,
+    stopReason: result.stopReason,
+    trainDir: s.trainDir,
+  });
   return 0;
 }
 

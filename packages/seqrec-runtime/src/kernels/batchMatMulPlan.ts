@@ -21,7 +21,10 @@ export interface BatchMatMulPlan {
 }
 
 export function planBatchMatMul(
-  aShape: number[], bShape: number[], transA: boolean, transB: boolean,
+  aShape: number[],
+  bShape: number[],
+  transA: boolean,
+  transB: boolean,
 ): BatchMatMulPlan | null {
   const aRank = aShape.length;
   const bRank = bShape.length;
@@ -30,9 +33,12 @@ export function planBatchMatMul(
   const k = transA ? aShape[aRank - 2] : aShape[aRank - 1];
   const kB = transB ? bShape[bRank - 1] : bShape[bRank - 2];
   const n = transB ? bShape[bRank - 2] : bShape[bRank - 1];
-  tf.util.assert(k === kB, () =>
-    `Error in matMul: inner shapes (${k}) and (${kB}) of Tensors with shapes ${aShape} and ${bShape} ` +
-    `and transposeA=${transA} and transposeB=${transB} must match.`);
+  tf.util.assert(
+    k === kB,
+    () =>
+      `Error in matMul: inner shapes (${k}) and (${kB}) of Tensors with shapes ${aShape} and ${bShape} ` +
+      `and transposeA=${transA} and transposeB=${transB} must match.`,
+  );
   const outer = tf.broadcast_util.assertAndGetBroadcastShape(aShape.slice(0, -2), bShape.slice(0, -2));
   const batchA = tf.util.sizeFromShape(aShape.slice(0, -2));
   const batchB = tf.util.sizeFromShape(bShape.slice(0, -2));
@@ -44,9 +50,14 @@ export function planBatchMatMul(
     return { outShape, batch: 1, m: batch * m, n, k, aBatch: 0, bBatch: 0, transA, transB };
   }
   return {
-    outShape, batch, m, n, k,
+    outShape,
+    batch,
+    m,
+    n,
+    k,
     aBatch: batchA === 1 ? 0 : m * k,
     bBatch: batchB === 1 ? 0 : k * n,
-    transA, transB,
+    transA,
+    transB,
   };
 }

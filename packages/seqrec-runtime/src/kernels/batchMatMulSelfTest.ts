@@ -55,10 +55,31 @@ function rawCase(kernel: BatchMatMulExports, backend: WasmBackendInternals, c: C
     fillRandom(heapF32(backend, offsets[1], sizes[1]), seed + 1);
     const aBatch = m * k;
     const bBatch = broadcastB ? 0 : k * n;
-    kernel.batchMatMul(offsets[0], offsets[1], offsets[2], batch, m, n, k, transA ? 1 : 0, transB ? 1 : 0, aBatch, bBatch, offsets[3]);
+    kernel.batchMatMul(
+      offsets[0],
+      offsets[1],
+      offsets[2],
+      batch,
+      m,
+      n,
+      k,
+      transA ? 1 : 0,
+      transB ? 1 : 0,
+      aBatch,
+      bBatch,
+      offsets[3],
+    );
     const want = matMulReference(
-      heapF32(backend, offsets[0], sizes[0]), heapF32(backend, offsets[1], sizes[1]),
-      batch, m, n, k, transA, transB, aBatch, bBatch,
+      heapF32(backend, offsets[0], sizes[0]),
+      heapF32(backend, offsets[1], sizes[1]),
+      batch,
+      m,
+      n,
+      k,
+      transA,
+      transB,
+      aBatch,
+      bBatch,
     );
     const err = maxRelativeError(heapF32(backend, offsets[2], sizes[2]), want);
     const label = `[${c.join(',')}]`;

@@ -18,10 +18,20 @@ function stored(outer: number[], rows: number, cols: number, trans: boolean): nu
 function makeCases(): MatMulCase[] {
   const cases: MatMulCase[] = [];
   const sizes = [1, 3, 7, 25, 33, 200];
-  const flags: Array<[boolean, boolean]> = [[false, false], [false, true], [true, false], [true, true]];
+  const flags: Array<[boolean, boolean]> = [
+    [false, false],
+    [false, true],
+    [true, false],
+    [true, true],
+  ];
   // Every size in every role (m, n, k), with the other two small, under all transposes.
   for (const s of sizes) {
-    for (const [m, n, k] of [[s, 5, 3], [4, s, 9], [6, 7, s], [s, s, 3]]) {
+    for (const [m, n, k] of [
+      [s, 5, 3],
+      [4, s, 9],
+      [6, 7, s],
+      [s, s, 3],
+    ]) {
       for (const [transA, transB] of flags) {
         cases.push({ a: stored([2], m, k, transA), b: stored([2], k, n, transB), transA, transB });
       }
@@ -72,7 +82,24 @@ describe('wasm BatchMatMul (AssemblyScript SIMD kernel)', () => {
   });
 
   it('gives the shapes tfjs gives, including empty and k = 0 products', async () => {
-    const shapes: Array<[number[], number[]]> = [[[2, 0], [0, 3]], [[0, 4], [4, 3]], [[2, 3, 0], [2, 0, 5]], [[5, 4], [2, 4, 6]]];
+    const shapes: Array<[number[], number[]]> = [
+      [
+        [2, 0],
+        [0, 3],
+      ],
+      [
+        [0, 4],
+        [4, 3],
+      ],
+      [
+        [2, 3, 0],
+        [2, 0, 5],
+      ],
+      [
+        [5, 4],
+        [2, 4, 6],
+      ],
+    ];
     for (const [aShape, bShape] of shapes) {
       const run = (): tf.Tensor => tf.matMul(tf.ones(aShape), tf.ones(bShape));
       const shapeOn = async (backend: 'wasm' | 'cpu'): Promise<number[]> => {
@@ -123,9 +150,11 @@ describe('wasm BatchMatMul (AssemblyScript SIMD kernel)', () => {
   it('gives the gradients of a dense layer (transposed 2-D products) that cpu gives', async () => {
     const x = seededValues(300 * 50, 21);
     const wt = seededValues(50 * 33, 22);
-    const dense = (): tf.Tensor[] => tf.grads((xt: tf.Tensor, wtt: tf.Tensor) => tf.sum(tf.square(tf.matMul(xt, wtt))))(
-      [tf.tensor2d(x, [300, 50]), tf.tensor2d(wt, [50, 33])],
-    );
+    const dense = (): tf.Tensor[] =>
+      tf.grads((xt: tf.Tensor, wtt: tf.Tensor) => tf.sum(tf.square(tf.matMul(xt, wtt))))([
+        tf.tensor2d(x, [300, 50]),
+        tf.tensor2d(wt, [50, 33]),
+      ]);
     const wasm = await onBackend('wasm', dense);
     const cpu = await onBackend('cpu', dense);
     for (let i = 0; i < 2; i++) expect(maxRelDiff(wasm[i], cpu[i])).toBeLessThanOrEqual(1e-4);

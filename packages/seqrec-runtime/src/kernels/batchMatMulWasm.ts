@@ -11,14 +11,30 @@
  */
 import type { tf } from '../tf';
 import { planBatchMatMul } from './batchMatMulPlan';
-import { type WasmBackendInternals, type WasmMemoryLike, heapF32, heapOffset, wasmInternals } from './wasmBackendInternals';
+import {
+  type WasmBackendInternals,
+  type WasmMemoryLike,
+  heapF32,
+  heapOffset,
+  wasmInternals,
+} from './wasmBackendInternals';
 
 /** Exports of assembly/batchMatMul.ts. Pointers are heap byte offsets. */
 export interface BatchMatMulExports {
   scratchBytes(n: number, k: number): number;
   batchMatMul(
-    a: number, b: number, c: number, batch: number, m: number, n: number, k: number,
-    transA: number, transB: number, aBatch: number, bBatch: number, scratch: number,
+    a: number,
+    b: number,
+    c: number,
+    batch: number,
+    m: number,
+    n: number,
+    k: number,
+    transA: number,
+    transB: number,
+    aBatch: number,
+    bBatch: number,
+    scratch: number,
   ): void;
 }
 
@@ -29,7 +45,11 @@ function internalsOf(backend: unknown): WasmBackendInternals {
 }
 
 /** `kernel` must have been instantiated on `memory`, the heap of the backend it will serve. */
-export function makeWasmBatchMatMul(kernel: BatchMatMulExports, memory: WasmMemoryLike, stock: tf.KernelFunc): tf.KernelFunc {
+export function makeWasmBatchMatMul(
+  kernel: BatchMatMulExports,
+  memory: WasmMemoryLike,
+  stock: tf.KernelFunc,
+): tf.KernelFunc {
   return (args) => {
     const { a, b } = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
     const { transposeA, transposeB } = args.attrs as unknown as { transposeA: boolean; transposeB: boolean };
@@ -52,8 +72,18 @@ export function makeWasmBatchMatMul(kernel: BatchMatMulExports, memory: WasmMemo
     const scratch = backend.wasm._malloc(kernel.scratchBytes(n, k));
     try {
       kernel.batchMatMul(
-        heapOffset(backend, a), heapOffset(backend, b), outOffset, batch, m, n, k,
-        plan.transA ? 1 : 0, plan.transB ? 1 : 0, plan.aBatch, plan.bBatch, scratch,
+        heapOffset(backend, a),
+        heapOffset(backend, b),
+        outOffset,
+        batch,
+        m,
+        n,
+        k,
+        plan.transA ? 1 : 0,
+        plan.transB ? 1 : 0,
+        plan.aBatch,
+        plan.bBatch,
+        scratch,
       );
     } finally {
       backend.wasm._free(scratch);

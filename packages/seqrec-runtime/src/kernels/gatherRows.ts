@@ -14,7 +14,8 @@ export function makeGatherRowsKernel(stock: tf.KernelConfig): tf.KernelFunc {
     const { inputs, attrs, backend } = args;
     const { x, indices } = inputs as { x: tf.TensorInfo; indices: tf.TensorInfo };
     const { axis, batchDims } = attrs as unknown as { axis: number; batchDims: number };
-    const rowsCase = axis === 0 && (batchDims ?? 0) === 0 && indices.dtype === 'int32' && x.dtype !== 'string' && x.shape.length >= 1;
+    const rowsCase =
+      axis === 0 && (batchDims ?? 0) === 0 && indices.dtype === 'int32' && x.dtype !== 'string' && x.shape.length >= 1;
     if (!rowsCase) return stock.kernelFunc(args);
     const rows = x.shape[0];
     const rowSize = tf.util.sizeFromShape(x.shape.slice(1));
@@ -30,7 +31,8 @@ export function makeGatherRowsKernel(stock: tf.KernelConfig): tf.KernelFunc {
       // Element gathers (TiSASRec's interval scores): a plain loop beats a subarray per element.
       for (let i = 0; i < ids.length; i++) out[i] = source[ids[i]];
     } else {
-      for (let i = 0; i < ids.length; i++) out.set(source.subarray(ids[i] * rowSize, (ids[i] + 1) * rowSize), i * rowSize);
+      for (let i = 0; i < ids.length; i++)
+        out.set(source.subarray(ids[i] * rowSize, (ids[i] + 1) * rowSize), i * rowSize);
     }
     return info;
   };

@@ -3,8 +3,16 @@
  * self-test compares the WebAssembly kernel against.
  */
 export function matMulReference(
-  a: ArrayLike<number>, b: ArrayLike<number>, batch: number, m: number, n: number, k: number,
-  transA: boolean, transB: boolean, aBatch: number, bBatch: number,
+  a: ArrayLike<number>,
+  b: ArrayLike<number>,
+  batch: number,
+  m: number,
+  n: number,
+  k: number,
+  transA: boolean,
+  transB: boolean,
+  aBatch: number,
+  bBatch: number,
 ): Float64Array {
   const out = new Float64Array(batch * m * n);
   for (let q = 0; q < batch; q++) {

@@ -47,9 +47,10 @@ describe('UnsortedSegmentSum on wasm and cpu', () => {
     const table = seededValues(SEGMENTS * D, 8);
     const rows = ids.map((id) => ((id % SEGMENTS) + SEGMENTS) % SEGMENTS);
     const weights = seededValues(N * D, 9);
-    const grad = (): tf.Tensor => tf.grad((t: tf.Tensor) =>
-      tf.sum(tf.mul(tf.gather(t, tf.tensor1d(rows, 'int32')), tf.tensor2d(weights, [N, D]))),
-    )(tf.tensor2d(table, [SEGMENTS, D]));
+    const grad = (): tf.Tensor =>
+      tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.gather(t, tf.tensor1d(rows, 'int32')), tf.tensor2d(weights, [N, D]))))(
+        tf.tensor2d(table, [SEGMENTS, D]),
+      );
     const [wasm] = await onBackend('wasm', grad);
     const [cpu] = await onBackend('cpu', grad);
     expect(wasm).toHaveLength(SEGMENTS * D);

@@ -22,7 +22,11 @@ export interface KernelStorage {
 }
 
 export function segmentSumInto(
-  x: TypedArray, segmentIds: TypedArray, rowSize: number, numSegments: number, out: TypedArray,
+  x: TypedArray,
+  segmentIds: TypedArray,
+  rowSize: number,
+  numSegments: number,
+  out: TypedArray,
 ): void {
   out.fill(0);
   const rows = segmentIds.length;

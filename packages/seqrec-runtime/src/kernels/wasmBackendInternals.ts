@@ -30,7 +30,12 @@ export interface WasmBackendInternals {
 export function wasmInternals(backend: tf.KernelBackend): WasmBackendInternals | string {
   const candidate = backend as unknown as Partial<WasmBackendInternals>;
   const wasm = candidate.wasm;
-  if (wasm == null || typeof wasm._malloc !== 'function' || typeof wasm._free !== 'function' || !(wasm.HEAPU8 instanceof Uint8Array)) {
+  if (
+    wasm == null ||
+    typeof wasm._malloc !== 'function' ||
+    typeof wasm._free !== 'function' ||
+    !(wasm.HEAPU8 instanceof Uint8Array)
+  ) {
     return 'the wasm backend does not expose the Emscripten module (_malloc/_free/HEAPU8)';
   }
   if (candidate.dataIdMap == null || typeof candidate.makeOutput !== 'function') {

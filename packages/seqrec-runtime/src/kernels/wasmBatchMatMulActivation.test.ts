@@ -92,7 +92,11 @@ describe('wasm BatchMatMul activation and fallbacks', () => {
     const stockSpy = jest.fn(stock);
     const kernelFunc = makeWasmBatchMatMul(builtKernel(), { buffer: new ArrayBuffer(8) }, stockSpy);
     const a = tf.tensor2d([1, 2, 3, 4], [2, 2]);
-    const out = kernelFunc({ inputs: { a, b: a }, attrs: { transposeA: false, transposeB: false }, backend: tf.backend() });
+    const out = kernelFunc({
+      inputs: { a, b: a },
+      attrs: { transposeA: false, transposeB: false },
+      backend: tf.backend(),
+    });
     expect(stockSpy).toHaveBeenCalledTimes(1);
     tf.dispose([a, tf.engine().makeTensorFromTensorInfo(out as tf.TensorInfo)]);
   });

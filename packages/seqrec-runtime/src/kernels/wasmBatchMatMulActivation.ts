@@ -72,9 +72,10 @@ export function activateWasmBatchMatMul(backend: tf.KernelBackend, load?: Kernel
       // setupFunc/disposeFunc stay the stock ones: the fallback path calls the stock kernel.
       register({ ...stock, kernelFunc: makeWasmBatchMatMul(kernel, memory, stock.kernelFunc) });
       const tfFailure = selfTestThroughTf();
-      result = tfFailure === null
-        ? { active: WASM_BATCH_MATMUL, note: null }
-        : keepStock(`its start-up self-test through tf.matMul failed (${tfFailure})`);
+      result =
+        tfFailure === null
+          ? { active: WASM_BATCH_MATMUL, note: null }
+          : keepStock(`its start-up self-test through tf.matMul failed (${tfFailure})`);
     }
   } catch (error) {
     result = keepStock((error as Error).message);

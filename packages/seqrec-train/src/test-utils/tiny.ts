@@ -5,10 +5,20 @@ import * as path from 'node:path';
 import { buildDataset, generateSyntheticInteractions, leaveOneOutSplit, type SplitDataset } from '@seqrec/data';
 
 export function tinySplit(): SplitDataset {
-  return leaveOneOutSplit(buildDataset(generateSyntheticInteractions({ users: 200, items: 60, seed: 3, meanLength: 12 })));
+  return leaveOneOutSplit(
+    buildDataset(generateSyntheticInteractions({ users: 200, items: 60, seed: 3, meanLength: 12 })),
+  );
 }
 
-export const TINY_MODEL = { kind: 'sasrec', mhc: null, maxlen: 20, hiddenUnits: 16, numBlocks: 1, numHeads: 2, dropoutRate: 0.2 } as const;
+export const TINY_MODEL = {
+  kind: 'sasrec',
+  mhc: null,
+  maxlen: 20,
+  hiddenUnits: 16,
+  numBlocks: 1,
+  numHeads: 2,
+  dropoutRate: 0.2,
+} as const;
 
 export async function tempDir(): Promise<string> {
   return fsp.mkdtemp(path.join(os.tmpdir(), 'seqrec-train-'));
