@@ -10,7 +10,7 @@
 import { tf } from '@seqrec/runtime';
 import type { TrainBatch } from '@seqrec/data';
 import type { SequentialRecommender } from '@seqrec/models';
-import { toTrainingBatch } from './trainStep';
+import { disposeTrainingBatch, toTrainingBatch } from './trainStep';
 
 /** One shard's result: what the main thread needs to build the whole batch's gradient. */
 export interface ShardResult {
@@ -123,7 +123,6 @@ export function shardGradients(
       tf.dispose(grads);
     }
   } finally {
-    tf.dispose([tensors.seq, tensors.pos, tensors.neg]);
-    if (tensors.rel) tensors.rel.dispose();
+    disposeTrainingBatch(tensors);
   }
 }

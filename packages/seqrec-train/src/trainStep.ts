@@ -18,6 +18,12 @@ export function toTrainingBatch(batch: TrainBatch): TrainingBatch {
   };
 }
 
+/** Disposes the tensors made by `toTrainingBatch`. */
+export function disposeTrainingBatch(tensors: TrainingBatch): void {
+  tf.dispose([tensors.seq, tensors.pos, tensors.neg]);
+  if (tensors.rel) tensors.rel.dispose();
+}
+
 /**
  * Computes the loss and, if it is finite, applies one Adam update with rate `lr`.
  * @returns the loss value (NaN/Infinity means no update was applied).
@@ -49,8 +55,7 @@ export async function trainStep(
       tf.dispose(grads);
     }
   } finally {
-    tf.dispose([tensors.seq, tensors.pos, tensors.neg]);
-    if (tensors.rel) tensors.rel.dispose();
+    disposeTrainingBatch(tensors);
   }
 }
 
