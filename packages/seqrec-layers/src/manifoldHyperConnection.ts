@@ -16,7 +16,8 @@
  */
 import { tf } from '@seqrec/runtime';
 import { Layer } from './layer';
-import { sinkhornKnopp } from './sinkhorn';
+import { gateCoefficients, residualCoefficients } from './mixingCoefficients';
+import { rmsNormalize } from './rmsNormalize';
 
 export interface ManifoldHyperConnectionConfig {
   name: string;
@@ -81,15 +82,19 @@ export class ManifoldHyperConnection extends Layer {
   /** The per-token Hpre [N, n], Hpost [N, n] and Hres [N, n, n]. */
   mixingMatrices(streams: tf.Tensor4D): { hPre: tf.Tensor2D; hPost: tf.Tensor2D; hRes: tf.Tensor3D } {
     const [B, T, n, d] = streams.shape;
-    const flat = streams.reshape([B * T, n * d]); // [N, n*d]
-    const xn = tf.mul(flat, tf.rsqrt(tf.add(tf.mean(tf.square(flat), -1, true), RMS_EPS))); // [N, n*d]
+    const flat = streams.reshape([B * T, n * d]) as tf.Tensor2D; // [N, n*d]
+    const xn = rmsNormalize(flat, RMS_EPS); // [N, n*d]
     // One [n*d, 2n + n*n] product instead of three thin ones (k = n is too narrow to be fast).
-    const projected = tf.matMul(xn, tf.concat([this.phiPre, this.phiPost, this.phiRes], 1)); // [N, 2n + n*n]
-    const [pre, post, res] = tf.split(projected, [n, n, n * n], 1);
-    const hPre = tf.sigmoid(tf.add(tf.mul(this.alphaPre, pre), this.bPre)) as tf.Tensor2D; // [N, n]
-    const hPost = tf.mul(2, tf.sigmoid(tf.add(tf.mul(this.alphaPost, post), this.bPost))) as tf.Tensor2D; // [N, n]
-    const resLogits = tf.add(tf.mul(this.alphaRes, res.reshape([B * T, n, n])), this.bRes); // [N, n, n]
-    const hRes = sinkhornKnopp(resLogits, this.config.sinkhornIters) as tf.Tensor3D; // [N, n, n]
+    const projected = tf.matMul(xn, tf.concat([this.phiPre, this.phiPost, this.phiRes], 1)) as tf.Tensor2D; // [N, 2n + n*n]
+    const hPre = gateCoefficients(projected, 0, this.alphaPre, this.bPre as tf.Tensor1D, 1); // [N, n]
+    const hPost = gateCoefficients(projected, n, this.alphaPost, this.bPost as tf.Tensor1D, 2); // [N, n]
+    const hRes = residualCoefficients(
+      projected,
+      2 * n,
+      this.alphaRes,
+      this.bRes as tf.Tensor2D,
+      this.config.sinkhornIters,
+    ); // [N, n, n]
     return { hPre, hPost, hRes };
   }
 }

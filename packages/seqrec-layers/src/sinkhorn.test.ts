@@ -3,6 +3,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { initBackend, tf, type BackendName } from '@seqrec/runtime';
 import { sinkhornKnopp } from './sinkhorn';
+import { SinkhornBlock } from './sinkhornBlock';
+import { SinkhornBlock4 } from './sinkhornBlock4';
 
 const FIXTURE = path.resolve(__dirname, '../../../../shared/fixtures/sinkhorn.json');
 const hasFixture = fs.existsSync(FIXTURE);
@@ -82,4 +84,28 @@ describe('sinkhornKnopp gradient', () => {
     expect(tf.max(tf.abs(tf.sub(mine, theirs))).dataSync()[0]).toBeLessThan(1e-5);
     expect(tf.max(tf.abs(theirs)).dataSync()[0]).toBeGreaterThan(1e-3); // the check is not vacuous
   });
+});
+
+test('the unrolled n = 4 block computes bit-for-bit what the generic block computes', () => {
+  const generic = new SinkhornBlock(4, 20);
+  const unrolled = new SinkhornBlock4(20);
+  let seed = 7;
+  const next = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648) * 8 - 4;
+  let compared = 0;
+  for (let trial = 0; trial < 50; trial++) {
+    const logits = Array.from({ length: 16 }, next);
+    const dy = Array.from({ length: 16 }, next);
+    for (const block of [generic, unrolled]) {
+      block.m.set(logits);
+      block.forward();
+    }
+    expect(Array.from(unrolled.m)).toEqual(Array.from(generic.m));
+    for (const block of [generic, unrolled]) {
+      block.g.set(dy);
+      block.backward();
+    }
+    expect(Array.from(unrolled.g)).toEqual(Array.from(generic.g));
+    compared += generic.g.some((v) => v !== 0) ? 1 : 0;
+  }
+  expect(compared).toBe(50);
 });
