@@ -151,6 +151,9 @@ it('train (default TiSASRec + mHC, synthetic) -> eval reproduces the metrics -> 
   expect(args['batch_size']).toBe('128');
   expect(args['mhc_expansion_rate']).toBe('4');
   expect(args['workers']).toBe('2');
+  expect(args['seqrec_version']).toMatch(/^\d+\.\d+\.\d+/);
+  // Run from this repository's checkout, the commit is recorded too.
+  if (existsSync(path.resolve(__dirname, '../../../.git'))) expect(args['git_commit']).toMatch(/^[0-9a-f]{40}$/);
 
   const e = await cli('eval', '--train_dir', trainDir, '--json');
   expect(e.code).toBe(0);

@@ -3,9 +3,7 @@ import { probeBackends } from '@seqrec/runtime';
 import { selectBackend } from '../backend';
 import { makeOutput, type CliIo } from '../io';
 import { bool } from '../parseFlags';
-
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const SEQREC_VERSION = (require('../../package.json') as { version: string }).version;
+import { SEQREC_VERSION } from '../provenance';
 
 export async function infoCommand(raw: Record<string, unknown>, io: CliIo): Promise<number> {
   const json = bool('json', raw['json']);

@@ -23,6 +23,7 @@ import { makeOutput, type CliIo, type Output } from '../io';
 import { formatRecords, progressReporter } from '../progress';
 import { ARGS_FILE } from '../trainDir';
 import { resolveTrainFlags, type TrainSettings } from '../trainFlags';
+import { provenance } from '../provenance';
 
 /** Creates the train dir and proves it is writable; a UsageError naming it otherwise. */
 export async function ensureWritableDir(dir: string): Promise<void> {
@@ -100,6 +101,7 @@ export async function trainCommand(raw: Record<string, unknown>, io: CliIo): Pro
     backend: backend.backend,
     device: s.device,
     seqrec_settings: s,
+    ...provenance(),
   };
   await writeFileAtomic(path.join(s.trainDir, ARGS_FILE), JSON.stringify(args, null, 2) + '\n');
   const vocab = dataset.vocab;
