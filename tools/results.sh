@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Regenerates the tables and learning curves of docs/RESULTS.md from the train dirs of its
+# commands (default: runs/<name>, as in the commands there; RUNS=/elsewhere to point at them).
+# Tables go to stdout (markdown); plots are written to docs/results/.
+#
+#   RUNS=runs bash tools/results.sh > /tmp/tables.md
+set -euo pipefail
+cd "$(dirname "$0")/.."
+RUNS=${RUNS:-runs}
+
+for dataset in ml100k ml1m; do
+  runs=(
+    "SASRec=$RUNS/$dataset-sasrec"
+    "SASRec+mHC=$RUNS/$dataset-sasrec_mhc"
+    "TiSASRec (hour)=$RUNS/$dataset-tisasrec_hour"
+    "TiSASRec (personal)=$RUNS/$dataset-tisasrec_personal"
+    "TiSASRec+mHC (hour)=$RUNS/$dataset-tisasrec_mhc"
+  )
+  present=()
+  for r in "${runs[@]}"; do
+    if [ -f "${r#*=}/metrics.jsonl" ]; then present+=("$r"); else echo "results.sh: ${r#*=}: no metrics.jsonl, left out" >&2; fi
+  done
+  [ ${#present[@]} -gt 0 ] || continue
+  if [ $dataset = ml100k ]; then name=ml100k; title="ML-100K, maxlen 50"; else name=ml1m-partial; title="ml-1m-partial, maxlen 200"; fi
+  echo "## $title"
+  echo
+  node tools/results-table.js --curves "${present[@]}"
+  echo
+  for protocol in sampled full; do
+    node tools/plot-curves.js --out "docs/results/$name-valid-ndcg10-$protocol.svg" --metric NDCG@10 --split valid \
+      --protocol $protocol --title "$title: valid NDCG@10 ($protocol)" "${present[@]}"
+  done
+done
