@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, promises as fsp } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { metricsFromRanks } from '@seqrec/train';
 import type { CliIo } from './io';
 import { run } from './run';
 
@@ -155,10 +156,24 @@ it('train (default TiSASRec + mHC, synthetic) -> eval reproduces the metrics -> 
   // Run from this repository's checkout, the commit is recorded too.
   if (existsSync(path.resolve(__dirname, '../../../.git'))) expect(args['git_commit']).toMatch(/^[0-9a-f]{40}$/);
 
-  const e = await cli('eval', '--train_dir', trainDir, '--json');
+  const ranksFile = path.join(trainDir, 'ranks.csv');
+  const e = await cli('eval', '--train_dir', trainDir, '--json', '--ranks_out', ranksFile);
   expect(e.code).toBe(0);
   const again = jsonLines(e.stdout).map((l) => ({ split: l['split'], protocol: l['protocol'], metrics: l['metrics'] }));
   expect(again).toEqual(summary.results.map((r) => ({ split: r.split, protocol: r.protocol, metrics: r.metrics })));
+  // The per-user ranks give back the same metrics, one row per user, split and protocol.
+  const rows = (await fsp.readFile(ranksFile, 'utf8')).trim().split('\n');
+  expect(rows[0]).toBe('split,protocol,user,rank');
+  for (const r of summary.results) {
+    const mine = rows.slice(1).filter((row) => row.startsWith(`${r.split},${r.protocol},`));
+    const users = jsonLines(e.stdout).find((l) => l['split'] === r.split && l['protocol'] === r.protocol)!['users'];
+    expect(mine).toHaveLength(users as number);
+    const metrics = metricsFromRanks(
+      mine.map((row) => Number(row.split(',')[3])),
+      [10],
+    );
+    for (const [name, value] of Object.entries(r.metrics)) expect(metrics[name]).toBeCloseTo(value, 12);
+  }
 
   const rec = await cli('recommend', '--train_dir', trainDir, '--user', '1', '-k', '5', '--json');
   expect(rec.code).toBe(0);

@@ -48,6 +48,7 @@ function buildProgram(io: CliIo, setAction: (a: Action) => void): Command {
     .option('--protocol <sampled|full|both>', 'evaluation protocol(s)', 'both')
     .option('--split <valid|test|both>', 'which split(s)', 'both')
     .option('--backend <tensorflow|wasm|cpu>', 'tfjs backend (default: as in training)')
+    .option('--ranks_out <file>', "also write every user's rank as CSV (split,protocol,user,rank)")
     .option('--json', 'one JSON line per result on stdout')
     .action((opts: Record<string, unknown>) => setAction(() => evalCommand(opts, io)));
 

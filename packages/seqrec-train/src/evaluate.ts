@@ -49,6 +49,11 @@ export interface EvalOptions {
   time: TimeSettings | null;
   /** Group users of similar length into a batch (exact, see MODEL.md §Inputs). Default true. */
   bucketing?: boolean;
+  /**
+   * Receives every batch's per-user ranks (0 = best, tie-pessimistic) with the users' dense ids,
+   * e.g. to compare two models user by user (`seqrec eval --ranks_out`).
+   */
+  onRanks?: (split: SplitName, protocol: Protocol, users: Int32Array, ranks: ArrayLike<number>) => void;
 }
 
 /** One labelled result: e.g. {split:'valid', protocol:'full', users: 943, metrics:{'NDCG@10':..}}. */
@@ -112,8 +117,10 @@ export async function evaluate(
       });
       for (const protocol of protocols) {
         const tensor = ranks[protocol] as tf.Tensor1D;
-        (acc.get(protocol) as MetricAccumulator).add(await tensor.data());
+        const values = await tensor.data();
         tensor.dispose();
+        (acc.get(protocol) as MetricAccumulator).add(values);
+        options.onRanks?.(splitName, protocol, batch.users, values);
       }
     }
     for (const protocol of protocols) {

@@ -1,7 +1,10 @@
 /**
  * `seqrec eval`: evaluate the saved best model of a train dir with the run's own settings
  * (seed, eval users, batch size, bucketing), so it reproduces the metrics recorded in training.
+ * `--ranks_out` also writes every user's rank (CSV `split,protocol,user,rank`, raw user ids,
+ * 0 = best), the input of a paired comparison of two models (tools/compare-runs.js).
  */
+import { writeFileAtomic } from '@seqrec/data';
 import { evaluate, timeSettings, type Protocol, type SplitName } from '@seqrec/train';
 import type { TrainSettings } from '../trainFlags';
 import { selectBackend } from '../backend';
@@ -9,6 +12,7 @@ import { makeOutput, type CliIo } from '../io';
 import { bool, choice } from '../parseFlags';
 import { formatRecords } from '../progress';
 import { openRun, reloadSplit } from '../trainDir';
+import { UsageError } from '../errors';
 
 export async function evalCommand(raw: Record<string, unknown>, io: CliIo): Promise<number> {
   const protocol = choice('protocol', raw['protocol'] ?? 'both', ['sampled', 'full', 'both'] as const);
@@ -25,6 +29,9 @@ export async function evalCommand(raw: Record<string, unknown>, io: CliIo): Prom
   );
   const split = await reloadSplit(run);
   const model = run.checkpoint.model;
+  const ranksOut = raw['ranks_out'] === undefined ? null : String(raw['ranks_out']);
+  const rankLines: string[] = ['split,protocol,user,rank'];
+  const vocab = split.dataset.vocab;
   const records = await evaluate(model, split, {
     protocols: protocol === 'both' ? (['sampled', 'full'] as Protocol[]) : [protocol],
     splits: splitFlag === 'both' ? (['valid', 'test'] as SplitName[]) : [splitFlag],
@@ -35,8 +42,23 @@ export async function evalCommand(raw: Record<string, unknown>, io: CliIo): Prom
     seed: s.seed,
     bucketing: s.bucketing,
     time: timeSettings(model.config, s.timeUnit),
+    onRanks:
+      ranksOut === null
+        ? undefined
+        : (splitName, protocolName, users, ranks) => {
+            users.forEach((user, i) =>
+              rankLines.push(`${splitName},${protocolName},${vocab.rawUser(user)},${ranks[i]}`),
+            );
+          },
   });
   model.dispose();
+  if (ranksOut !== null) {
+    try {
+      await writeFileAtomic(ranksOut, rankLines.join('\n') + '\n');
+    } catch (error) {
+      throw new UsageError(`--ranks_out ${ranksOut}: ${(error as Error).message}`);
+    }
+  }
   for (const line of formatRecords(records)) out.human(line);
   for (const r of records)
     out.json({ event: 'eval', split: r.split, protocol: r.protocol, users: r.users, metrics: r.metrics });
