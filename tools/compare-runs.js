@@ -6,7 +6,8 @@
  * 95% interval of B - A for NDCG@10 and HR@10 (users resampled with replacement, seeded).
  * An interval that contains 0 means the data cannot tell the two apart.
  *
- *   node tools/compare-runs.js runs/ml1m-sasrec/ranks.csv runs/ml1m-sasrec_mhc/ranks.csv [--resamples 2000] [--k 10]
+ *   node tools/compare-runs.js runs/ml1m-sasrec/ranks.csv runs/ml1m-sasrec_mhc/ranks.csv \
+ *     [--resamples 2000] [--k 10] [--split test]
  */
 const fs = require('node:fs');
 const { parseArgs } = require('node:util');
@@ -17,6 +18,7 @@ const { values: opts, positionals } = parseArgs({
     resamples: { type: 'string', default: '2000' },
     k: { type: 'string', default: '10' },
     seed: { type: 'string', default: '1' },
+    split: { type: 'string' },
   },
 });
 if (positionals.length !== 2) {
@@ -85,7 +87,7 @@ console.log(`| split / protocol | users | metric | A | B | B - A | 95% interval 
 console.log('|---|---|---|---|---|---|---|');
 for (const [key, ranksA] of a) {
   const ranksB = b.get(key);
-  if (ranksB === undefined) continue;
+  if (ranksB === undefined || (opts.split !== undefined && !key.startsWith(`${opts.split},`))) continue;
   const users = [...ranksA.keys()].filter((u) => ranksB.has(u));
   if (users.length !== ranksA.size || users.length !== ranksB.size) {
     process.stderr.write(

@@ -18,7 +18,7 @@ for dataset in ml100k ml1m; do
   )
   present=()
   for r in "${runs[@]}"; do
-    if [ -f "${r#*=}/metrics.jsonl" ]; then present+=("$r"); else echo "results.sh: ${r#*=}: no metrics.jsonl, left out" >&2; fi
+    if grep -qs '"type":"eval"' "${r#*=}/metrics.jsonl"; then present+=("$r"); else echo "results.sh: ${r#*=}: no evaluation yet, left out" >&2; fi
   done
   [ ${#present[@]} -gt 0 ] || continue
   if [ $dataset = ml100k ]; then name=ml100k; title="ML-100K, maxlen 50"; else name=ml1m-partial; title="ml-1m-partial, maxlen 200"; fi
@@ -30,4 +30,24 @@ for dataset in ml100k ml1m; do
     node tools/plot-curves.js --out "docs/results/$name-valid-ndcg10-$protocol.svg" --metric NDCG@10 --split valid \
       --protocol $protocol --title "$title: valid NDCG@10 ($protocol)" "${present[@]}"
   done
+done
+
+# Paired comparisons, from the per-user ranks of each best model (written by
+# `seqrec eval --train_dir <dir> --ranks_out <dir>/ranks.csv`; runs without them are skipped).
+compare() {
+  local a="$RUNS/$1/ranks.csv" b="$RUNS/$2/ranks.csv"
+  if [ -f "$a" ] && [ -f "$b" ]; then
+    echo "### $3"
+    echo
+    node tools/compare-runs.js --split test "$a" "$b" | tail -n +4
+    echo
+  fi
+}
+echo "## Paired comparisons (test split)"
+echo
+for dataset in ml100k ml1m; do
+  compare $dataset-sasrec $dataset-sasrec_mhc "$dataset: SASRec (A) vs SASRec+mHC (B)"
+  compare $dataset-tisasrec_hour $dataset-tisasrec_mhc "$dataset: TiSASRec hour (A) vs TiSASRec+mHC hour (B)"
+  compare $dataset-sasrec $dataset-tisasrec_hour "$dataset: SASRec (A) vs TiSASRec hour (B)"
+  compare $dataset-sasrec $dataset-tisasrec_personal "$dataset: SASRec (A) vs TiSASRec personal (B)"
 done
