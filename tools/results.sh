@@ -50,4 +50,5 @@ for dataset in ml100k ml1m; do
   compare $dataset-tisasrec_hour $dataset-tisasrec_mhc "$dataset: TiSASRec hour (A) vs TiSASRec+mHC hour (B)"
   compare $dataset-sasrec $dataset-tisasrec_hour "$dataset: SASRec (A) vs TiSASRec hour (B)"
   compare $dataset-sasrec $dataset-tisasrec_personal "$dataset: SASRec (A) vs TiSASRec personal (B)"
+  compare $dataset-tisasrec_hour $dataset-tisasrec_personal "$dataset: TiSASRec hour (A) vs TiSASRec personal (B)"
 done
