@@ -5,6 +5,8 @@
  *   node tools/plot-curves.js --out docs/results/ml100k.svg --metric NDCG@10 --split valid \
  *     --protocol full --title "ML-100K, valid, full ranking" SASRec=runs/sasrec TiSASRec=runs/tisasrec
  *
+ * --from_epoch N plots the evaluations from epoch N on, with the y axis zoomed to them.
+ *
  * Each positional argument is `label=dir` (or a metrics.jsonl path). Plain JavaScript, no
  * dependencies; the SVG is written atomically.
  */
@@ -20,6 +22,7 @@ const { values: opts, positionals } = parseArgs({
     split: { type: 'string', default: 'valid' },
     protocol: { type: 'string', default: 'full' },
     title: { type: 'string', default: '' },
+    from_epoch: { type: 'string', default: '0' },
   },
 });
 
@@ -52,7 +55,8 @@ const series = positionals.map((arg, i) => {
         record.type === 'eval' &&
         record.split === opts.split &&
         record.protocol === opts.protocol &&
-        opts.metric in record.metrics
+        opts.metric in record.metrics &&
+        record.epoch >= Number(opts.from_epoch)
       ) {
         points.push([record.epoch, record.metrics[opts.metric]]);
       }
@@ -61,18 +65,23 @@ const series = positionals.map((arg, i) => {
   return { label, points, color: COLORS[i % COLORS.length] };
 });
 
-const W = 720,
+// The legend column is as wide as the longest label (~7 px per character at 12 px).
+const right = 50 + 7 * Math.max(...series.map((s) => s.label.length));
+const W = 560 + right,
   H = 420,
   left = 64,
-  right = 170,
   top = 40,
   bottom = 48;
 const xs = series.flatMap((s) => s.points.map((p) => p[0]));
 const ys = series.flatMap((s) => s.points.map((p) => p[1]));
 const xMax = Math.max(...xs),
   xMin = Math.min(0, ...xs);
-const yMax = Math.max(...ys) * 1.08 || 1,
-  yMin = 0;
+// From epoch 0 the y axis starts at 0; with --from_epoch it spans the plotted values (+-10%),
+// so curves a few thousandths apart can be told apart.
+const zoomed = Number(opts.from_epoch) > 0;
+const ySpread = Math.max(...ys) - Math.min(...ys) || Math.max(...ys) || 1;
+const yMax = zoomed ? Math.max(...ys) + 0.1 * ySpread : Math.max(...ys) * 1.08 || 1,
+  yMin = zoomed ? Math.max(0, Math.min(...ys) - 0.1 * ySpread) : 0;
 const X = (x) => left + ((x - xMin) / (xMax - xMin || 1)) * (W - left - right);
 const Y = (y) => H - bottom - ((y - yMin) / (yMax - yMin)) * (H - top - bottom);
 const esc = (s) => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;');

@@ -29,6 +29,9 @@ for dataset in ml100k ml1m; do
   for protocol in sampled full; do
     node tools/plot-curves.js --out "docs/results/$name-valid-ndcg10-$protocol.svg" --metric NDCG@10 --split valid \
       --protocol $protocol --title "$title: valid NDCG@10 ($protocol)" "${present[@]}"
+    node tools/plot-curves.js --out "docs/results/$name-valid-ndcg10-$protocol-from60.svg" --metric NDCG@10 \
+      --split valid --protocol $protocol --from_epoch 60 --title "$title: valid NDCG@10 ($protocol), epoch 60 on" \
+      "${present[@]}"
   done
 done
 
