@@ -3,7 +3,8 @@
  * Markdown tables for docs/RESULTS.md from train dirs' metrics.jsonl: per run, the best epoch
  * (by valid sampled NDCG@10, as the trainer selects), its valid and test NDCG@10 / HR@10 under
  * both protocols, wall time, median seconds per epoch and, when a `/usr/bin/time -v` log sits
- * beside the dir as `<dir>.log`, peak RSS. With --curves, one row per evaluation as well.
+ * beside the dir as `<dir>.log`, peak RSS (the largest of its reports: a resumed run appends
+ * one per process). With --curves, one row per evaluation as well.
  *
  *   node tools/results-table.js [--curves] SASRec=runs/ml100k-sasrec TiSASRec=runs/ml100k-tisasrec
  */
@@ -35,8 +36,9 @@ function readRun(label, dir) {
   let peak = null;
   const log = `${dir}.log`;
   if (fs.existsSync(log)) {
-    const match = /Maximum resident set size \(kbytes\): (\d+)/.exec(fs.readFileSync(log, 'utf8'));
-    if (match) peak = Number(match[1]) * 1024;
+    // A resumed run appends one report per process to its log: the peak is the largest.
+    const kbytes = [...fs.readFileSync(log, 'utf8').matchAll(/Maximum resident set size \(kbytes\): (\d+)/g)];
+    if (kbytes.length > 0) peak = Math.max(...kbytes.map((m) => Number(m[1]))) * 1024;
   }
   return {
     label,

@@ -16,6 +16,11 @@ for dataset in ml100k ml1m; do
     "TiSASRec (personal)=$RUNS/$dataset-tisasrec_personal"
     "TiSASRec+mHC (hour)=$RUNS/$dataset-tisasrec_mhc"
   )
+  # ml-1m only: SASRec trained by PyTorch (tools/pytorch-reference) and evaluated by seqrec, and
+  # SASRec again with another --seed (how far training noise alone moves a model).
+  if [ $dataset = ml1m ]; then
+    runs+=("SASRec, PyTorch reference=$RUNS/ml1m-sasrec-pytorch" "SASRec, seed 2=$RUNS/ml1m-sasrec-seed2")
+  fi
   present=()
   for r in "${runs[@]}"; do
     if grep -qs '"type":"eval"' "${r#*=}/metrics.jsonl"; then present+=("$r"); else echo "results.sh: ${r#*=}: no evaluation yet, left out" >&2; fi
@@ -34,6 +39,24 @@ for dataset in ml100k ml1m; do
       "${present[@]}"
   done
 done
+
+# The runs continued past 200 epochs (`--resume --num_epochs 400` on a copy of the 200-epoch dir),
+# with the 200-epoch runs they continue. Their curves up to epoch 200 are those runs' curves.
+longer=()
+for r in "SASRec, 400 epochs=$RUNS/ml1m-sasrec-400" "TiSASRec (hour), 400 epochs=$RUNS/ml1m-tisasrec_hour-400"; do
+  if grep -qs '"type":"eval","epoch":220,' "${r#*=}/metrics.jsonl"; then longer+=("$r"); fi
+done
+if [ ${#longer[@]} -gt 0 ]; then
+  title="ml-1m-partial, maxlen 200, past 200 epochs"
+  echo "## $title"
+  echo
+  node tools/results-table.js "SASRec=$RUNS/ml1m-sasrec" "TiSASRec (hour)=$RUNS/ml1m-tisasrec_hour" "${longer[@]}"
+  echo
+  for protocol in sampled full; do
+    node tools/plot-curves.js --out "docs/results/ml1m-partial-400-valid-ndcg10-$protocol.svg" --metric NDCG@10 \
+      --split valid --protocol $protocol --from_epoch 60 --title "$title: valid NDCG@10 ($protocol)" "${longer[@]}"
+  done
+fi
 
 # Paired comparisons, from the per-user ranks of each best model (written by
 # `seqrec eval --train_dir <dir> --ranks_out <dir>/ranks.csv`; runs without them are skipped).
@@ -55,3 +78,8 @@ for dataset in ml100k ml1m; do
   compare $dataset-sasrec $dataset-tisasrec_personal "$dataset: SASRec (A) vs TiSASRec personal (B)"
   compare $dataset-tisasrec_hour $dataset-tisasrec_personal "$dataset: TiSASRec hour (A) vs TiSASRec personal (B)"
 done
+compare ml1m-sasrec ml1m-sasrec-seed2 "ml1m: SASRec seed 1 (A) vs seed 2 (B)"
+compare ml1m-sasrec-pytorch ml1m-sasrec "ml1m: SASRec trained by PyTorch (A) vs by seqrec (B)"
+compare ml1m-sasrec ml1m-sasrec-400 "ml1m: SASRec at 200 (A) vs 400 epochs (B)"
+compare ml1m-tisasrec_hour ml1m-tisasrec_hour-400 "ml1m: TiSASRec hour at 200 (A) vs 400 epochs (B)"
+compare ml1m-sasrec-400 ml1m-tisasrec_hour-400 "ml1m: SASRec (A) vs TiSASRec hour (B), both 400 epochs"

@@ -175,6 +175,38 @@ it('train (default TiSASRec + mHC, synthetic) -> eval reproduces the metrics -> 
     for (const [name, value] of Object.entries(r.metrics)) expect(metrics[name]).toBeCloseTo(value, 12);
   }
 
+  // --inference_only takes a checkpoint, or a bare saved model (model.json + weights.bin +
+  // vocab.json, as another framework can write it), and checks its item ids against --dataset.
+  const bare = path.join(tmp, 'bare-model');
+  await fsp.mkdir(bare);
+  for (const f of ['model.json', 'weights.bin', 'vocab.json'])
+    await fsp.copyFile(path.join(trainDir, 'best', f), path.join(bare, f));
+  const infer = (from: string) =>
+    cli(
+      'train',
+      '--train_dir',
+      path.join(tmp, 'infer'),
+      ...common,
+      '--eval_users',
+      '300',
+      '--inference_only',
+      '--state_dict_path',
+      from,
+      '--json',
+    );
+  const fromBare = await infer(bare);
+  expect(fromBare.stderr).not.toMatch(/error/);
+  expect(jsonLines(fromBare.stdout).find((l) => l['event'] === 'summary')!['results']).toEqual(summary.results);
+  const vocab = JSON.parse(await fsp.readFile(path.join(bare, 'vocab.json'), 'utf8')) as { items: string[] };
+  [vocab.items[3], vocab.items[4]] = [vocab.items[4]!, vocab.items[3]!];
+  await fsp.writeFile(path.join(bare, 'vocab.json'), JSON.stringify(vocab));
+  const swapped = await infer(bare);
+  expect(swapped.code).toBe(2);
+  expect(swapped.stderr).toMatch(/--state_dict_path .*bare-model: .*vocab\.json.*item id 4 is/);
+  const empty = await infer(path.join(tmp, 'afile-dir-missing'));
+  expect(empty.code).toBe(2);
+  expect(empty.stderr).toMatch(/--state_dict_path .*afile-dir-missing: no saved model/);
+
   const rec = await cli('recommend', '--train_dir', trainDir, '--user', '1', '-k', '5', '--json');
   expect(rec.code).toBe(0);
   const out = JSON.parse(rec.stdout) as { items: { item: string; score: number }[] };

@@ -6,7 +6,7 @@ import { DataParallel, liveGradientWorkers } from './dataParallel';
 import { NonFiniteLossError } from './errors';
 import { train } from './trainer';
 import { trainStep } from './trainStep';
-import { TINY_MODEL, tempDir, tinySplit } from './test-utils/tiny';
+import { TINY_MODEL, TINY_TRAIN, tempDir, tinySplit } from './test-utils/tiny';
 
 const split = tinySplit();
 const vocab = split.dataset.vocab.toJSON();
@@ -108,17 +108,7 @@ it('a data-parallel step leaks no tensors on the main thread; a batch smaller th
 });
 
 it('train: 2 epochs with 2 workers give the losses of 1 worker; the workers then exit', async () => {
-  const base = {
-    model: TINY_MODEL,
-    batchSize: 50,
-    lr: 0.005,
-    warmupSteps: 0,
-    evalEvery: 2,
-    evalUsers: 100,
-    seed: 7,
-    numEpochs: 2,
-    evalProtocols: ['sampled' as const],
-  };
+  const base = { ...TINY_TRAIN, evalUsers: 100, numEpochs: 2, evalProtocols: ['sampled' as const] };
   const one = await train(split, vocab, { ...base, trainDir: await tempDir(), workers: 1, prefetch: false });
   const two = await train(split, vocab, { ...base, trainDir: await tempDir(), workers: 2 });
   expect(liveGradientWorkers()).toBe(0);

@@ -9,21 +9,11 @@ import { MetricsLog } from './metricsLog';
 import { train, type TrainResult } from './trainer';
 import { TrainSampler } from '@seqrec/data';
 import { trainStep } from './trainStep';
-import { TINY_MODEL, tempDir, tinySplit } from './test-utils/tiny';
+import { TINY_MODEL, TINY_TRAIN, tempDir, tinySplit } from './test-utils/tiny';
 
 const split = tinySplit();
 const vocab = split.dataset.vocab.toJSON();
-const base = {
-  model: TINY_MODEL,
-  batchSize: 50,
-  lr: 0.005,
-  warmupSteps: 0,
-  evalEvery: 2,
-  evalUsers: 200,
-  seed: 7,
-  prefetch: false,
-  workers: 1,
-};
+const base = { ...TINY_TRAIN, prefetch: false, workers: 1 };
 
 async function weightsOf(result: TrainResult): Promise<Map<string, number[]>> {
   const out = new Map<string, number[]>();

@@ -8,14 +8,13 @@ import { writeFileAtomic, type SplitDataset, type Vocabulary } from '@seqrec/dat
 import {
   defaultWorkers,
   evaluate,
-  findCheckpoint,
   loadCheckpoint,
   recommend,
   timeSettings,
   train,
   type EvalRecord,
 } from '@seqrec/train';
-import type { SequentialRecommender } from '@seqrec/models';
+import { loadModel, type SequentialRecommender } from '@seqrec/models';
 import { selectBackend } from '../backend';
 import { loadSplit, resolveDatasetPath } from '../dataset';
 import { UsageError } from '../errors';
@@ -24,6 +23,7 @@ import { formatRecords, progressReporter } from '../progress';
 import { ARGS_FILE } from '../trainDir';
 import { resolveTrainFlags, type TrainSettings } from '../trainFlags';
 import { provenance } from '../provenance';
+import { checkSavedVocabulary, resolveSavedModel } from '../savedModel';
 
 /** Creates the train dir and proves it is writable; a UsageError naming it otherwise. */
 export async function ensureWritableDir(dir: string): Promise<void> {
@@ -92,6 +92,13 @@ export async function trainCommand(raw: Record<string, unknown>, io: CliIo): Pro
   out.human(
     `data: ${datasetPath ?? 'synthetic (embedded generator)'}: ${dataset.numUsers} users, ${dataset.numItems} items`,
   );
+  // A model to start from or evaluate is checked before anything is written.
+  const savedFlag = s.stateDictPath !== null ? `--state_dict_path ${s.stateDictPath}` : `--train_dir ${s.trainDir}`;
+  const savedModelDir =
+    s.stateDictPath !== null || s.inferenceOnly
+      ? await resolveSavedModel(s.stateDictPath ?? path.join(s.trainDir, 'best'), savedFlag)
+      : null;
+  if (savedModelDir !== null) await checkSavedVocabulary(savedModelDir, savedFlag, dataset.vocab);
   // The effective thread count (the train option's default and cap), recorded in args.json.
   const workers = Math.min(s.workers ?? defaultWorkers(backend.backend), s.batchSize);
   const args = {
@@ -116,14 +123,12 @@ export async function trainCommand(raw: Record<string, unknown>, io: CliIo): Pro
   };
 
   if (s.inferenceOnly) {
-    const dir = s.stateDictPath ?? path.join(s.trainDir, 'best');
-    if ((await findCheckpoint(dir)) === null) throw new UsageError(`--state_dict_path ${dir}: no saved model there`);
-    const { model } = await loadCheckpoint(dir);
+    const model = await loadModel(savedModelDir as string);
     const records = await evaluate(model, split, {
       ...evalOpts,
       maxlen: model.config.maxlen,
       time: timeSettings(model.config, s.timeUnit),
-    });
+    }).finally(() => model.dispose());
     report(out, records, null);
     return 0;
   }
@@ -147,7 +152,7 @@ export async function trainCommand(raw: Record<string, unknown>, io: CliIo): Pro
     bucketing: s.bucketing,
     timeUnit: s.timeUnit,
     resume: s.resume,
-    initFrom: s.stateDictPath,
+    initFrom: savedModelDir,
     workers,
     reporter: progressReporter(out),
   });

@@ -20,6 +20,17 @@ export const TINY_MODEL = {
   dropoutRate: 0.2,
 } as const;
 
+/** Train options the trainer tests share: fast enough to learn a little in a few epochs. */
+export const TINY_TRAIN = {
+  model: TINY_MODEL,
+  batchSize: 50,
+  lr: 0.005,
+  warmupSteps: 0,
+  evalEvery: 2,
+  evalUsers: 200,
+  seed: 7,
+} as const;
+
 export async function tempDir(): Promise<string> {
   return fsp.mkdtemp(path.join(os.tmpdir(), 'seqrec-train-'));
 }

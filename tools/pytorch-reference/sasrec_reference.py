@@ -1,0 +1,308 @@
+#!/usr/bin/env python3
+"""SASRec in PyTorch, written here from shared/spec/MODEL.md, to train on the same data as a
+seqrec run the way the PyTorch reference `main.py` trains, and to hand the weights back to
+seqrec so that both models are evaluated by the same code on the same users and negatives.
+
+  # 1. the PyTorch model reproduces the shared fixture (outputs and gradients, within 1e-4)
+  python tools/pytorch-reference/sasrec_reference.py check ../shared/fixtures/model_sasrec.json
+  # 2. train; --like is a seqrec model of the same config: its item ids and weight layout are used
+  python tools/pytorch-reference/sasrec_reference.py train --dataset ../shared/data/ml-1m-partial/ratings.dat.gz \
+      --like runs/ml1m-sasrec/best --out runs/ml1m-sasrec-pytorch --num_epochs 200 --save_every 20 --seed 1
+  # 3. evaluate every saved epoch with seqrec (tools/pytorch-reference/evaluate.sh)
+
+What follows the reference training script rather than seqrec's trainer: every matrix
+(embeddings included) starts xavier-normal, biases of the attention projections start at 0
+and the FFN's as torch.nn.Linear's, Adam with betas (0.9, 0.98) and no warm-up, and batches of
+users drawn in a random order with every batch padded to the window of its longest user (no
+length bucketing). Model and loss follow MODEL.md (pre-LN, as the reference with norm_first).
+Needs torch and numpy only; not part of any package.
+"""
+import argparse
+import gzip
+import json
+import math
+import os
+import shutil
+import sys
+import time
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+
+# --- model (MODEL.md: Embedding, Block, Heads and loss) -----------------------------------------
+class Block(nn.Module):
+    """Pre-LN block: x + Attn(LN(x)), then x + FFN(LN(x)), then the padding mask."""
+
+    def __init__(self, d, heads, dropout, eps):
+        super().__init__()
+        self.heads = heads
+        self.attn_ln = nn.LayerNorm(d, eps=eps)
+        self.q, self.k, self.v, self.o = (nn.Linear(d, d) for _ in range(4))
+        self.ffn_ln = nn.LayerNorm(d, eps=eps)
+        self.l1, self.l2 = nn.Linear(d, d), nn.Linear(d, d)
+        self.dropout = nn.Dropout(dropout)
+
+    def attention(self, u, mask):
+        batch, window, d = u.shape
+        dh = d // self.heads
+
+        def heads(t):  # [B,T,d] -> [B,h,T,dh]
+            return t.view(batch, window, self.heads, dh).transpose(1, 2)
+
+        q, k, v = heads(self.q(u)), heads(self.k(u)), heads(self.v(u))
+        score = q @ k.transpose(-1, -2) / math.sqrt(dh)  # [B,h,T,T]
+        causal = torch.ones(window, window, dtype=torch.bool).tril()
+        allowed = causal & mask[:, None, None, :]  # key j visible to query i
+        w = self.dropout(torch.softmax(score.masked_fill(~allowed, -1e9), dim=-1))
+        return self.o((w @ v).transpose(1, 2).reshape(batch, window, d))
+
+    def forward(self, x, mask):
+        x = x + self.attention(self.attn_ln(x), mask)
+        x = x + self.dropout(self.l2(self.dropout(torch.relu(self.l1(self.ffn_ln(x))))))
+        return x * mask[..., None]
+
+
+class SASRecReference(nn.Module):
+    def __init__(self, num_items, maxlen, d, num_blocks, heads, dropout, eps=1e-8, l2_emb=0.0):
+        super().__init__()
+        self.maxlen, self.d, self.l2_emb = maxlen, d, l2_emb
+        self.item_emb = nn.Parameter(torch.zeros(num_items + 1, d))  # row 0: padding
+        self.pos_emb = nn.Parameter(torch.zeros(maxlen + 1, d))  # row 0: padding
+        self.dropout = nn.Dropout(dropout)
+        self.blocks = nn.ModuleList(Block(d, heads, dropout, eps) for _ in range(num_blocks))
+        self.last_ln = nn.LayerNorm(d, eps=eps)
+
+    def features(self, seq):  # seq [B,T] -> [B,T,d]
+        window = seq.shape[1]
+        mask = seq != 0
+        # The newest item always has position maxlen, whatever the window T.
+        position = (torch.arange(window) + 1 + self.maxlen - window)[None, :] * mask
+        x = self.item_emb[seq] * math.sqrt(self.d) + self.pos_emb[position]
+        x = self.dropout(x) * mask[..., None]
+        for block in self.blocks:
+            x = block(x, mask)
+        return self.last_ln(x)
+
+    def loss(self, seq, pos, neg):
+        features = self.features(seq)
+        pos_logits = (features * self.item_emb[pos]).sum(-1)  # [B,T]
+        neg_logits = (features * self.item_emb[neg]).sum(-1)
+        real = pos != 0
+        # -log sigmoid(x) = softplus(-x), -log(1 - sigmoid(x)) = softplus(x)
+        loss = F.softplus(-pos_logits[real]).mean() + F.softplus(neg_logits[real]).mean()
+        return loss + self.l2_emb * (self.item_emb**2).sum(), features, pos_logits, neg_logits
+
+
+def init_like_reference(model):
+    """As the reference main.py: xavier-normal for every matrix, padding rows zeroed."""
+    with torch.no_grad():
+        for name, p in model.named_parameters():
+            if p.dim() >= 2:
+                nn.init.xavier_normal_(p)
+        for block in model.blocks:
+            for projection in (block.q, block.k, block.v, block.o):
+                projection.bias.zero_()  # torch.nn.MultiheadAttention starts its biases at 0
+        model.item_emb[0].zero_()
+        model.pos_emb[0].zero_()
+
+
+# --- seqrec weight names (MODEL.md: Parameter names); kernels are [in, out] -------------------------
+def seqrec_tensors(model):
+    out = {"item_emb": model.item_emb, "pos_emb": model.pos_emb}
+    for i, b in enumerate(model.blocks):
+        for ln in ("attn_ln", "ffn_ln"):
+            out[f"blocks.{i}.{ln}.gamma"] = getattr(b, ln).weight
+            out[f"blocks.{i}.{ln}.beta"] = getattr(b, ln).bias
+        for group, names in (("attn", "qkvo"), ("ffn", ("l1", "l2"))):
+            for n in names:
+                layer = getattr(b, n)
+                out[f"blocks.{i}.{group}.{n}.kernel"] = layer.weight  # stored transposed
+                out[f"blocks.{i}.{group}.{n}.bias"] = layer.bias
+    out["last_ln.gamma"], out["last_ln.beta"] = model.last_ln.weight, model.last_ln.bias
+    return out
+
+
+def as_seqrec(name, tensor):
+    return tensor.T if name.endswith(".kernel") else tensor
+
+
+def load_seqrec_params(model, params):
+    with torch.no_grad():
+        for name, t in seqrec_tensors(model).items():
+            value = torch.tensor(np.asarray(params[name]["values"], dtype=np.float32).reshape(params[name]["shape"]))
+            t.copy_(value.T if name.endswith(".kernel") else value)
+
+
+# --- check: the shared fixture ------------------------------------------------------------------------
+def check(fixture_path):
+    fixture = json.load(open(fixture_path))
+    c = fixture["config"]
+    if c.get("mhc") or c.get("timeSpan"):
+        sys.exit(f"{fixture_path}: only the plain SASRec fixture is implemented here")
+    model = SASRecReference(c["numItems"], c["maxlen"], c["hiddenUnits"], c["numBlocks"], c["numHeads"], 0.0,
+                            c["layerNormEps"], c["l2Emb"])
+    load_seqrec_params(model, fixture["params"])
+    model.eval()
+    inputs = {k: torch.tensor(fixture["inputs"][k]) for k in ("seq", "pos", "neg", "candidates")}
+    loss, features, pos_logits, neg_logits = model.loss(inputs["seq"], inputs["pos"], inputs["neg"])
+    scores = (features[:, -1, None, :] * model.item_emb[inputs["candidates"]]).sum(-1)
+    loss.backward()
+    worst = 0.0
+
+    def compare(what, got, want):
+        nonlocal worst
+        want = want["values"] if isinstance(want, dict) else want
+        diff = float(np.max(np.abs(got.detach().numpy().ravel() - np.asarray(want, dtype=np.float64).ravel())))
+        worst = max(worst, diff)
+        print(f"{what:40s} max |diff| {diff:.2e}")
+
+    out = fixture["outputs"]
+    compare("features", features, out["features"])
+    compare("posLogits", pos_logits, out["posLogits"])
+    compare("negLogits", neg_logits, out["negLogits"])
+    compare("loss", loss, out["loss"])
+    compare("scores", scores, out["scores"])
+    for name, t in seqrec_tensors(model).items():
+        compare(f"grad {name}", as_seqrec(name, t.grad), fixture["grads"][name])
+    print(f"worst {worst:.2e}: {'PASS' if worst < 1e-4 else 'FAIL'} (tolerance 1e-4)")
+    return 0 if worst < 1e-4 else 1
+
+
+# --- data (DATA_AND_EVAL.md), with the item ids of a seqrec model ---------------------------------
+def read_interactions(path):
+    """MovieLens-1M `u::i::r::t` or ML-100K `u\\ti\\tr\\tt`: (user, item, time) in file order."""
+    opener = gzip.open if path.endswith(".gz") else open
+    rows = []
+    with opener(path, "rt") as f:
+        for number, line in enumerate(f, 1):
+            if not line.strip():
+                continue
+            fields = line.rstrip("\n").split("::") if "::" in line else line.split()
+            if len(fields) < 4:
+                sys.exit(f"{path}:{number}: expected user, item, rating, timestamp")
+            rows.append((fields[0], fields[1], int(fields[3])))
+    return rows
+
+
+def train_sequences(path, vocab):
+    users = {u: i + 1 for i, u in enumerate(vocab["users"])}
+    items = {v: i + 1 for i, v in enumerate(vocab["items"])}
+    by_user = {}
+    for order, (u, i, t) in enumerate(read_interactions(path)):
+        if u not in users or i not in items:
+            sys.exit(f"{path}: user {u} or item {i} is not in the --like model's vocabulary")
+        by_user.setdefault(users[u], []).append((t, order, items[i]))
+    sequences = {}
+    for user, events in by_user.items():
+        s = [item for _, _, item in sorted(events)]  # by time, ties in file order
+        sequences[user] = s if len(s) < 3 else s[:-2]  # leave-one-out: valid and test held out
+    return sequences, len(items)
+
+
+def batches(sequences, num_items, maxlen, batch_size, rng):
+    """One sample per user (train length >= 2) in a random order; each batch trimmed to its longest."""
+    users = [u for u, s in sequences.items() if len(s) >= 2]
+    order = rng.permutation(len(users))
+    for start in range(0, len(users), batch_size):
+        chosen = [users[k] for k in order[start:start + batch_size]]
+        window = min(maxlen, max(len(sequences[u]) - 1 for u in chosen))
+        seq, pos, neg = (np.zeros((len(chosen), window), dtype=np.int64) for _ in range(3))
+        for row, u in enumerate(chosen):
+            s = sequences[u]
+            inputs, targets = s[:-1][-window:], s[1:][-window:]
+            n = len(inputs)
+            seq[row, window - n:], pos[row, window - n:] = inputs, targets
+            seen = set(s)
+            negatives = rng.integers(1, num_items + 1, size=n)
+            for j in range(n):
+                while negatives[j] in seen:
+                    negatives[j] = rng.integers(1, num_items + 1)
+            neg[row, window - n:] = negatives
+        yield torch.from_numpy(seq), torch.from_numpy(pos), torch.from_numpy(neg)
+
+
+def save_seqrec_model(model, like_dir, out_dir, run_options):
+    """A seqrec checkpoint without optimizer state (model.json, weights.bin, vocab.json, run.json),
+    written to a temp dir, then renamed: `seqrec eval` and `--state_dict_path` read it."""
+    manifest = json.load(open(os.path.join(like_dir, "model.json")))
+    tensors = seqrec_tensors(model)
+    blobs = []
+    for spec in manifest["weightsManifest"][0]["weights"]:
+        value = as_seqrec(spec["name"], tensors[spec["name"]]).detach().numpy().astype("<f4")
+        if list(value.shape) != spec["shape"]:
+            sys.exit(f"{like_dir}: weight {spec['name']} is {spec['shape']} there, {list(value.shape)} here")
+        blobs.append(value.tobytes())
+    manifest["generatedBy"] = f"tools/pytorch-reference/sasrec_reference.py (torch {torch.__version__})"
+    tmp = out_dir + ".tmp"
+    shutil.rmtree(tmp, ignore_errors=True)
+    os.makedirs(tmp)
+    with open(os.path.join(tmp, "weights.bin"), "wb") as f:
+        f.write(b"".join(blobs))
+    json.dump(manifest, open(os.path.join(tmp, "model.json"), "w"))
+    shutil.copy(os.path.join(like_dir, "vocab.json"), tmp)
+    run = {"modelConfig": manifest["modelTopology"]["config"], "options": run_options}
+    json.dump(run, open(os.path.join(tmp, "run.json"), "w"), indent=2)
+    shutil.rmtree(out_dir, ignore_errors=True)
+    os.rename(tmp, out_dir)
+
+
+def train(args):
+    torch.manual_seed(args.seed)
+    torch.set_num_threads(args.threads)
+    rng = np.random.default_rng(args.seed)
+    like = json.load(open(os.path.join(args.like, "model.json")))["modelTopology"]["config"]
+    if like["kind"] != "sasrec" or like["mhc"] is not None:
+        sys.exit(f"{args.like}: a plain SASRec model is needed (found {like['kind']}, mhc {like['mhc']})")
+    sequences, num_items = train_sequences(args.dataset, json.load(open(os.path.join(args.like, "vocab.json"))))
+    model = SASRecReference(num_items, like["maxlen"], like["hiddenUnits"], like["numBlocks"], like["numHeads"],
+                            like["dropoutRate"], like["layerNormEps"], like["l2Emb"])
+    init_like_reference(model)
+    adam = torch.optim.Adam(model.parameters(), lr=args.lr, betas=(0.9, 0.98))
+    os.makedirs(args.out, exist_ok=True)
+    log = open(os.path.join(args.out, "metrics.jsonl"), "w")
+    for epoch in range(1, args.num_epochs + 1):
+        model.train()
+        start, losses = time.time(), []
+        for seq, pos, neg in batches(sequences, num_items, like["maxlen"], args.batch_size, rng):
+            loss = model.loss(seq, pos, neg)[0]
+            adam.zero_grad()
+            loss.backward()
+            adam.step()
+            losses.append(loss.item())
+        seconds = time.time() - start
+        record = {"type": "epoch", "epoch": epoch, "loss": float(np.mean(losses)), "lr": args.lr,
+                  "seconds": round(seconds, 3), "steps": len(losses)}
+        log.write(json.dumps(record) + "\n")
+        log.flush()
+        print(f"epoch {epoch}: loss {record['loss']:.4f} {seconds:.1f}s", flush=True)
+        if epoch % args.save_every == 0 or epoch == args.num_epochs:
+            options = {"trainer": "tools/pytorch-reference/sasrec_reference.py", "torch": torch.__version__,
+                       "epoch": epoch, **{k: v for k, v in vars(args).items() if k != "command"}}
+            save_seqrec_model(model, args.like, os.path.join(args.out, f"epoch-{epoch:04d}"), options)
+    return 0
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("check", help="compare with a shared model fixture")
+    p.add_argument("fixture")
+    p = sub.add_parser("train", help="train and save seqrec model dirs every --save_every epochs")
+    p.add_argument("--dataset", required=True)
+    p.add_argument("--like", required=True, help="a seqrec model dir of the same config (ids, weight layout)")
+    p.add_argument("--out", required=True)
+    p.add_argument("--num_epochs", type=int, default=200)
+    p.add_argument("--save_every", type=int, default=20)
+    p.add_argument("--batch_size", type=int, default=128)
+    p.add_argument("--lr", type=float, default=0.001)
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--threads", type=int, default=2)
+    args = parser.parse_args()
+    sys.exit(check(args.fixture) if args.command == "check" else train(args))
+
+
+if __name__ == "__main__":
+    main()
