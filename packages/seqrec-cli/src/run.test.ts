@@ -71,6 +71,11 @@ describe('bad flags: one line on stderr, exit code 2', () => {
       () => ['train', '--train_dir', path.join(tmp, 'a'), '--eval_protocol', 'all'],
       /--eval_protocol must be one of sampled, full, both/,
     ],
+    [
+      'bad loss normalization',
+      () => ['train', '--train_dir', path.join(tmp, 'a'), '--loss_normalization', 'mean'],
+      /--loss_normalization must be one of batch, epoch/,
+    ],
     ['eval of a non-train dir', () => ['eval', '--train_dir', tmp], /no args\.json/],
   ];
   it.each(cases)('%s', async (_name, argv, message) => {

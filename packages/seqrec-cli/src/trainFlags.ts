@@ -69,6 +69,12 @@ export const TRAIN_FLAGS: readonly (readonly [string, string, string | undefined
   ['json', '', undefined, 'JSON lines on stdout (one per evaluation, then a summary); human logs go to stderr'],
   ['early_stop_patience', 'evals', '0', 'stop after this many evaluations without improvement (0 = never)'],
   ['no_bucketing', '', undefined, 'pad every batch to --maxlen instead of grouping users by length'],
+  [
+    'loss_normalization',
+    'batch|epoch',
+    'batch',
+    "a step's loss: the mean over its batch's positions, or their sum over the epoch's mean per batch",
+  ],
   ['topk', 'K[,K...]', '10', 'cut-offs of NDCG@K / HR@K'],
   [
     'workers',
@@ -100,6 +106,7 @@ export interface TrainSettings {
   evalBatchSize: number;
   earlyStopPatience: number;
   bucketing: boolean;
+  lossNormalization: 'batch' | 'epoch';
   ks: number[];
   resume: boolean;
   json: boolean;
@@ -164,6 +171,7 @@ export function resolveTrainFlags(raw: Record<string, unknown>): TrainSettings {
     evalBatchSize: s('eval_batch_size') === undefined ? batchSize : int('eval_batch_size', s('eval_batch_size')),
     earlyStopPatience: int('early_stop_patience', s('early_stop_patience'), 0),
     bucketing: !bool('no_bucketing', raw['no_bucketing']),
+    lossNormalization: choice('loss_normalization', s('loss_normalization'), ['batch', 'epoch'] as const),
     ks: intList('topk', s('topk')),
     resume: bool('resume', raw['resume']),
     json: bool('json', raw['json']),

@@ -148,3 +148,45 @@ it('a worker that fails to start is reported, and every worker is shut down', as
   expect(liveGradientWorkers()).toBe(0);
   model.dispose();
 });
+
+/** An Adam stand-in that records the gradients it is given instead of applying them. */
+function recordingAdam(): { adam: Adam; last: () => Map<string, Float32Array> } {
+  let seen = new Map<string, Float32Array>();
+  const adam = {
+    apply: (grads: Map<string, tf.Tensor>) => {
+      seen = new Map([...grads].map(([name, g]) => [name, g.dataSync() as Float32Array]));
+    },
+  } as unknown as Adam;
+  return { adam, last: () => seen };
+}
+
+it('lossScale scales the gradient, not the reported loss, on 1 thread and on 2', async () => {
+  const model = createModel({ ...TINY_MODEL, numItems }, { seed: 4 });
+  const { adam, last } = recordingAdam();
+  const batch = firstBatch(false);
+  const start = model.getRngState(); // the same dropout masks for every step below
+  const gradsAt = async (step: (scale: number) => Promise<number>, scale: number) => {
+    model.setRngState(start);
+    const loss = await step(scale);
+    return { loss, grads: last() };
+  };
+  const parallel = await DataParallel.start(model, { workers: 2, backend: { backend: 'cpu' }, seed: 4 });
+  try {
+    for (const step of [
+      (scale: number) => trainStep(model, adam, batch, 0.001, scale),
+      (scale: number) => parallel.step(adam, batch, 0.001, scale),
+    ]) {
+      const plain = await gradsAt(step, 1);
+      const scaled = await gradsAt(step, 2.5);
+      expect(scaled.loss).toBeCloseTo(plain.loss, 6);
+      expect(plain.grads.size).toBeGreaterThan(0);
+      for (const [name, g] of plain.grads) {
+        const s = scaled.grads.get(name) as Float32Array;
+        g.forEach((x, i) => expect(Math.abs((s[i] as number) - 2.5 * x)).toBeLessThan(1e-6 + 1e-5 * Math.abs(x)));
+      }
+    }
+  } finally {
+    await parallel.close();
+    model.dispose();
+  }
+});

@@ -142,9 +142,10 @@ export class DataParallel {
   /**
    * One data-parallel step: the whole batch's loss and gradient from the shards, then (if the
    * loss is finite) one Adam update of the main thread's model with rate `lr`.
-   * @returns the loss value (NaN/Infinity means no update was applied), as `trainStep`.
+   * @param lossScale as `trainStep`'s: the gradient is that of `lossScale * loss`.
+   * @returns the loss value, unscaled (NaN/Infinity means no update was applied), as `trainStep`.
    */
-  async step(adam: Adam, batch: TrainBatch, lr: number): Promise<number> {
+  async step(adam: Adam, batch: TrainBatch, lr: number, lossScale = 1): Promise<number> {
     if (this.closed) throw new Error('DataParallel: closed');
     const bounds = shardBounds(batch.size, this.workers);
     const rngState = this.model.getRngState();
@@ -177,7 +178,7 @@ export class DataParallel {
       if (msg.type !== 'grads') throw new Error(`gradient worker: expected 'grads', got '${msg.type}'`);
       results.push(msg);
     }
-    return this.apply(adam, results, lr);
+    return this.apply(adam, results, lr, lossScale);
   }
 
   /** Throws if any worker's weights differ from those it was last sent (replicas diverged). */
@@ -206,18 +207,19 @@ export class DataParallel {
     await Promise.all(this.replicas.map((r) => r.terminate()));
   }
 
-  /** Count-weighted sum of the shards' gradients and losses, then Adam (if finite). */
-  private apply(adam: Adam, results: ShardResult[], lr: number): number {
+  /** Count-weighted sum of the shards' gradients (times `lossScale`) and losses, then Adam (if finite). */
+  private apply(adam: Adam, results: ShardResult[], lr: number, lossScale: number): number {
     const total = results.reduce((n, r) => n + r.count, 0);
     const share = results.map((r) => (total > 0 ? r.count / total : 1 / results.length));
     const loss = results.reduce((sum, r, w) => sum + (share[w] as number) * r.loss, 0);
     if (!Number.isFinite(loss)) return loss;
     const size = (results[0] as ShardResult).grads.length;
     const grads = new Float32Array(size);
+    const weight = share.map((x) => x * lossScale);
     for (let i = 0; i < size; i++) {
       let g = 0;
       for (let w = 0; w < results.length; w++)
-        g += (share[w] as number) * ((results[w] as ShardResult).grads[i] as number);
+        g += (weight[w] as number) * ((results[w] as ShardResult).grads[i] as number);
       grads[i] = g;
     }
     // A weight gets no update only if no shard's loss reaches it (structural: same for all).

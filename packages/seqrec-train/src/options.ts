@@ -43,6 +43,15 @@ export interface TrainOptions {
   earlyStopPatience?: number;
   /** Batch users of similar length together (exact; faster). Default true. */
   bucketing?: boolean;
+  /**
+   * How a step's loss weighs its target positions. 'batch' (the reference's): the mean over the
+   * batch's positions. 'epoch': their sum over the epoch's mean positions per batch, so a position
+   * weighs the same in every step, as it does on average in randomly composed batches. With
+   * `bucketing` the batches are not random: under 'batch' a position of a batch of short
+   * histories weighs up to maxlen / (shortest length) times one of a batch of long histories
+   * (docs/RESULTS.md measures what that does to learning). Default 'batch'.
+   */
+  lossNormalization?: 'batch' | 'epoch';
   /** TiSASRec interval settings. Default {unit: 'hour', span: model.timeSpan}; ignored by SASRec. */
   timeUnit?: TimeSettings['unit'];
   /** Continue from `<trainDir>/last` if it exists. Default false. */
@@ -107,6 +116,7 @@ export function resolveTrainOptions(options: TrainOptions): ResolvedTrainOptions
     evalBatchSize: options.evalBatchSize ?? options.batchSize ?? 128,
     earlyStopPatience: options.earlyStopPatience ?? 0,
     bucketing: options.bucketing ?? true,
+    lossNormalization: options.lossNormalization ?? 'batch',
     timeUnit: options.timeUnit ?? 'hour',
     resume: options.resume ?? false,
     checkpointEvery: options.checkpointEvery ?? 1,
@@ -135,6 +145,8 @@ export function resolveTrainOptions(options: TrainOptions): ResolvedTrainOptions
   if (!Number.isInteger(r.earlyStopPatience) || r.earlyStopPatience < 0) {
     throw new RangeError(`earlyStopPatience must be an integer >= 0, got ${r.earlyStopPatience}`);
   }
+  if (r.lossNormalization !== 'batch' && r.lossNormalization !== 'epoch')
+    throw new RangeError(`lossNormalization must be 'batch' or 'epoch', got ${String(r.lossNormalization)}`);
   if (r.evalProtocols.length === 0) throw new RangeError('evalProtocols must not be empty');
   if (r.ks.length === 0 || !r.ks.every((k) => Number.isInteger(k) && k > 0))
     throw new RangeError(`ks must be positive integers, got [${r.ks}]`);

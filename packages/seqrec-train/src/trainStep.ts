@@ -26,21 +26,27 @@ export function disposeTrainingBatch(tensors: TrainingBatch): void {
 
 /**
  * Computes the loss and, if it is finite, applies one Adam update with rate `lr`.
- * @returns the loss value (NaN/Infinity means no update was applied).
+ * @param lossScale the gradient is that of `lossScale * loss` (see `TrainOptions.lossNormalization`).
+ * @returns the loss value, unscaled (NaN/Infinity means no update was applied).
  */
 export async function trainStep(
   model: SequentialRecommender,
   adam: Adam,
   batch: TrainBatch,
   lr: number,
+  lossScale = 1,
 ): Promise<number> {
   const tensors = toTrainingBatch(batch);
   const names = [...model.weights.keys()];
   const variables = [...model.weights.values()];
   try {
-    const { value, grads } = tf.variableGrads(() => model.loss(tensors, { training: true }), variables);
+    const scaledLoss = (): tf.Scalar => {
+      const loss = model.loss(tensors, { training: true });
+      return lossScale === 1 ? loss : tf.tidy(() => tf.mul(loss, lossScale));
+    };
+    const { value, grads } = tf.variableGrads(scaledLoss, variables);
     try {
-      const loss = (await value.data())[0] as number;
+      const loss = ((await value.data())[0] as number) / lossScale;
       if (Number.isFinite(loss)) {
         const byName = new Map<string, tf.Tensor>();
         names.forEach((name, i) => {

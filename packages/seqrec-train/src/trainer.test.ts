@@ -72,6 +72,22 @@ it.each([1, 2])(
   },
 );
 
+it("lossNormalization 'epoch' trains to other weights than 'batch' when bucketed batches differ in length", async () => {
+  const run = (lossNormalization: 'batch' | 'epoch') =>
+    tempDir().then((trainDir) =>
+      train(split, vocab, { ...base, trainDir, numEpochs: 2, evalEvery: 2, lossNormalization, bucketing: true }),
+    );
+  const [batch, epoch] = [await run('batch'), await run('epoch')];
+  // Both learn (finite, falling loss); the per-step weights differ, so the losses do.
+  for (const r of [batch, epoch]) expect(r.losses[1]).toBeLessThan(r.losses[0] as number);
+  expect(Math.abs((epoch.losses[1] as number) - (batch.losses[1] as number))).toBeGreaterThan(1e-6);
+  batch.model.dispose();
+  epoch.model.dispose();
+  await expect(
+    train(split, vocab, { ...base, trainDir: await tempDir(), lossNormalization: 'mean' as 'batch' }),
+  ).rejects.toThrow(/lossNormalization must be 'batch' or 'epoch', got mean/);
+});
+
 it('a training step leaks no tensors (numTensors flat over 5 steps)', async () => {
   const model = createModel({ ...TINY_MODEL, numItems: split.dataset.numItems }, { seed: 1 });
   const adam = new Adam(model.weights);

@@ -161,6 +161,11 @@ export async function train(split: SplitDataset, vocab: unknown, options: TrainO
       bucketing: o.bucketing,
     };
 
+    // lossNormalization 'epoch': a step's mean loss times (its positions / the mean per batch).
+    const meanPositions = meanPositionsPerBatch(split, config.maxlen, sampler.stepsPerEpoch);
+    const lossScale = (batch: TrainBatch): number =>
+      o.lossNormalization === 'batch' ? 1 : realPositions(batch) / meanPositions;
+
     for (let epoch = state.epoch + 1; epoch <= o.numEpochs; epoch++) {
       const started = Date.now();
       const steps = sampler.stepsPerEpoch;
@@ -169,7 +174,11 @@ export async function train(split: SplitDataset, vocab: unknown, options: TrainO
       let lr = learningRate(o, state.globalStep, epoch);
       for await (const batch of sampler.epoch() as AsyncIterable<TrainBatch> | Iterable<TrainBatch>) {
         lr = learningRate(o, state.globalStep, epoch);
-        const loss = parallel !== null ? await parallel.step(adam, batch, lr) : await trainStep(model, adam, batch, lr);
+        const scale = lossScale(batch);
+        const loss =
+          parallel !== null
+            ? await parallel.step(adam, batch, lr, scale)
+            : await trainStep(model, adam, batch, lr, scale);
         if (!Number.isFinite(loss)) throw new NonFiniteLossError(epoch, step + 1, lastSaved, lr);
         state.globalStep += 1;
         step += 1;
@@ -248,6 +257,20 @@ function backendRequest(): { device?: 'auto' | 'cuda' | 'cpu'; backend: 'tensorf
   if (report !== null && report.backend === tf.getBackend())
     return { device: report.request.device, backend: report.backend };
   return { backend: tf.getBackend() as 'tensorflow' | 'wasm' | 'cpu' };
+}
+
+/** Target positions of a batch (pos != 0). */
+function realPositions(batch: TrainBatch): number {
+  let n = 0;
+  for (const item of batch.pos) if (item !== 0) n++;
+  return n;
+}
+
+/** An epoch's target positions over its batches: every user with >= 2 train items, once. */
+function meanPositionsPerBatch(split: SplitDataset, maxlen: number, batches: number): number {
+  let total = 0;
+  for (const user of split.users) if (user.train.length >= 2) total += Math.min(user.train.length - 1, maxlen);
+  return total / Math.max(1, batches);
 }
 
 /** Copies weights of the same names from a saved model / checkpoint (`--state_dict_path`). */

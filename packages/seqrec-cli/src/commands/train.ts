@@ -150,6 +150,7 @@ export async function trainCommand(raw: Record<string, unknown>, io: CliIo): Pro
     evalBatchSize: s.evalBatchSize,
     earlyStopPatience: s.earlyStopPatience,
     bucketing: s.bucketing,
+    lossNormalization: s.lossNormalization,
     timeUnit: s.timeUnit,
     resume: s.resume,
     initFrom: savedModelDir,
