@@ -8,7 +8,7 @@ seqrec so that both models are evaluated by the same code on the same users and 
   # 2. train; --like is a seqrec model of the same config: its item ids and weight layout are used
   python tools/pytorch-reference/sasrec_reference.py train --dataset ../shared/data/ml-1m-partial/ratings.dat.gz \
       --like runs/ml1m-sasrec/best --out runs/ml1m-sasrec-pytorch --num_epochs 200 --save_every 20 --seed 1
-  # 3. evaluate every saved epoch with seqrec (tools/pytorch-reference/evaluate.sh)
+  # 3. evaluate every saved epoch with seqrec (tools/pytorch-reference/evaluate-epochs.js)
 
 What follows the reference training script rather than seqrec's trainer: every matrix
 (embeddings included) starts xavier-normal, biases of the attention projections start at 0
@@ -133,7 +133,7 @@ def load_seqrec_params(model, params):
     with torch.no_grad():
         for name, t in seqrec_tensors(model).items():
             value = torch.tensor(np.asarray(params[name]["values"], dtype=np.float32).reshape(params[name]["shape"]))
-            t.copy_(value.T if name.endswith(".kernel") else value)
+            t.copy_(as_seqrec(name, value))  # the transpose is its own inverse
 
 
 # --- check: the shared fixture ------------------------------------------------------------------------

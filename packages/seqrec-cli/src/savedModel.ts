@@ -4,11 +4,11 @@
  * or a saved model (`model.json` + `weights.bin`, with or without `vocab.json`), e.g. weights
  * trained by another framework and written in seqrec's format.
  */
-import { existsSync, promises as fsp } from 'node:fs';
+import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { Vocabulary } from '@seqrec/data';
 import { MODEL_FILE } from '@seqrec/models';
-import { findCheckpoint } from '@seqrec/train';
+import { findSavedModel } from '@seqrec/train';
 import { UsageError } from './errors';
 
 const VOCAB_FILE = 'vocab.json';
@@ -18,9 +18,8 @@ const VOCAB_FILE = 'vocab.json';
  * its value, e.g. `--state_dict_path runs/x`) otherwise.
  */
 export async function resolveSavedModel(dir: string, flag: string): Promise<string> {
-  const found = (await findCheckpoint(dir)) ?? (await findCheckpoint(path.join(dir, 'best')));
+  const found = await findSavedModel(dir);
   if (found !== null) return found;
-  if (existsSync(path.join(dir, MODEL_FILE))) return dir;
   throw new UsageError(`${flag}: no saved model in ${dir} (no ${MODEL_FILE}, no checkpoint, no best/ checkpoint)`);
 }
 

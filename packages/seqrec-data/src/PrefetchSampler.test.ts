@@ -16,10 +16,14 @@ describe('PrefetchSampler (worker_threads)', () => {
     const pre = new PrefetchSampler(split, opts, { capacity: 2 });
     try {
       expect(pre.stepsPerEpoch).toBe(sync.stepsPerEpoch);
+      expect(pre.positionsPerEpoch).toBe(sync.positionsPerEpoch);
       for (let e = 0; e < 3; e++) {
         const expected = [...sync.epoch()];
         const got = await collect(pre.epoch());
         expect(got).toEqual(expected); // toEqual also checks the typed-array classes
+        // positionsPerEpoch counts exactly the target positions (pos != 0) the epoch yields.
+        const positions = got.reduce((n, b) => n + b.pos.filter((item) => item !== 0).length, 0);
+        expect(positions).toBe(sync.positionsPerEpoch);
         expect(pre.getState()).toEqual(sync.getState());
       }
     } finally {

@@ -15,7 +15,7 @@ import { type FromWorker, type PrefetchWorkerData, type ToWorker } from './prefe
 import { Random } from './Random';
 import { startWorker } from './startWorker';
 import { type SamplerOptions, type SamplerState, checkSamplerOptions } from './TrainSampler';
-import { type TrainBatch, trainableRows } from './trainEpoch';
+import { type TrainBatch, epochPositions, trainableRows } from './trainEpoch';
 
 export interface PrefetchOptions {
   /** Batches produced ahead of the consumer (queue bound). Default 4. */
@@ -81,6 +81,11 @@ export class PrefetchSampler {
 
   get stepsPerEpoch(): number {
     return Math.ceil(this.data.rows.length / this.data.plan.batchSize);
+  }
+
+  /** Target positions (pos != 0) of one epoch, summed over its batches. */
+  get positionsPerEpoch(): number {
+    return epochPositions(this.data.packed, this.data.rows, this.data.plan.maxlen);
   }
 
   /** The next epoch's batches. Advances the state by one epoch at once, like TrainSampler.epoch(). */

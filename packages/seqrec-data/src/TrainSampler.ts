@@ -10,7 +10,7 @@ import { type PackedSplit, packSplit } from './packSplit';
 import { Random, type RandomState } from './Random';
 import { type SplitDataset } from './leaveOneOutSplit';
 import { type TimeOptions } from './timeIntervals';
-import { type EpochPlan, type TrainBatch, trainEpoch, trainableRows } from './trainEpoch';
+import { type EpochPlan, type TrainBatch, epochPositions, trainEpoch, trainableRows } from './trainEpoch';
 
 export interface SamplerOptions {
   /** Maximum window length (spec `maxlen`); the newest `maxlen` positions of a sequence are kept. */
@@ -62,6 +62,11 @@ export class TrainSampler {
   /** Batches per epoch: ceil(trainable users / batchSize). */
   get stepsPerEpoch(): number {
     return Math.ceil(this.rows.length / this.plan.batchSize);
+  }
+
+  /** Target positions (pos != 0) of one epoch, summed over its batches. */
+  get positionsPerEpoch(): number {
+    return epochPositions(this.packed, this.rows, this.plan.maxlen);
   }
 
   /** Users that yield a training sample (train length >= 2). */

@@ -44,9 +44,21 @@ export function trainableRows(p: PackedSplit): Int32Array {
   return Int32Array.from(rows);
 }
 
+/** Target positions of row r's sample: its input length, capped at the window. */
+function samplePositions(p: PackedSplit, r: number, maxlen: number): number {
+  return Math.min(p.trainLength[r] - 1, maxlen);
+}
+
+/** Target positions of one epoch: every trainable row's sample once. */
+export function epochPositions(p: PackedSplit, rows: Int32Array, maxlen: number): number {
+  let total = 0;
+  for (const r of rows) total += samplePositions(p, r, maxlen);
+  return total;
+}
+
 export function* trainEpoch(p: PackedSplit, rows: Int32Array, plan: EpochPlan, rng: Random): Generator<TrainBatch> {
   const { maxlen, batchSize, bucketing } = plan;
-  const real = (r: number): number => Math.min(p.trainLength[r] - 1, maxlen);
+  const real = (r: number): number => samplePositions(p, r, maxlen);
   let order: Int32Array = rng.shuffle(rows.slice());
   if (bucketing) order = sortByLength(order, real, maxlen);
   const numBatches = Math.ceil(order.length / batchSize);

@@ -11,7 +11,7 @@
  */
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
-import { loadModel, saveModel, type ModelConfig, type SequentialRecommender } from '@seqrec/models';
+import { MODEL_FILE, loadModel, saveModel, type ModelConfig, type SequentialRecommender } from '@seqrec/models';
 import type { AdamState } from './adam';
 import { resolveAtomicDir, writeDirAtomic, writeFileSynced } from './atomicDir';
 import type { EvalRecord } from './evaluate';
@@ -129,6 +129,17 @@ export async function findCheckpoint(dir: string): Promise<string | null> {
   const found = await resolveAtomicDir(dir);
   if (found === null) return null;
   return (await readOptional(path.join(found, 'run.json'))) === null ? null : found;
+}
+
+/**
+ * The directory holding the model of `dir`: a checkpoint dir itself, a train dir's `best/`
+ * checkpoint, or a bare saved model (`model.json` + `weights.bin`, as `saveModel` writes); null
+ * if none of these.
+ */
+export async function findSavedModel(dir: string): Promise<string | null> {
+  const found = (await findCheckpoint(dir)) ?? (await findCheckpoint(path.join(dir, 'best')));
+  if (found !== null) return found;
+  return (await readOptional(path.join(dir, MODEL_FILE))) === null ? null : dir;
 }
 
 /**

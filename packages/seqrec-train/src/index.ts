@@ -13,7 +13,7 @@ export type { AdamOptions, AdamState } from './adam';
 export { learningRate } from './schedule';
 export type { LrSchedule } from './schedule';
 export { trainStep, toTrainingBatch, weightsAreFinite } from './trainStep';
-export { saveCheckpoint, loadCheckpoint, findCheckpoint } from './checkpoint';
+export { saveCheckpoint, loadCheckpoint, findCheckpoint, findSavedModel } from './checkpoint';
 export type { CheckpointContents, LoadedCheckpoint, RunInfo, TrainerState } from './checkpoint';
 export { writeDirAtomic, resolveAtomicDir } from './atomicDir';
 export { MetricsLog, METRICS_FILE } from './metricsLog';

@@ -42,7 +42,7 @@ export async function trainStep(
   try {
     const scaledLoss = (): tf.Scalar => {
       const loss = model.loss(tensors, { training: true });
-      return lossScale === 1 ? loss : tf.tidy(() => tf.mul(loss, lossScale));
+      return lossScale === 1 ? loss : tf.mul(loss, lossScale); // variableGrads disposes `loss`
     };
     const { value, grads } = tf.variableGrads(scaledLoss, variables);
     try {

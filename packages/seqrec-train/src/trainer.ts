@@ -21,7 +21,7 @@ import {
 } from '@seqrec/models';
 import { currentBackend, tf } from '@seqrec/runtime';
 import { Adam } from './adam';
-import { findCheckpoint, loadCheckpoint, saveCheckpoint, type TrainerState } from './checkpoint';
+import { findCheckpoint, findSavedModel, loadCheckpoint, saveCheckpoint, type TrainerState } from './checkpoint';
 import { DataParallel } from './dataParallel';
 import { NonFiniteLossError } from './errors';
 import { evaluate, type EvalRecord, type TimeSettings } from './evaluate';
@@ -162,7 +162,7 @@ export async function train(split: SplitDataset, vocab: unknown, options: TrainO
     };
 
     // lossNormalization 'epoch': a step's mean loss times (its positions / the mean per batch).
-    const meanPositions = meanPositionsPerBatch(split, config.maxlen, sampler.stepsPerEpoch);
+    const meanPositions = sampler.positionsPerEpoch / sampler.stepsPerEpoch;
     const lossScale = (batch: TrainBatch): number =>
       o.lossNormalization === 'batch' ? 1 : realPositions(batch) / meanPositions;
 
@@ -266,16 +266,10 @@ function realPositions(batch: TrainBatch): number {
   return n;
 }
 
-/** An epoch's target positions over its batches: every user with >= 2 train items, once. */
-function meanPositionsPerBatch(split: SplitDataset, maxlen: number, batches: number): number {
-  let total = 0;
-  for (const user of split.users) if (user.train.length >= 2) total += Math.min(user.train.length - 1, maxlen);
-  return total / Math.max(1, batches);
-}
-
 /** Copies weights of the same names from a saved model / checkpoint (`--state_dict_path`). */
 async function initWeights(model: SequentialRecommender, dir: string): Promise<void> {
-  const found = (await findCheckpoint(path.join(dir, 'best'))) ?? dir;
+  const found = await findSavedModel(dir);
+  if (found === null) throw new Error(`${dir}: no saved model there (no checkpoint, no best/, no model.json)`);
   const source = await loadModel(found);
   for (const [name, w] of model.weights) {
     const s = source.weights.get(name);
