@@ -4,7 +4,7 @@
  * typed settings once; every bad value is a UsageError naming the flag.
  */
 import { BACKENDS, DEVICES, type BackendName, type Device } from '@seqrec/runtime';
-import type { InteractionFormat, TimeUnit } from '@seqrec/data';
+import { BATCHINGS, DEFAULT_BATCHING, type Batching, type InteractionFormat, type TimeUnit } from '@seqrec/data';
 import type { ModelConfig } from '@seqrec/models';
 import type { Protocol } from '@seqrec/train';
 import { UsageError } from './errors';
@@ -68,7 +68,13 @@ export const TRAIN_FLAGS: readonly (readonly [string, string, string | undefined
   ['resume', '', undefined, 'continue from <train_dir>/last'],
   ['json', '', undefined, 'JSON lines on stdout (one per evaluation, then a summary); human logs go to stderr'],
   ['early_stop_patience', 'evals', '0', 'stop after this many evaluations without improvement (0 = never)'],
-  ['no_bucketing', '', undefined, 'pad every batch to --maxlen instead of grouping users by length'],
+  [
+    'batching',
+    BATCHINGS.join('|'),
+    DEFAULT_BATCHING,
+    'random batches with users packed side by side in rows (packed), one user per row padded to --maxlen (random, the reference layout), or users of similar length together (bucketed: fastest epochs, learns less per epoch)',
+  ],
+  ['no_bucketing', '', undefined, 'the same as --batching random'],
   [
     'loss_normalization',
     'batch|epoch',
@@ -105,7 +111,7 @@ export interface TrainSettings {
   evalUsers: number;
   evalBatchSize: number;
   earlyStopPatience: number;
-  bucketing: boolean;
+  batching: Batching;
   lossNormalization: 'batch' | 'epoch';
   ks: number[];
   resume: boolean;
@@ -170,7 +176,7 @@ export function resolveTrainFlags(raw: Record<string, unknown>): TrainSettings {
     evalUsers: int('eval_users', s('eval_users')),
     evalBatchSize: s('eval_batch_size') === undefined ? batchSize : int('eval_batch_size', s('eval_batch_size')),
     earlyStopPatience: int('early_stop_patience', s('early_stop_patience'), 0),
-    bucketing: !bool('no_bucketing', raw['no_bucketing']),
+    batching: batchingFlag(raw),
     lossNormalization: choice('loss_normalization', s('loss_normalization'), ['batch', 'epoch'] as const),
     ks: intList('topk', s('topk')),
     resume: bool('resume', raw['resume']),
@@ -180,4 +186,20 @@ export function resolveTrainFlags(raw: Record<string, unknown>): TrainSettings {
     mhcNoAmp: bool('mhc_no_amp', raw['mhc_no_amp']),
     workers: s('workers') === undefined ? undefined : int('workers', s('workers')),
   };
+}
+
+/** --batching, with --no_bucketing as an alias of `--batching random`. */
+function batchingFlag(raw: Record<string, unknown>): Batching {
+  const batching = choice('batching', raw['batching'] as string | undefined, BATCHINGS);
+  if (!bool('no_bucketing', raw['no_bucketing'])) return batching;
+  if (batching === 'bucketed') throw new UsageError('--no_bucketing contradicts --batching bucketed');
+  return 'random';
+}
+
+/**
+ * Whether evaluation batches of a run are length-sorted: always, except under the reference's
+ * own layout (`random`). Runs recorded before --batching existed stored `bucketing` instead.
+ */
+export function evalBucketing(s: TrainSettings | (Omit<TrainSettings, 'batching'> & { bucketing: boolean })): boolean {
+  return 'batching' in s ? s.batching !== 'random' : s.bucketing;
 }

@@ -9,7 +9,13 @@ async function collect(it: AsyncIterable<TrainBatch>): Promise<TrainBatch[]> {
 
 describe('PrefetchSampler (worker_threads)', () => {
   const split = syntheticSplit(300);
-  const opts = { maxlen: 24, batchSize: 32, seed: 11, bucketing: true, time: { unit: 'hour' as const, span: 50 } };
+  const opts = {
+    maxlen: 24,
+    batchSize: 32,
+    seed: 11,
+    batching: 'bucketed' as const,
+    time: { unit: 'hour' as const, span: 50 },
+  };
 
   it('yields exactly the batches of the synchronous sampler, across epochs', async () => {
     const sync = new TrainSampler(split, opts);

@@ -42,6 +42,7 @@ function adopt(b: TrainBatch): TrainBatch {
     pos: view(b.pos),
     neg: view(b.neg),
     rel: b.rel === null ? null : view(b.rel),
+    segments: b.segments === null ? null : view(b.segments),
   };
 }
 
@@ -69,7 +70,7 @@ export class PrefetchSampler {
       plan: {
         maxlen: options.maxlen,
         batchSize: options.batchSize,
-        bucketing: options.bucketing,
+        batching: options.batching,
         timeAware: options.time !== null,
       },
     };

@@ -15,7 +15,13 @@ function row(b: TrainBatch, a: Int32Array, i: number): number[] {
 describe('TrainSampler', () => {
   it('right-aligns input and next items with left padding, newest maxlen kept', () => {
     const split = tinySplit();
-    const sampler = new TrainSampler(split, { maxlen: 6, batchSize: 8, seed: 1, bucketing: false, time: null });
+    const sampler = new TrainSampler(split, {
+      maxlen: 6,
+      batchSize: 8,
+      seed: 1,
+      batching: 'random' as const,
+      time: null,
+    });
     expect(sampler.stepsPerEpoch).toBe(1);
     const [batch] = [...sampler.epoch()];
     // users 1 (train 1,2,3), 2 (train 6,7), 4 (train 9..18); user 3 has 1 train item: no sample
@@ -36,7 +42,13 @@ describe('TrainSampler', () => {
 
   it('draws negatives only from items outside the user train sequence', () => {
     const split = syntheticSplit(200);
-    const sampler = new TrainSampler(split, { maxlen: 50, batchSize: 64, seed: 3, bucketing: true, time: null });
+    const sampler = new TrainSampler(split, {
+      maxlen: 50,
+      batchSize: 64,
+      seed: 3,
+      batching: 'bucketed' as const,
+      time: null,
+    });
     let rows = 0;
     for (const b of sampler.epoch()) {
       for (let i = 0; i < b.size; i++) {
@@ -55,7 +67,13 @@ describe('TrainSampler', () => {
   it('with bucketing, T is the longest real length rounded up to 8 (capped at maxlen)', () => {
     const split = syntheticSplit(300);
     const maxlen = 40;
-    const sampler = new TrainSampler(split, { maxlen, batchSize: 32, seed: 5, bucketing: true, time: null });
+    const sampler = new TrainSampler(split, {
+      maxlen,
+      batchSize: 32,
+      seed: 5,
+      batching: 'bucketed' as const,
+      time: null,
+    });
     const lengths: number[] = [];
     for (const b of sampler.epoch()) {
       let longest = 0;
@@ -67,7 +85,7 @@ describe('TrainSampler', () => {
     expect(new Set(lengths).size).toBeGreaterThan(1);
     // batch order is shuffled, not sorted by length
     expect(lengths).not.toEqual([...lengths].sort((a, b) => a - b));
-    const off = new TrainSampler(split, { maxlen, batchSize: 32, seed: 5, bucketing: false, time: null });
+    const off = new TrainSampler(split, { maxlen, batchSize: 32, seed: 5, batching: 'random' as const, time: null });
     for (const b of off.epoch()) expect(b.length).toBe(maxlen);
   });
 
@@ -77,7 +95,7 @@ describe('TrainSampler', () => {
       maxlen: 4,
       batchSize: 8,
       seed: 1,
-      bucketing: false,
+      batching: 'random' as const,
       time: { unit: 'minute', span: 3 },
     });
     const [b] = [...sampler.epoch()];
@@ -91,7 +109,13 @@ describe('TrainSampler', () => {
 
   it('is reproducible by seed, and a restored state continues identically', () => {
     const split = syntheticSplit(150);
-    const opts = { maxlen: 20, batchSize: 16, seed: 9, bucketing: true, time: { unit: 'personal' as const, span: 64 } };
+    const opts = {
+      maxlen: 20,
+      batchSize: 16,
+      seed: 9,
+      batching: 'bucketed' as const,
+      time: { unit: 'personal' as const, span: 64 },
+    };
     const a = new TrainSampler(split, opts);
     const b = new TrainSampler(split, opts);
     expect([...a.epoch()]).toEqual([...b.epoch()]);
@@ -106,12 +130,18 @@ describe('TrainSampler', () => {
 
   it('rejects bad options and time-aware sampling without timestamps', () => {
     const split = tinySplit();
-    expect(() => new TrainSampler(split, { maxlen: 0, batchSize: 1, seed: 1, bucketing: false, time: null })).toThrow(
-      RangeError,
-    );
+    expect(
+      () => new TrainSampler(split, { maxlen: 0, batchSize: 1, seed: 1, batching: 'random' as const, time: null }),
+    ).toThrow(RangeError);
     expect(
       () =>
-        new TrainSampler(split, { maxlen: 4, batchSize: 1, seed: 1, bucketing: false, time: { unit: 'day', span: 0 } }),
+        new TrainSampler(split, {
+          maxlen: 4,
+          batchSize: 1,
+          seed: 1,
+          batching: 'random' as const,
+          time: { unit: 'day', span: 0 },
+        }),
     ).toThrow(RangeError);
     const untimed = leaveOneOutSplit(buildDataset(parseInteractions('1 1\n1 2\n1 3\n', 'untimed.txt')));
     expect(
@@ -120,7 +150,7 @@ describe('TrainSampler', () => {
           maxlen: 4,
           batchSize: 1,
           seed: 1,
-          bucketing: false,
+          batching: 'random' as const,
           time: { unit: 'day', span: 8 },
         }),
     ).toThrow('TrainSampler: time-aware sampling needs timestamps, but the dataset has none');

@@ -10,7 +10,15 @@ import { type PackedSplit, packSplit } from './packSplit';
 import { Random, type RandomState } from './Random';
 import { type SplitDataset } from './leaveOneOutSplit';
 import { type TimeOptions } from './timeIntervals';
-import { type EpochPlan, type TrainBatch, epochPositions, trainEpoch, trainableRows } from './trainEpoch';
+import {
+  BATCHINGS,
+  type Batching,
+  type EpochPlan,
+  type TrainBatch,
+  epochPositions,
+  trainEpoch,
+  trainableRows,
+} from './trainEpoch';
 
 export interface SamplerOptions {
   /** Maximum window length (spec `maxlen`); the newest `maxlen` positions of a sequence are kept. */
@@ -19,8 +27,8 @@ export interface SamplerOptions {
   batchSize: number;
   /** Seed of the sampler's RNG (spec `--seed`). */
   seed: number;
-  /** Group users of similar length per batch and trim T to the longest, rounded up to 8. Off: T = maxlen. */
-  bucketing: boolean;
+  /** How users are drawn into batches and laid out in rows (see BATCHINGS). */
+  batching: Batching;
   /** Interval options when the model is time-aware (batches then carry `rel`), else null. */
   time: TimeOptions | null;
 }
@@ -37,6 +45,8 @@ export function checkSamplerOptions(o: SamplerOptions, where: string): void {
   if (!Number.isInteger(o.batchSize) || o.batchSize < 1)
     throw new RangeError(`${where}: batchSize must be an integer >= 1, got ${o.batchSize}`);
   if (!Number.isFinite(o.seed)) throw new RangeError(`${where}: seed must be a finite number, got ${o.seed}`);
+  if (!(BATCHINGS as readonly string[]).includes(o.batching))
+    throw new RangeError(`${where}: batching must be one of ${BATCHINGS.join(', ')}, got ${String(o.batching)}`);
 }
 
 export class TrainSampler {
@@ -53,7 +63,7 @@ export class TrainSampler {
     this.plan = {
       maxlen: options.maxlen,
       batchSize: options.batchSize,
-      bucketing: options.bucketing,
+      batching: options.batching,
       timeAware: options.time !== null,
     };
     this.rng = new Random(options.seed);

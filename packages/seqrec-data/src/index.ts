@@ -17,7 +17,8 @@ export { TIME_UNIT_SECONDS, personalTimeScale, timeIntervalMatrix } from './time
 export type { TimeOptions, TimeUnit } from './timeIntervals';
 export { TrainSampler } from './TrainSampler';
 export type { SamplerOptions, SamplerState } from './TrainSampler';
-export type { TrainBatch } from './trainEpoch';
+export { BATCHINGS, DEFAULT_BATCHING } from './trainEpoch';
+export type { Batching, TrainBatch } from './trainEpoch';
 export { PrefetchSampler, prefetch } from './PrefetchSampler';
 export type { PrefetchOptions } from './PrefetchSampler';
 export { evalBatches } from './evalBatches';

@@ -38,6 +38,7 @@ if (port !== null) {
         const b = next.value;
         const transfer = [b.users.buffer, b.seq.buffer, b.pos.buffer, b.neg.buffer];
         if (b.rel !== null) transfer.push(b.rel.buffer);
+        if (b.segments !== null) transfer.push(b.segments.buffer);
         port.postMessage({ type: 'batch', batch: b } satisfies FromWorker, transfer as ArrayBuffer[]);
       }
     } catch (err) {

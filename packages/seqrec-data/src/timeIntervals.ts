@@ -74,17 +74,35 @@ export function fillTimeIntervals(
   divisor: number,
   span: number,
 ): void {
-  const pad = T - n;
   out.fill(0, offset, offset + T * T);
+  fillTimeIntervalBlock(out, offset, T, T - n, keys, from, n, divisor, span);
+}
+
+/**
+ * Writes one user's [n, n] intervals into the [T, T] matrix at `out[offset ..]`, at rows and
+ * columns `column .. column + n - 1` (a packed row holds several users' blocks on its diagonal);
+ * other entries are left as they are.
+ */
+export function fillTimeIntervalBlock(
+  out: Int32Array,
+  offset: number,
+  T: number,
+  column: number,
+  keys: Float64Array,
+  from: number,
+  n: number,
+  divisor: number,
+  span: number,
+): void {
   for (let i = 0; i < n; i++) {
     const ki = keys[from + i];
-    const row = offset + (pad + i) * T + pad;
+    const row = offset + (column + i) * T + column;
     out[row + i] = 0;
     // The matrix is symmetric: compute the upper triangle and mirror it.
     for (let j = i + 1; j < n; j++) {
       const g = Math.min(Math.floor(Math.abs(keys[from + j] - ki) / divisor), span);
       out[row + j] = g;
-      out[offset + (pad + j) * T + pad + i] = g;
+      out[offset + (column + j) * T + column + i] = g;
     }
   }
 }

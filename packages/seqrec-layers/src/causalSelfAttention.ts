@@ -23,23 +23,29 @@ export interface AttentionConfig {
 export const MASKED_SCORE = -1e9;
 
 /**
- * Additive attention bias `[B, 1, T, T]`: 0 where query i may attend to key j (j <= i and key j
- * is a real item), MASKED_SCORE elsewhere. Computed once per forward and shared by every block.
- * Adding -1e9 to a score of ordinary size rounds to -1e9 in float32, so this equals the spec's
- * "replace by -1e9". Built in JavaScript from the ids: it needs no gradient, and tfjs would
- * otherwise keep the inputs of every op that builds it until the backward pass.
+ * Additive attention bias `[B, 1, T, T]`: 0 where query i may attend to key j (j <= i, key j
+ * is a real item and, in a packed batch, i and j belong to the same user), MASKED_SCORE
+ * elsewhere. Computed once per forward and shared by every block. Adding -1e9 to a score of
+ * ordinary size rounds to -1e9 in float32, so this equals the spec's "replace by -1e9". Built
+ * in JavaScript from the ids: it needs no gradient, and tfjs would otherwise keep the inputs of
+ * every op that builds it until the backward pass.
  *
- * seq: [B, T] int32 item ids, 0 = padding.
+ * seq:      [B, T] int32 item ids, 0 = padding.
+ * segments: [B, T] int32 user slot of each column in a packed row (see packedPositions), or
+ *           null when every row holds one user. With packing the bias is block-diagonal, so each
+ *           user's features equal those of the same user in a row of its own.
  */
-export function attentionBias(seq: tf.Tensor2D): tf.Tensor4D {
+export function attentionBias(seq: tf.Tensor2D, segments: tf.Tensor2D | null = null): tf.Tensor4D {
   const [B, T] = seq.shape;
   const ids = seq.dataSync();
+  const slots = segments?.dataSync() ?? null;
   const bias = new Float32Array(B * T * T);
   for (let b = 0; b < B; b++) {
     for (let i = 0; i < T; i++) {
       const row = (b * T + i) * T;
       for (let j = 0; j < T; j++) {
-        if (j > i || ids[b * T + j] === 0) bias[row + j] = MASKED_SCORE;
+        if (j > i || ids[b * T + j] === 0 || (slots !== null && slots[b * T + j] !== slots[b * T + i]))
+          bias[row + j] = MASKED_SCORE;
       }
     }
   }

@@ -17,10 +17,10 @@ import type { ForwardContext } from './forwardContext';
 
 /** Per-forward inputs shared by every block (the tables are model weights, after dropout). */
 export interface TimeIntervalInputs {
-  /** [T, d] absolute position keys pos_K[p] of the window. */
-  positionKeys: tf.Tensor2D;
-  /** [T, d] absolute position values pos_V[p]. */
-  positionValues: tf.Tensor2D;
+  /** [T, d] absolute position keys pos_K[p] of the window, or [B, T, d] per row (packed batches). */
+  positionKeys: tf.Tensor2D | tf.Tensor3D;
+  /** [T, d] absolute position values pos_V[p], or [B, T, d] per row. */
+  positionValues: tf.Tensor2D | tf.Tensor3D;
   /** [S+1, d] interval key table. */
   intervalKeys: tf.Tensor2D;
   /** [S+1, d] interval value table. */

@@ -21,6 +21,7 @@ import {
 import type { ModelConfig } from './config';
 import { TransformerBlock, type BlockInputs } from './transformerBlock';
 import type { ForwardOptions, SequenceBatch, SequentialRecommender, TrainingBatch } from './types';
+import { windowPositions } from './windowPositions';
 
 export abstract class Recommender extends Layer implements SequentialRecommender {
   readonly itemEmbedding: Embedding; // item_emb [V+1, d]
@@ -47,11 +48,15 @@ export abstract class Recommender extends Layer implements SequentialRecommender
     return this.weightMap;
   }
 
-  /** seq: [B, T] -> x [B, T, d] (before dropout and mask). */
-  protected abstract embed(seq: tf.Tensor2D, mask: tf.Tensor3D): tf.Tensor3D;
+  /** seq: [B, T], positions: [B, T] window positions (0 = padding) -> x [B, T, d] (before dropout and mask). */
+  protected abstract embed(seq: tf.Tensor2D, positions: tf.Tensor2D): tf.Tensor3D;
 
   /** Per-forward inputs of the blocks beyond mask and bias (TiSASRec: interval tables). */
-  protected abstract timeInputs(batch: SequenceBatch, context: ForwardContext): BlockInputs['intervals'];
+  protected abstract timeInputs(
+    batch: SequenceBatch,
+    positions: tf.Tensor2D,
+    context: ForwardContext,
+  ): BlockInputs['intervals'];
 
   features(batch: SequenceBatch, options: ForwardOptions = {}): tf.Tensor3D {
     return tf.tidy(() => this.forward(batch, this.contextFor(options)));
@@ -132,9 +137,15 @@ export abstract class Recommender extends Layer implements SequentialRecommender
     const { seq } = batch;
     const T = seq.shape[1];
     if (T > this.config.maxlen) throw new RangeError(`window of ${T} positions exceeds maxlen ${this.config.maxlen}`);
+    const segments = batch.segments ?? null;
     const mask = tf.cast(tf.notEqual(seq, 0), 'float32').expandDims(2) as tf.Tensor3D; // [B, T, 1]
-    const inputs: BlockInputs = { mask, bias: attentionBias(seq), intervals: this.timeInputs(batch, context) };
-    const embedded = this.embed(seq, mask); // [B, T, d]
+    const positions = windowPositions(seq, segments, this.config.maxlen); // [B, T]
+    const inputs: BlockInputs = {
+      mask,
+      bias: attentionBias(seq, segments),
+      intervals: this.timeInputs(batch, positions, context),
+    };
+    const embedded = this.embed(seq, positions); // [B, T, d]
     let x: tf.Tensor = tf.mul(dropout(embedded, this.config.dropoutRate, context), mask);
     const streamCount = this.config.mhc?.expansionRate ?? 0;
     if (streamCount > 0) x = expandStreams(x as tf.Tensor3D, streamCount); // [B, T, n, d]

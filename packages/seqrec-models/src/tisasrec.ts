@@ -30,11 +30,11 @@ export class TiSASRec extends Recommender {
     this.intervalValues = table('time_V', config.timeSpan + 1, 5);
   }
 
-  protected embed(seq: tf.Tensor2D): tf.Tensor3D {
+  protected embed(seq: tf.Tensor2D, _positions: tf.Tensor2D): tf.Tensor3D {
     return tf.mul(this.itemEmbedding.apply(seq), Math.sqrt(this.config.hiddenUnits)) as tf.Tensor3D;
   }
 
-  protected timeInputs(batch: SequenceBatch, context: ForwardContext) {
+  protected timeInputs(batch: SequenceBatch, positions: tf.Tensor2D, context: ForwardContext) {
     const { rel, seq } = batch;
     const T = seq.shape[1];
     if (rel == null) throw new Error('TiSASRec needs rel, the [B, T, T] time-interval matrix of the batch');
@@ -43,11 +43,18 @@ export class TiSASRec extends Recommender {
     }
     const { maxlen, hiddenUnits: d, dropoutRate: rate, numHeads, timeSpan } = this.config;
     const first = firstWindowPosition(T, maxlen);
-    const window = (table: Embedding) =>
-      dropoutShared(table.table.slice([first, 0], [T, d]) as tf.Tensor2D, rate, context);
+    // One user per row: every row has the same positions, a [T, d] slice of the table. Packed
+    // rows: each token's own row of the table, [B, T, d] (padding reads row 0; it is masked).
+    const window = (table: Embedding): tf.Tensor2D | tf.Tensor3D =>
+      batch.segments == null
+        ? dropoutShared(table.table.slice([first, 0], [T, d]) as tf.Tensor2D, rate, context)
+        : (tf.gather(
+            dropoutShared(table.table as tf.Tensor2D, rate, context) as tf.Tensor,
+            tf.maximum(tf.sub(positions, tf.scalar(1, 'int32')), tf.scalar(0, 'int32')),
+          ) as tf.Tensor3D);
     return {
-      positionKeys: window(this.positionKeys), // [T, d]
-      positionValues: window(this.positionValues), // [T, d]
+      positionKeys: window(this.positionKeys), // [T, d] or [B, T, d]
+      positionValues: window(this.positionValues), // [T, d] or [B, T, d]
       intervalKeys: dropoutShared(this.intervalKeys.table as tf.Tensor2D, rate, context), // [S+1, d]
       intervalValues: dropoutShared(this.intervalValues.table as tf.Tensor2D, rate, context), // [S+1, d]
       bucketIndex: intervalBucketIndex(rel, numHeads, timeSpan), // [B, h, T, T]

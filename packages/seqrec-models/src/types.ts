@@ -7,6 +7,12 @@ export interface SequenceBatch {
   seq: tf.Tensor2D;
   /** [B, T, T] int32 clipped time intervals; required by TiSASRec, ignored by SASRec. */
   rel?: tf.Tensor3D | null;
+  /**
+   * [B, T] int32 user slot of each column when a row packs several users side by side (training
+   * only; 0 = padding), or null / absent for one user per row. A packed user's features equal
+   * those of the same user in a row of its own (block-diagonal attention, per-user positions).
+   */
+  segments?: tf.Tensor2D | null;
 }
 
 /** A training batch: the next items and one sampled negative per position. */

@@ -15,7 +15,7 @@ const TISASREC = { ...TINY_MODEL, kind: 'tisasrec', timeSpan: 16 } as const;
 
 function firstBatch(timeAware: boolean, batchSize = 40): TrainBatch {
   const time = timeAware ? { unit: 'hour' as const, span: 16 } : null;
-  const sampler = new TrainSampler(split, { maxlen: 20, batchSize, seed: 5, bucketing: true, time });
+  const sampler = new TrainSampler(split, { maxlen: 20, batchSize, seed: 5, batching: 'bucketed' as const, time });
   return sampler.epoch()[Symbol.iterator]().next().value as TrainBatch;
 }
 

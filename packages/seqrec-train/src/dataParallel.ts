@@ -161,6 +161,7 @@ export class DataParallel {
         shard.pos.buffer,
         shard.neg.buffer,
         ...(shard.rel === null ? [] : [shard.rel.buffer]),
+        ...(shard.segments === null ? [] : [shard.segments.buffer]),
       ];
       const reply = r.next();
       r.send({ type: 'step', weights, rngState, shard, rowOffset: start }, transfer as ArrayBuffer[]);

@@ -4,6 +4,7 @@
  */
 import * as os from 'node:os';
 import { tf } from '@seqrec/runtime';
+import { BATCHINGS, DEFAULT_BATCHING, type Batching } from '@seqrec/data';
 import type { ModelConfig, SequentialRecommender } from '@seqrec/models';
 import type { Protocol, TimeSettings } from './evaluate';
 import type { TrainEvent } from './events';
@@ -41,13 +42,18 @@ export interface TrainOptions {
   evalBatchSize?: number;
   /** Stop after this many evaluations without a better selection metric; 0 = never. Default 0. */
   earlyStopPatience?: number;
-  /** Batch users of similar length together (exact; faster). Default true. */
-  bucketing?: boolean;
+  /**
+   * How users are drawn into batches and laid out (`BATCHINGS` of @seqrec/data): 'packed' random
+   * batches with several users per row, 'random' one user per row padded to maxlen (the
+   * reference's layout), 'bucketed' users of similar length together. Default DEFAULT_BATCHING
+   * ('packed').
+   */
+  batching?: Batching;
   /**
    * How a step's loss weighs its target positions. 'batch' (the reference's): the mean over the
    * batch's positions. 'epoch': their sum over the epoch's mean positions per batch, so a position
    * weighs the same in every step, as it does on average in randomly composed batches. With
-   * `bucketing` the batches are not random: under 'batch' a position of a batch of short
+   * 'bucketed' batching the batches are not random: under 'batch' a position of a batch of short
    * histories weighs up to maxlen / (shortest length) times one of a batch of long histories
    * (docs/RESULTS.md measures what that does to learning). Default 'batch'.
    */
@@ -115,7 +121,7 @@ export function resolveTrainOptions(options: TrainOptions): ResolvedTrainOptions
     evalUsers: options.evalUsers ?? 10000,
     evalBatchSize: options.evalBatchSize ?? options.batchSize ?? 128,
     earlyStopPatience: options.earlyStopPatience ?? 0,
-    bucketing: options.bucketing ?? true,
+    batching: options.batching ?? DEFAULT_BATCHING,
     lossNormalization: options.lossNormalization ?? 'batch',
     timeUnit: options.timeUnit ?? 'hour',
     resume: options.resume ?? false,
@@ -147,6 +153,8 @@ export function resolveTrainOptions(options: TrainOptions): ResolvedTrainOptions
   }
   if (r.lossNormalization !== 'batch' && r.lossNormalization !== 'epoch')
     throw new RangeError(`lossNormalization must be 'batch' or 'epoch', got ${String(r.lossNormalization)}`);
+  if (!(BATCHINGS as readonly string[]).includes(r.batching))
+    throw new RangeError(`batching must be one of ${BATCHINGS.join(', ')}, got ${String(r.batching)}`);
   if (r.evalProtocols.length === 0) throw new RangeError('evalProtocols must not be empty');
   if (r.ks.length === 0 || !r.ks.every((k) => Number.isInteger(k) && k > 0))
     throw new RangeError(`ks must be positive integers, got [${r.ks}]`);

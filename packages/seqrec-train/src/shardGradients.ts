@@ -27,17 +27,32 @@ export interface ShardResult {
 /** Rows [start, end) of a batch as a batch of its own. `copy`: own buffers (to post), else views. */
 export function sliceBatch(batch: TrainBatch, start: number, end: number, copy: boolean): TrainBatch {
   const T = batch.length;
-  const cut = <A extends Int32Array>(a: A, width: number): Int32Array =>
-    copy ? a.slice(start * width, end * width) : a.subarray(start * width, end * width);
+  const range = (a: Int32Array, from: number, to: number): Int32Array =>
+    copy ? a.slice(from, to) : a.subarray(from, to);
+  const cut = (a: Int32Array, width: number): Int32Array => range(a, start * width, end * width);
   return {
-    users: cut(batch.users, 1),
+    users: range(batch.users, usersBefore(batch, start), usersBefore(batch, end)),
     size: end - start,
     length: T,
     seq: cut(batch.seq, T),
     pos: cut(batch.pos, T),
     neg: cut(batch.neg, T),
     rel: batch.rel === null ? null : cut(batch.rel, T * T),
+    segments: batch.segments === null ? null : cut(batch.segments, T),
   };
+}
+
+/** Users in rows [0, row): one per row, or a packed row's highest slot (slots are 1..k). */
+function usersBefore(batch: TrainBatch, row: number): number {
+  const { segments, length: T } = batch;
+  if (segments === null) return row;
+  let users = 0;
+  for (let r = 0; r < row; r++) {
+    let slots = 0;
+    for (let t = 0; t < T; t++) slots = Math.max(slots, segments[r * T + t] as number);
+    users += slots;
+  }
+  return users;
 }
 
 /** Row bounds of `shards` contiguous, near-equal shards of `rows` rows: [0, r1, ..., rows]. */

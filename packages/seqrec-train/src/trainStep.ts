@@ -15,6 +15,7 @@ export function toTrainingBatch(batch: TrainBatch): TrainingBatch {
     pos: tf.tensor2d(batch.pos, shape, 'int32'),
     neg: tf.tensor2d(batch.neg, shape, 'int32'),
     rel: batch.rel === null ? null : tf.tensor3d(batch.rel, [batch.size, batch.length, batch.length], 'int32'),
+    segments: batch.segments === null ? null : tf.tensor2d(batch.segments, shape, 'int32'),
   };
 }
 
@@ -22,6 +23,7 @@ export function toTrainingBatch(batch: TrainBatch): TrainingBatch {
 export function disposeTrainingBatch(tensors: TrainingBatch): void {
   tf.dispose([tensors.seq, tensors.pos, tensors.neg]);
   if (tensors.rel) tensors.rel.dispose();
+  if (tensors.segments) tensors.segments.dispose();
 }
 
 /**

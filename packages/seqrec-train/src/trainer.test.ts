@@ -75,7 +75,14 @@ it.each([1, 2])(
 it("lossNormalization 'epoch' trains to other weights than 'batch' when bucketed batches differ in length", async () => {
   const run = (lossNormalization: 'batch' | 'epoch') =>
     tempDir().then((trainDir) =>
-      train(split, vocab, { ...base, trainDir, numEpochs: 2, evalEvery: 2, lossNormalization, bucketing: true }),
+      train(split, vocab, {
+        ...base,
+        trainDir,
+        numEpochs: 2,
+        evalEvery: 2,
+        lossNormalization,
+        batching: 'bucketed' as const,
+      }),
     );
   const [batch, epoch] = [await run('batch'), await run('epoch')];
   // Both learn (finite, falling loss); the per-step weights differ, so the losses do.
@@ -91,7 +98,13 @@ it("lossNormalization 'epoch' trains to other weights than 'batch' when bucketed
 it('a training step leaks no tensors (numTensors flat over 5 steps)', async () => {
   const model = createModel({ ...TINY_MODEL, numItems: split.dataset.numItems }, { seed: 1 });
   const adam = new Adam(model.weights);
-  const sampler = new TrainSampler(split, { maxlen: 20, batchSize: 40, seed: 1, bucketing: true, time: null });
+  const sampler = new TrainSampler(split, {
+    maxlen: 20,
+    batchSize: 40,
+    seed: 1,
+    batching: 'bucketed' as const,
+    time: null,
+  });
   const counts: number[] = [];
   for (const batch of sampler.epoch()) {
     await trainStep(model, adam, batch, 0.001);

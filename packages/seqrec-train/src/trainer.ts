@@ -120,7 +120,7 @@ export async function train(split: SplitDataset, vocab: unknown, options: TrainO
   await log.truncateAfter(state.epoch);
   const config = model.config;
   const time = timeSettings(config, o.timeUnit);
-  const samplerOptions = { maxlen: config.maxlen, batchSize: o.batchSize, seed: o.seed, bucketing: o.bucketing, time };
+  const samplerOptions = { maxlen: config.maxlen, batchSize: o.batchSize, seed: o.seed, batching: o.batching, time };
   const sampler = o.prefetch ? new PrefetchSampler(split, samplerOptions) : new TrainSampler(split, samplerOptions);
   if (state.samplerState !== null) sampler.setState(state.samplerState as SamplerState);
   let parallel: DataParallel | null = null;
@@ -158,7 +158,8 @@ export async function train(split: SplitDataset, vocab: unknown, options: TrainO
       evalUsers: o.evalUsers,
       seed: o.seed,
       time,
-      bucketing: o.bucketing,
+      // Evaluation batches are exact under any layout; only the reference's own layout pads them.
+      bucketing: o.batching !== 'random',
     };
 
     // lossNormalization 'epoch': a step's mean loss times (its positions / the mean per batch).

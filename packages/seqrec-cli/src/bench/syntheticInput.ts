@@ -50,7 +50,7 @@ export function syntheticBatch(s: SyntheticSizes, random: () => number): TrainBa
     }
   }
   const users = new Int32Array(B).map((_, i) => i + 1);
-  return { users, size: B, length: T, seq, pos, neg, rel };
+  return { users, size: B, length: T, seq, pos, neg, rel, segments: null };
 }
 
 /** `count` random candidate ids per user ([B * count], row-major). */

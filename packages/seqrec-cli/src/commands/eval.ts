@@ -6,7 +6,7 @@
  */
 import { writeFileAtomic } from '@seqrec/data';
 import { evaluate, timeSettings, type Protocol, type SplitName } from '@seqrec/train';
-import type { TrainSettings } from '../trainFlags';
+import { evalBucketing, type TrainSettings } from '../trainFlags';
 import { selectBackend } from '../backend';
 import { makeOutput, type CliIo } from '../io';
 import { bool, choice } from '../parseFlags';
@@ -40,7 +40,7 @@ export async function evalCommand(raw: Record<string, unknown>, io: CliIo): Prom
     batchSize: s.evalBatchSize,
     evalUsers: s.evalUsers,
     seed: s.seed,
-    bucketing: s.bucketing,
+    bucketing: evalBucketing(s),
     time: timeSettings(model.config, s.timeUnit),
     onRanks:
       ranksOut === null

@@ -21,7 +21,7 @@ import { UsageError } from '../errors';
 import { makeOutput, type CliIo, type Output } from '../io';
 import { formatRecords, progressReporter } from '../progress';
 import { ARGS_FILE } from '../trainDir';
-import { resolveTrainFlags, type TrainSettings } from '../trainFlags';
+import { evalBucketing, resolveTrainFlags, type TrainSettings } from '../trainFlags';
 import { provenance } from '../provenance';
 import { checkSavedVocabulary, resolveSavedModel } from '../savedModel';
 
@@ -119,7 +119,7 @@ export async function trainCommand(raw: Record<string, unknown>, io: CliIo): Pro
     batchSize: s.evalBatchSize,
     evalUsers: s.evalUsers,
     seed: s.seed,
-    bucketing: s.bucketing,
+    bucketing: evalBucketing(s),
   };
 
   if (s.inferenceOnly) {
@@ -149,7 +149,7 @@ export async function trainCommand(raw: Record<string, unknown>, io: CliIo): Pro
     evalUsers: s.evalUsers,
     evalBatchSize: s.evalBatchSize,
     earlyStopPatience: s.earlyStopPatience,
-    bucketing: s.bucketing,
+    batching: s.batching,
     lossNormalization: s.lossNormalization,
     timeUnit: s.timeUnit,
     resume: s.resume,

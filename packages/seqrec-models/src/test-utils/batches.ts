@@ -59,3 +59,46 @@ export function toTensors(batch: RawBatch) {
 export function disposeBatch(batch: ReturnType<typeof toTensors>): void {
   tf.dispose([batch.seq, batch.pos, batch.neg, batch.rel]);
 }
+
+/** A packed batch: several users per row, `segments` numbering each column's user slot (0 = padding). */
+export interface PackedRawBatch extends RawBatch {
+  segments: number[][];
+}
+
+/**
+ * Packs the users (rows) of a one-user-per-row batch side by side: `rows[r]` lists the users of
+ * packed row r, left to right; rows are right-aligned in a window of T. Each user keeps its own
+ * real items, targets, negatives and interval block.
+ */
+export function packUsers(batch: RawBatch, rows: number[][], T: number): PackedRawBatch {
+  const width = batch.seq[0].length;
+  const realLength = (user: number) => batch.seq[user].filter((id) => id !== 0).length;
+  const out: PackedRawBatch = { seq: [], pos: [], neg: [], rel: [], segments: [] };
+  for (const users of rows) {
+    const total = users.reduce((n, u) => n + realLength(u), 0);
+    const seq = new Array(T).fill(0);
+    const pos = new Array(T).fill(0);
+    const neg = new Array(T).fill(0);
+    const segments = new Array(T).fill(0);
+    const rel = Array.from({ length: T }, () => new Array(T).fill(0));
+    let column = T - total;
+    users.forEach((user, slot) => {
+      const n = realLength(user);
+      const from = width - n;
+      for (let k = 0; k < n; k++) {
+        seq[column + k] = batch.seq[user][from + k];
+        pos[column + k] = batch.pos[user][from + k];
+        neg[column + k] = batch.neg[user][from + k];
+        segments[column + k] = slot + 1;
+        for (let j = 0; j < n; j++) rel[column + k][column + j] = batch.rel[user][from + k][from + j];
+      }
+      column += n;
+    });
+    out.seq.push(seq);
+    out.pos.push(pos);
+    out.neg.push(neg);
+    out.rel.push(rel);
+    out.segments.push(segments);
+  }
+  return out;
+}
