@@ -173,7 +173,8 @@ def check(fixture_path):
 
 # --- data (DATA_AND_EVAL.md), with the item ids of a seqrec model ---------------------------------
 def read_interactions(path):
-    """MovieLens-1M `u::i::r::t` or ML-100K `u\\ti\\tr\\tt`: (user, item, time) in file order."""
+    """(user, item, time) in file order from MovieLens-1M `u::i::r::t`, ML-100K `u\\ti\\tr\\tt`, or
+    SASRec-style text `u i [t]` (no timestamp: time 0, so file order decides, as in seqrec)."""
     opener = gzip.open if path.endswith(".gz") else open
     rows = []
     with opener(path, "rt") as f:
@@ -181,9 +182,14 @@ def read_interactions(path):
             if not line.strip():
                 continue
             fields = line.rstrip("\n").split("::") if "::" in line else line.split()
-            if len(fields) < 4:
-                sys.exit(f"{path}:{number}: expected user, item, rating, timestamp")
-            rows.append((fields[0], fields[1], int(fields[3])))
+            if len(fields) == 2:
+                rows.append((fields[0], fields[1], 0))
+            elif len(fields) == 3:
+                rows.append((fields[0], fields[1], int(fields[2])))
+            elif len(fields) >= 4:
+                rows.append((fields[0], fields[1], int(fields[3])))
+            else:
+                sys.exit(f"{path}:{number}: expected user, item[, rating], [timestamp]")
     return rows
 
 
