@@ -1,4 +1,4 @@
-import { TrainSampler, type TrainBatch } from '@seqrec/data';
+import { TrainSampler, type Batching, type TrainBatch } from '@seqrec/data';
 import { createModel, type SequentialRecommender } from '@seqrec/models';
 import { initBackend, tf } from '@seqrec/runtime';
 import { Adam } from './adam';
@@ -13,9 +13,9 @@ const vocab = split.dataset.vocab.toJSON();
 const numItems = split.dataset.numItems;
 const TISASREC = { ...TINY_MODEL, kind: 'tisasrec', timeSpan: 16 } as const;
 
-function firstBatch(timeAware: boolean, batchSize = 40): TrainBatch {
+function firstBatch(timeAware: boolean, batchSize = 40, batching: Batching = 'bucketed'): TrainBatch {
   const time = timeAware ? { unit: 'hour' as const, span: 16 } : null;
-  const sampler = new TrainSampler(split, { maxlen: 20, batchSize, seed: 5, batching: 'bucketed' as const, time });
+  const sampler = new TrainSampler(split, { maxlen: 20, batchSize, seed: 5, batching, time });
   return sampler.epoch()[Symbol.iterator]().next().value as TrainBatch;
 }
 
@@ -50,10 +50,12 @@ afterEach(() => {
 });
 
 describe.each([
-  ['sasrec', 'cpu', TINY_MODEL],
-  ['tisasrec', 'cpu', TISASREC],
-  ['sasrec', 'wasm', TINY_MODEL],
-] as const)('%s on %s', (_name, backend, modelConfig) => {
+  ['sasrec', 'cpu', 'bucketed', TINY_MODEL],
+  ['tisasrec', 'cpu', 'bucketed', TISASREC],
+  ['sasrec', 'wasm', 'bucketed', TINY_MODEL],
+  ['tisasrec', 'cpu', 'packed', TISASREC],
+  ['sasrec', 'wasm', 'packed', TINY_MODEL],
+] as const)('%s on %s, %s batches', (_name, backend, batching, modelConfig) => {
   beforeAll(async () => {
     await initBackend({ backend });
   });
@@ -68,7 +70,8 @@ describe.each([
     const [adam1, adam2] = [new Adam(single.weights), new Adam(multi.weights)];
     const parallel = await DataParallel.start(multi, { workers: 2, backend: { backend }, seed: 3 });
     try {
-      const batch = firstBatch(modelConfig.kind === 'tisasrec');
+      const batch = firstBatch(modelConfig.kind === 'tisasrec', 40, batching);
+      if (batching === 'packed') expect(batch.users.length).toBeGreaterThan(batch.size); // rows hold several users
       for (let step = 0; step < 3; step++) {
         const loss1 = await trainStep(single, adam1, batch, 0.001);
         const loss2 = await parallel.step(adam2, batch, 0.001);

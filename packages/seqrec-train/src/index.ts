@@ -17,6 +17,8 @@ export { saveCheckpoint, loadCheckpoint, findCheckpoint, findSavedModel } from '
 export type { CheckpointContents, LoadedCheckpoint, RunInfo, TrainerState } from './checkpoint';
 export { writeDirAtomic, resolveAtomicDir } from './atomicDir';
 export { MetricsLog, METRICS_FILE } from './metricsLog';
+export { timeToQuality, parseEvalMetric } from './timeToQuality';
+export type { TimeToQuality, EvalMetric } from './timeToQuality';
 export { NonFiniteLossError } from './errors';
 export { recommend } from './recommend';
 export type { RecommendRequest, Recommendation } from './recommend';

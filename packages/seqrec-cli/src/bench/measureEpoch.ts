@@ -1,6 +1,6 @@
 /**
  * Times real training epochs: a ratings file through the data pipeline (ids, leave-one-out
- * split) and the trainer of @seqrec/train with its defaults (bucketing, prefetching, B 128,
+ * split) and the trainer of @seqrec/train with its defaults (packed batching, prefetching, B 128,
  * Adam 0.9/0.98, warm-up), evaluation reduced to a small sampled one after the last epoch. The
  * epoch seconds are the trainer's own (`epoch` events: training only, evaluation excluded).
  */

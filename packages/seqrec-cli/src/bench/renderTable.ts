@@ -71,7 +71,7 @@ export function renderBench(r: BenchReport): string[] {
   if (r.epochs.length > 0) {
     const rows: string[][] = [
       [
-        'epochs (real data, bucketing)',
+        'epochs (real data, default batching)',
         'users',
         'steps/epoch',
         's/epoch (each)',
