@@ -7,6 +7,7 @@ export { loadInteractions } from './loadInteractions';
 export { Vocabulary } from './Vocabulary';
 export { buildDataset } from './buildDataset';
 export type { Dataset, UserSequence } from './buildDataset';
+export { datasetFingerprint } from './datasetFingerprint';
 export { leaveOneOutSplit } from './leaveOneOutSplit';
 export type { SplitDataset, UserSplit } from './leaveOneOutSplit';
 export { datasetStats, formatStatsTable } from './datasetStats';
