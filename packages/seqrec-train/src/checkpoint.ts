@@ -92,7 +92,10 @@ function decodeOptimizer(file: string, manifest: string, bytes: Buffer): AdamSta
   }>(file, manifest, hasFields({ step: 'number', entries: 'array' }));
   const floatsNeeded = entries.reduce((n, e) => n + 2 * e.size, 0);
   if (floatsNeeded * 4 !== bytes.byteLength)
-    throw new CorruptStateError(file, `lists ${floatsNeeded * 4} bytes of moments, optimizer.bin has ${bytes.byteLength}`);
+    throw new CorruptStateError(
+      file,
+      `lists ${floatsNeeded * 4} bytes of moments, optimizer.bin has ${bytes.byteLength}`,
+    );
   const floats = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
   const moments: AdamState['moments'] = new Map();
   let offset = 0;
@@ -164,9 +167,10 @@ export async function removeCheckpointDir(dir: string): Promise<void> {
     if (code === 'ENOTEMPTY' || code === 'EEXIST') {
       const others = await fsp.readdir(dir);
       throw new TrainDirError(
-        `${dir} holds files seqrec did not write (${others.slice(0, 3).map((n) => short(n, 30)).join(', ')}${
-          others.length > 3 ? ', ...' : ''
-        }); move them away, seqrec never deletes them`,
+        `${dir} holds files seqrec did not write (${others
+          .slice(0, 3)
+          .map((n) => short(n, 30))
+          .join(', ')}${others.length > 3 ? ', ...' : ''}); move them away, seqrec never deletes them`,
       );
     }
     throw error;
@@ -270,7 +274,9 @@ export async function loadCheckpoint(dir: string, seed = 0): Promise<LoadedCheck
   const trainerFile = path.join(found, 'trainer.json');
   const trainerText = await readOptional(trainerFile);
   const trainer =
-    trainerText === null ? null : parseJsonFile<TrainerState>(trainerFile, trainerText.toString('utf8'), TRAINER_FIELDS);
+    trainerText === null
+      ? null
+      : parseJsonFile<TrainerState>(trainerFile, trainerText.toString('utf8'), TRAINER_FIELDS);
   const optFile = path.join(found, 'optimizer.json');
   const optManifest = await readOptional(optFile);
   const optData = await readOptional(path.join(found, 'optimizer.bin'));
@@ -280,7 +286,10 @@ export async function loadCheckpoint(dir: string, seed = 0): Promise<LoadedCheck
   try {
     model = await loadModel(found, { seed });
   } catch (error) {
-    throw new CorruptStateError(path.join(found, MODEL_FILE), `the model cannot be loaded (${short((error as Error).message, 120)})`);
+    throw new CorruptStateError(
+      path.join(found, MODEL_FILE),
+      `the model cannot be loaded (${short((error as Error).message, 120)})`,
+    );
   }
   return { dir: found, model, vocab, run, trainer, optimizer, notes };
 }

@@ -47,7 +47,7 @@ export class ResumeMismatchError extends TrainDirError {
     super(
       `cannot resume ${trainDir}: these settings differ from the run's and would change the result: ` +
         differences.map((d) => `${nameOf(d.option)} (run: ${short(d.run)}, now: ${short(d.asked)})`).join(', ') +
-        '; use the run\'s values, or start a new run with --overwrite or another --train_dir',
+        "; use the run's values, or start a new run with --overwrite or another --train_dir",
     );
   }
 }
@@ -82,6 +82,10 @@ export class MemoryLimitError extends TrainInputError {
 /** At most `max` characters of a value for a message, one line. */
 export function short(value: unknown, max = 40): string {
   const text = typeof value === 'string' ? value : JSON.stringify(value) ?? String(value);
-  const oneLine = text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  // eslint-disable-next-line no-control-regex -- escaping control characters is the point
+  const oneLine = text.replace(
+    /[\u0000-\u001f\u007f-\u009f]/g,
+    (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
+  );
   return oneLine.length > max ? `${oneLine.slice(0, max)}…` : oneLine;
 }

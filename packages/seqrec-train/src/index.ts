@@ -1,6 +1,6 @@
 export { train, timeSettings } from './trainer';
 export type { TrainResult } from './trainer';
-export { resolveTrainOptions, defaultWorkers } from './options';
+export { resolveTrainOptions, defaultWorkers, TRAIN_LIMITS } from './options';
 export type { TrainOptions, ResolvedTrainOptions } from './options';
 export type { TrainEvent } from './events';
 export { evaluate, PROTOCOLS, SPLITS } from './evaluate';

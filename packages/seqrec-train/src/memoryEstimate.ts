@@ -27,21 +27,33 @@ export function trainingMemoryTerms(config: ModelConfig, batchSize: number): Mem
   const n = config.mhc?.expansionRate ?? 1;
   const intervals = config.kind === 'tisasrec' ? config.timeSpan + 1 : 0;
   // Parameters, their gradients and Adam's two moments.
-  const params = (config.numItems + 1) * d + T * d * (config.kind === 'tisasrec' ? 3 : 1) + 2 * intervals * d + L * 6 * d * d;
+  const params =
+    (config.numItems + 1) * d + T * d * (config.kind === 'tisasrec' ? 3 : 1) + 2 * intervals * d + L * 6 * d * d;
   const terms: MemoryTerm[] = [
     { what: 'weights, gradients and Adam moments', bytes: 4 * params * F, options: ['hidden_units', 'time_span'] },
     // [B, h, T, T] per block: the attention weights kept for the backward pass and their gradient.
-    { what: 'attention weights', bytes: 2 * L * B * h * T * T * F, options: ['batch_size', 'maxlen', 'num_heads', 'num_blocks'] },
+    {
+      what: 'attention weights',
+      bytes: 2 * L * B * h * T * T * F,
+      options: ['batch_size', 'maxlen', 'num_heads', 'num_blocks'],
+    },
     // [B, T, n, d] residual streams per block (n = 1 without mHC): input and output kept, one gradient.
     {
       what: 'residual streams',
       bytes: 3 * L * B * T * n * d * F,
-      options: config.mhc !== null ? ['mhc_expansion_rate', 'batch_size', 'maxlen', 'hidden_units'] : ['batch_size', 'maxlen', 'hidden_units'],
+      options:
+        config.mhc !== null
+          ? ['mhc_expansion_rate', 'batch_size', 'maxlen', 'hidden_units']
+          : ['batch_size', 'maxlen', 'hidden_units'],
     },
   ];
   // [h, B, T, S+1] interval buckets per block (TiSASRec): the scores and their gradient.
   if (intervals > 0)
-    terms.push({ what: 'time-interval scores', bytes: 2 * L * h * B * T * intervals * F, options: ['time_span', 'batch_size', 'maxlen'] });
+    terms.push({
+      what: 'time-interval scores',
+      bytes: 2 * L * h * B * T * intervals * F,
+      options: ['time_span', 'batch_size', 'maxlen'],
+    });
   return terms;
 }
 
@@ -54,7 +66,9 @@ export function checkTrainingMemory(config: ModelConfig, batchSize: number, limi
   const gb = (x: number) => (x / 1024 ** 3).toFixed(1);
   throw new MemoryLimitError(
     `this configuration needs at least ${gb(total)} GB per training step (${largest.what}: ${gb(largest.bytes)} GB), ` +
-      `more than the ${gb(limitBytes)} GB heap of the wasm backend; lower ${largest.options.map((o) => `--${o}`).join(', ')}`,
+      `more than the ${gb(limitBytes)} GB heap of the wasm backend; lower ${largest.options
+        .map((o) => `--${o}`)
+        .join(', ')}`,
     largest.options,
   );
 }

@@ -109,6 +109,20 @@ export function defaultWorkers(backend: string = tf.getBackend()): number {
   return backend === 'tensorflow' ? 1 : os.availableParallelism();
 }
 
+/** Upper bounds of the loop's sizes (the model's are MODEL_LIMITS of @seqrec/models). */
+export const TRAIN_LIMITS = {
+  batchSize: 65536,
+  evalBatchSize: 65536,
+  workers: 256,
+  numEpochs: 1000000,
+  evalEvery: 1000000,
+  checkpointEvery: 1000000,
+  lrDecayStep: 1000000000,
+  warmupSteps: 1000000000,
+  earlyStopPatience: 1000000,
+  k: 100000,
+} as const;
+
 /** Defaults filled and values checked (throws RangeError naming the option). */
 export function resolveTrainOptions(options: TrainOptions): ResolvedTrainOptions {
   const r: ResolvedTrainOptions = {
@@ -143,6 +157,8 @@ export function resolveTrainOptions(options: TrainOptions): ResolvedTrainOptions
   };
   const positiveInt = (name: string, v: number) => {
     if (!Number.isInteger(v) || v <= 0) throw new RangeError(`${name} must be a positive integer, got ${v}`);
+    const max = (TRAIN_LIMITS as Record<string, number>)[name];
+    if (max !== undefined && v > max) throw new RangeError(`${name} must be at most ${max}, got ${v}`);
   };
   positiveInt('batchSize', r.batchSize);
   positiveInt('lrDecayStep', r.lrDecayStep);

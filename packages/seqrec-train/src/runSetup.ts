@@ -68,7 +68,9 @@ export async function startRun(
       if (search.found === null) {
         throw new TrainDirError(
           `--resume: no complete checkpoint in ${lastDir} (${
-            search.seen.length === 0 ? 'none was written: the run stopped before its first epoch ended' : search.skipped.join('; ')
+            search.seen.length === 0
+              ? 'none was written: the run stopped before its first epoch ended'
+              : search.skipped.join('; ')
           }); start over with --overwrite`,
         );
       }
@@ -89,7 +91,15 @@ export async function startRun(
       model = (options.modelFactory ?? ((c, seed) => createModel(c, { seed })))(asked, o.seed);
       if (o.initFrom !== null) await initWeights(model, o.initFrom);
       adam = new Adam(model.weights, o.adam);
-      state = { epoch: 0, globalStep: 0, samplerState: null, modelRngState: null, best: null, evalsSinceBest: 0, seconds: 0 };
+      state = {
+        epoch: 0,
+        globalStep: 0,
+        samplerState: null,
+        modelRngState: null,
+        best: null,
+        evalsSinceBest: 0,
+        seconds: 0,
+      };
       if (mode === 'overwrite') await claim.clearRun();
     }
     await claim.removeLeftovers(null);

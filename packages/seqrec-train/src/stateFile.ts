@@ -39,7 +39,8 @@ export function hasFields(fields: Record<string, string>): JsonCheck {
     for (const [name, type] of Object.entries(fields)) {
       const v = (value as Record<string, unknown>)[name];
       const actual = v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v;
-      if (!type.split('|').includes(actual)) return `field '${name}' is ${v === undefined ? 'missing' : `a ${actual}`}, expected ${type}`;
+      if (!type.split('|').includes(actual))
+        return `field '${name}' is ${v === undefined ? 'missing' : `a ${actual}`}, expected ${type}`;
     }
     return null;
   };

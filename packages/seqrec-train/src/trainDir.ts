@@ -182,11 +182,18 @@ async function takeLock(dir: string, report: (message: string) => void): Promise
       const since = `since ${held.started}; lock ${file}`;
       if (held.host !== os.hostname() || processRuns(held.pid)) {
         throw new TrainDirError(
-          `train dir ${dir} is in use by another seqrec train (pid ${held.pid} on host ${short(held.host, 60)}, ${since}); ` +
-            'if that process is gone, delete the lock file',
+          `train dir ${dir} is in use by another seqrec train (pid ${held.pid} on host ${short(
+            held.host,
+            60,
+          )}, ${since}); ` + 'if that process is gone, delete the lock file',
         );
       }
-      report(`taking over the stale lock ${file} (pid ${held.pid} on this host ${since.slice(0, since.indexOf(';'))} no longer runs)`);
+      report(
+        `taking over the stale lock ${file} (pid ${held.pid} on this host ${since.slice(
+          0,
+          since.indexOf(';'),
+        )} no longer runs)`,
+      );
       await fsp.rm(file, { force: true });
     }
   } finally {

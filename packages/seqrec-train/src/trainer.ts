@@ -64,8 +64,12 @@ export async function train(split: SplitDataset, vocab: unknown, options: TrainO
   const bestDir = path.join(o.trainDir, 'best');
   const log = new MetricsLog(o.trainDir);
   // Train dir claimed (locked), everything checked, then model, optimizer and loop state.
-  const { claim, model, adam, state, resumeFrom, dataFingerprint } = await startRun(split, vocab, o, options, (message) =>
-    report({ type: 'info', message }),
+  const { claim, model, adam, state, resumeFrom, dataFingerprint } = await startRun(
+    split,
+    vocab,
+    o,
+    options,
+    (message) => report({ type: 'info', message }),
   );
   const config = model.config;
   const time = timeSettings(config, o.timeUnit);
