@@ -152,29 +152,36 @@ export async function saveCheckpoint(
   );
 }
 
+/** Files in a checkpoint directory that seqrec did not write there (never deleted). */
+export async function foreignCheckpointFiles(dir: string): Promise<string[]> {
+  const ours = new Set<string>([...CHECKPOINT_FILES, ...((await manifestFiles(dir)) ?? [])]);
+  const names = await fsp.readdir(dir).catch(() => [] as string[]);
+  return names.filter((n) => !ours.has(n));
+}
+
+/** A TrainDirError when `dir` holds files seqrec did not write (checked before deleting anything). */
+export async function assertOnlyCheckpointFiles(dir: string): Promise<void> {
+  const others = await foreignCheckpointFiles(dir);
+  if (others.length === 0) return;
+  throw new TrainDirError(
+    `${dir} holds files seqrec did not write (${others
+      .slice(0, 3)
+      .map((n) => short(n, 30))
+      .join(', ')}${others.length > 3 ? ', ...' : ''}); move them away, seqrec never deletes them`,
+  );
+}
+
 /**
- * Deletes a checkpoint directory: the files seqrec writes there, then the directory. Anything
- * else in it (not seqrec's) is kept, and the directory with it: a TrainDirError names it.
+ * Deletes a checkpoint directory: the files seqrec writes there, then the directory. When it
+ * holds anything else (not seqrec's), nothing is deleted: a TrainDirError names it.
  */
 export async function removeCheckpointDir(dir: string): Promise<void> {
+  await assertOnlyCheckpointFiles(dir);
   const names = new Set<string>([...CHECKPOINT_FILES, ...((await manifestFiles(dir)) ?? [])]);
   for (const name of names) await fsp.rm(path.join(dir, name), { force: true });
-  try {
-    await fsp.rmdir(dir);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return;
-    if (code === 'ENOTEMPTY' || code === 'EEXIST') {
-      const others = await fsp.readdir(dir);
-      throw new TrainDirError(
-        `${dir} holds files seqrec did not write (${others
-          .slice(0, 3)
-          .map((n) => short(n, 30))
-          .join(', ')}${others.length > 3 ? ', ...' : ''}); move them away, seqrec never deletes them`,
-      );
-    }
-    throw error;
-  }
+  await fsp.rmdir(dir).catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== 'ENOENT') throw error;
+  });
 }
 
 /** Why `dir` is not a complete checkpoint, or null if it is. */

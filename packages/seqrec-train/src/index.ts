@@ -20,6 +20,7 @@ export {
   findSavedModel,
   searchCheckpoint,
   removeCheckpointDir,
+  foreignCheckpointFiles,
   CHECKPOINT_FILES,
 } from './checkpoint';
 export type {

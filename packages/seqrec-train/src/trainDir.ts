@@ -12,7 +12,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { writeFileAtomic } from '@seqrec/data';
 import { pendingDirs } from './atomicDir';
-import { removeCheckpointDir } from './checkpoint';
+import { assertOnlyCheckpointFiles, removeCheckpointDir } from './checkpoint';
 import { TrainDirError, short } from './errors';
 import { METRICS_FILE } from './metricsLog';
 import { hasFields, parseJsonFile, readJsonFile } from './stateFile';
@@ -120,11 +120,14 @@ export class TrainDirClaim {
 
   /** Deletes what runs wrote here (checkpoints, metrics, files the marker lists); nothing else. */
   async clearRun(): Promise<void> {
+    const dirs: string[] = [];
     for (const name of CHECKPOINT_DIRS) {
       const target = path.join(this.dir, name);
-      for (const d of [target, `${target}.old`, ...(await pendingDirs(target))])
-        if (await exists(d)) await removeCheckpointDir(d);
+      for (const d of [target, `${target}.old`, ...(await pendingDirs(target))]) if (await exists(d)) dirs.push(d);
     }
+    // All or nothing: a folder holding someone else's file stops the overwrite before any deletion.
+    for (const d of dirs) await assertOnlyCheckpointFiles(d);
+    for (const d of dirs) await removeCheckpointDir(d);
     for (const name of [METRICS_FILE, ...this.marker.files]) await fsp.rm(path.join(this.dir, name), { force: true });
     this.marker = { ...this.marker, files: [] };
     await writeJson(path.join(this.dir, RUN_MARKER), this.marker);
