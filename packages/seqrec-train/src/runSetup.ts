@@ -36,8 +36,8 @@ function checkUsable(split: SplitDataset): void {
   const evaluable = split.users.filter((u) => u.valid !== 0).length;
   if (trainable === 0 || evaluable === 0) {
     throw new UnusableDataError(
-      `the data cannot train a model: of its ${split.users.length} users, ${trainable} have the 4 or more ` +
-        `interactions a training sample needs and ${evaluable} the 3 or more evaluation needs`,
+      `the data cannot train a model: of its ${split.users.length} users, ${trainable} give a training sample ` +
+        `(2 or more training interactions) and ${evaluable} can be evaluated (3 or more interactions)`,
     );
   }
 }
