@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import {
   DataFormatError,
   buildDataset,
+  excerpt,
   generateSyntheticInteractions,
   leaveOneOutSplit,
   loadInteractions,
@@ -15,7 +16,6 @@ import {
   type SplitDataset,
 } from '@seqrec/data';
 import { UsageError } from './errors';
-import { excerpt } from './parseFlags';
 
 /** The embedded dataset used when `--dataset synthetic` (the default). */
 export const SYNTHETIC = { name: 'synthetic', users: 600, items: 300, seed: 1 } as const;

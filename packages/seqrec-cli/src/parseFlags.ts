@@ -2,6 +2,7 @@
  * Flag value parsing with one-line errors that name the flag (exit code 2), and the kebab-case
  * aliases: `--batch-size` is rewritten to `--batch_size` before commander sees it.
  */
+import { excerpt } from '@seqrec/data';
 import { UsageError } from './errors';
 
 /** Rewrites `--some-flag[=v]` to `--some_flag[=v]` for every snake_case flag in `known`. */
@@ -32,16 +33,6 @@ export function int(flag: string, value: unknown, min = 1, max = Number.MAX_SAFE
     throw new UsageError(`--${flag} must be an integer >= ${min}, got '${excerpt(String(value))}'`);
   if (n > max) throw new UsageError(`--${flag} must be at most ${max}, got '${excerpt(String(value))}'`);
   return n;
-}
-
-/** At most 40 characters of a user-given value, control characters escaped. */
-export function excerpt(value: string, max = 40): string {
-  // eslint-disable-next-line no-control-regex -- escaping control characters is the point
-  const safe = value.replace(
-    /[\u0000-\u001f\u007f-\u009f]/g,
-    (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
-  );
-  return safe.length > max ? `${safe.slice(0, max)}…` : safe;
 }
 
 export function num(flag: string, value: unknown, check: (n: number) => boolean, expected: string): number {

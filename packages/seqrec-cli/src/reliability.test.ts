@@ -142,7 +142,8 @@ describe('12: the 4 GB wasm heap', () => {
     expect(await fsp.readdir(trainDir)).toEqual([]);
   });
   it('an overflow that still happens is reported as such', () => {
-    const overflow = new WebAssembly.RuntimeError('memory access out of bounds');
+    const wasm = (globalThis as unknown as { WebAssembly: { RuntimeError: ErrorConstructor } }).WebAssembly;
+    const overflow = new wasm.RuntimeError('memory access out of bounds');
     expect(environmentProblem(overflow)).toMatch(/^the wasm heap \(4 GB\) overflowed: .*lower --batch_size/);
     expect(environmentProblem(new TypeError('x is undefined'))).toBeNull();
   });

@@ -13,6 +13,7 @@
  * Duplicate lines are KEPT: they are real repeat interactions in every format we read.
  */
 import { DataFormatError } from './DataFormatError';
+import { excerpt } from './excerpt';
 import { type InteractionFormat, type InteractionLog, type LoadOptions } from './InteractionLog';
 
 const NUMBER_RE = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
@@ -21,16 +22,6 @@ export const MAX_LINE_CHARS = 1 << 20;
 /** Timestamps are exact up to 2^53 (float64); beyond that two distinct times could compare equal. */
 const MAX_TIMESTAMP = Number.MAX_SAFE_INTEGER;
 
-/** At most `max` characters of input for a message, control characters escaped. */
-export function excerpt(text: string, max = 40): string {
-  const cut = text.length > max ? text.slice(0, max) : text;
-  // eslint-disable-next-line no-control-regex -- escaping control characters is the point
-  const safe = cut.replace(
-    /[\u0000-\u001f\u007f-\u009f\ufffd]/g,
-    (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
-  );
-  return text.length > max ? `${safe}…` : safe;
-}
 const DEFAULT_USER_COLUMNS = ['user', 'user_id', 'userid', 'uid'];
 const DEFAULT_ITEM_COLUMNS = ['item', 'item_id', 'itemid', 'movie_id', 'movieid', 'iid'];
 const DEFAULT_TIME_COLUMNS = ['timestamp', 'time', 'ts', 'unix_time'];

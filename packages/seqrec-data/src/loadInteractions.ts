@@ -8,7 +8,8 @@ import * as path from 'node:path';
 import { type Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { DataFormatError } from './DataFormatError';
-import { InteractionParser, excerpt } from './InteractionParser';
+import { excerpt } from './excerpt';
+import { InteractionParser } from './InteractionParser';
 import { type InteractionLog, type LoadOptions } from './InteractionLog';
 import { listZipEntries, readZipEntry } from './readZipEntry';
 

@@ -1,4 +1,5 @@
 /** Errors the trainer throws with a message fit to show the user as is. */
+import { excerpt } from '@seqrec/data';
 
 /** The loss (or a weight) became NaN/Infinity. The last good checkpoint is kept. */
 export class NonFiniteLossError extends Error {
@@ -79,13 +80,7 @@ export class MemoryLimitError extends TrainInputError {
   }
 }
 
-/** At most `max` characters of a value for a message, one line. */
+/** At most `max` characters of a value (JSON unless a string) for a message, one line. */
 export function short(value: unknown, max = 40): string {
-  const text = typeof value === 'string' ? value : JSON.stringify(value) ?? String(value);
-  // eslint-disable-next-line no-control-regex -- escaping control characters is the point
-  const oneLine = text.replace(
-    /[\u0000-\u001f\u007f-\u009f]/g,
-    (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
-  );
-  return oneLine.length > max ? `${oneLine.slice(0, max)}…` : oneLine;
+  return excerpt(typeof value === 'string' ? value : JSON.stringify(value) ?? String(value), max);
 }
