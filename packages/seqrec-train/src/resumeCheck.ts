@@ -37,7 +37,10 @@ export function resumeDifferences(
   asked: { options: ResolvedTrainOptions; model: ModelConfig; dataFingerprint: string; vocab: unknown },
 ): ResumeDifference[] {
   const out: ResumeDifference[] = [];
-  const recorded = run.options;
+  const recorded = { ...run.options };
+  // Runs from before `batching` recorded `bucketing` (true: by length, false: random).
+  if (!('batching' in recorded) && typeof recorded['bucketing'] === 'boolean')
+    recorded['batching'] = recorded['bucketing'] ? 'bucketed' : 'random';
   for (const [key, value] of Object.entries(asked.options)) {
     // An option the run did not record is one an older seqrec did not have: it ran the default.
     if (RESUME_MAY_CHANGE.includes(key) || !(key in recorded)) continue;
