@@ -22,7 +22,8 @@ it('lists result-changing differences, not the ones a resume may change', () => 
 });
 
 it('a run recorded before `batching` is compared through its `bucketing`', () => {
-  const { batching: _batching, ...older } = options;
+  const older: Record<string, unknown> = { ...options };
+  delete older['batching'];
   expect(resumeDifferences(run({ ...older, bucketing: true }), {}, asked({ batching: 'bucketed' }))).toEqual([]);
   expect(resumeDifferences(run({ ...older, bucketing: true }), {}, asked({ batching: 'packed' }))).toEqual([
     { option: 'batching', run: 'bucketed', asked: 'packed' },
