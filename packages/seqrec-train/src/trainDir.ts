@@ -96,13 +96,9 @@ export class TrainDirClaim {
           .join(', ')}${names.length > 3 ? ', ...' : ''}); give a new or empty folder, seqrec never writes into others`,
       );
     }
-    if (marker === null) {
-      marker = { kind: 'seqrec-train-dir', version: 1, created: new Date().toISOString(), files: [] };
-      await writeJson(markerFile, marker);
-    }
     await takeLock(dir, report);
-    const hadRun = names.some((n) => n !== LOCK_FILE && isRunFile(n, marker.files));
-    const claim = new TrainDirClaim(dir, marker, hadRun);
+    const files = marker?.files ?? [];
+    const hadRun = names.some((n) => n !== LOCK_FILE && isRunFile(n, files));
     try {
       if (mode === 'new' && hadRun) {
         throw new TrainDirError(
@@ -111,10 +107,16 @@ export class TrainDirClaim {
         );
       }
       if (mode === 'resume' && !hadRun) throw new TrainDirError(`--resume: train dir ${dir} holds no run to resume`);
+      // Checked: from here on the folder is seqrec's (an older seqrec's run is adopted).
+      if (marker === null) {
+        marker = { kind: 'seqrec-train-dir', version: 1, created: new Date().toISOString(), files: [] };
+        await writeJson(markerFile, marker);
+      }
     } catch (error) {
-      await claim.release();
+      await releaseLock(dir);
       throw error;
     }
+    const claim = new TrainDirClaim(dir, marker, hadRun);
     return claim;
   }
 
@@ -153,10 +155,15 @@ export class TrainDirClaim {
   async release(): Promise<void> {
     if (this.released) return;
     this.released = true;
-    const file = path.join(this.dir, LOCK_FILE);
-    const lock = await readJsonFile<LockInfo>(file).catch(() => null);
-    if (lock !== null && lock.pid === process.pid && lock.host === os.hostname()) await fsp.rm(file, { force: true });
+    await releaseLock(this.dir);
   }
+}
+
+/** Removes the lock of `dir` if this process holds it. */
+async function releaseLock(dir: string): Promise<void> {
+  const file = path.join(dir, LOCK_FILE);
+  const lock = await readJsonFile<LockInfo>(file).catch(() => null);
+  if (lock !== null && lock.pid === process.pid && lock.host === os.hostname()) await fsp.rm(file, { force: true });
 }
 
 /** A folder written by a seqrec before the marker: a checkpoint with its run.json. */
