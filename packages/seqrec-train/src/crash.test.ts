@@ -81,8 +81,8 @@ async function fingerprint(dir: string): Promise<Record<string, string>> {
   return out;
 }
 
-const built = existsSync(BUILT);
-(built ? it : it.skip)('SIGKILLed at random moments and inside checkpoint swaps, resumed: bit-identical', async () => {
+it('SIGKILLed at random moments and inside checkpoint swaps, resumed: bit-identical', async () => {
+  if (!existsSync(BUILT)) throw new Error(`${BUILT} is missing: run \`npm run build\` before this test`);
   const seed = Number(process.env['SEQREC_CRASH_SEED'] ?? Date.now() % 1e9);
   const rng = new Random(seed);
   const reference = await tempDir();
