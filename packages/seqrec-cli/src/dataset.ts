@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import {
   DataFormatError,
   buildDataset,
+  excerpt,
   generateSyntheticInteractions,
   leaveOneOutSplit,
   loadInteractions,
@@ -25,11 +26,20 @@ export interface DataFlags {
   format?: InteractionFormat;
 }
 
+/** True if `p` exists; false if it does not; a UsageError if it cannot be looked at (EACCES, ...). */
 async function isFileOrDir(p: string): Promise<boolean> {
-  return fsp.stat(p).then(
-    () => true,
-    () => false,
-  );
+  try {
+    await fsp.stat(p);
+    return true;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return false;
+    throw new UsageError(
+      `--dataset ${p}: cannot be read (${code === 'EACCES' ? 'permission denied on it or a folder above it, ' : ''}${
+        code ?? String(error)
+      })`,
+    );
+  }
 }
 
 /** The path `--dataset` points at, or null for `synthetic`. Throws UsageError if nothing is there. */
@@ -37,7 +47,9 @@ export async function resolveDatasetPath(dataset: string, dataDir: string): Prom
   if (dataset === SYNTHETIC.name) return null;
   const candidates = [dataset, path.join(dataDir, `${dataset}.txt`), path.join(dataDir, dataset)];
   for (const c of candidates) if (await isFileOrDir(c)) return path.resolve(c);
-  throw new UsageError(`--dataset '${dataset}': no such file (looked for ${candidates.join(', ')})`);
+  throw new UsageError(
+    `--dataset '${excerpt(dataset)}': no such file (looked for ${candidates.map((c) => excerpt(c, 80)).join(', ')})`,
+  );
 }
 
 /** Loads the interactions `--dataset` names. */

@@ -2,6 +2,7 @@
  * Flag value parsing with one-line errors that name the flag (exit code 2), and the kebab-case
  * aliases: `--batch-size` is rewritten to `--batch_size` before commander sees it.
  */
+import { excerpt } from '@seqrec/data';
 import { UsageError } from './errors';
 
 /** Rewrites `--some-flag[=v]` to `--some_flag[=v]` for every snake_case flag in `known`. */
@@ -25,27 +26,26 @@ export function normalizeFlags(argv: readonly string[], known: ReadonlySet<strin
   return out;
 }
 
-export function int(flag: string, value: unknown, min = 1): number {
+/** An integer in [min, max]; the message quotes at most a short excerpt of the value. */
+export function int(flag: string, value: unknown, min = 1, max = Number.MAX_SAFE_INTEGER): number {
   const n = typeof value === 'number' ? value : Number(value);
-  if (typeof value === 'string' && !/^[+-]?\d+$/.test(value.trim())) {
-    throw new UsageError(`--${flag} must be an integer >= ${min}, got '${value}'`);
-  }
-  if (!Number.isSafeInteger(n) || n < min)
-    throw new UsageError(`--${flag} must be an integer >= ${min}, got '${String(value)}'`);
+  if ((typeof value === 'string' && !/^[+-]?\d+$/.test(value.trim())) || !Number.isSafeInteger(n) || n < min)
+    throw new UsageError(`--${flag} must be an integer >= ${min}, got '${excerpt(String(value))}'`);
+  if (n > max) throw new UsageError(`--${flag} must be at most ${max}, got '${excerpt(String(value))}'`);
   return n;
 }
 
 export function num(flag: string, value: unknown, check: (n: number) => boolean, expected: string): number {
   const n = typeof value === 'number' ? value : Number(value);
   if ((typeof value === 'string' && value.trim() === '') || !Number.isFinite(n) || !check(n)) {
-    throw new UsageError(`--${flag} must be ${expected}, got '${String(value)}'`);
+    throw new UsageError(`--${flag} must be ${expected}, got '${excerpt(String(value))}'`);
   }
   return n;
 }
 
 export function choice<T extends string>(flag: string, value: unknown, choices: readonly T[]): T {
   if (typeof value !== 'string' || !(choices as readonly string[]).includes(value)) {
-    throw new UsageError(`--${flag} must be one of ${choices.join(', ')}, got '${String(value)}'`);
+    throw new UsageError(`--${flag} must be one of ${choices.join(', ')}, got '${excerpt(String(value))}'`);
   }
   return value as T;
 }
@@ -57,16 +57,16 @@ export function bool(flag: string, value: unknown): boolean {
   const v = String(value).toLowerCase();
   if (v === 'true' || v === '1') return true;
   if (v === 'false' || v === '0') return false;
-  throw new UsageError(`--${flag} takes true or false, got '${String(value)}'`);
+  throw new UsageError(`--${flag} takes true or false, got '${excerpt(String(value))}'`);
 }
 
 /** A comma-separated list of positive integers, e.g. `--topk 5,10,20`. */
-export function intList(flag: string, value: unknown): number[] {
+export function intList(flag: string, value: unknown, max = Number.MAX_SAFE_INTEGER): number[] {
   const parts = String(value)
     .split(',')
     .map((s) => s.trim())
     .filter((s) => s !== '');
   if (parts.length === 0)
-    throw new UsageError(`--${flag} must be a comma-separated list of integers >= 1, got '${String(value)}'`);
-  return parts.map((p) => int(flag, p));
+    throw new UsageError(`--${flag} must be a comma-separated list of integers >= 1, got '${excerpt(String(value))}'`);
+  return parts.map((p) => int(flag, p, 1, max));
 }

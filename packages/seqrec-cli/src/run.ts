@@ -4,7 +4,8 @@
  * `seqrec: error: ...` line on stderr, never a stack trace), 3 training diverged (NaN loss).
  */
 import { Command, CommanderError, Option } from 'commander';
-import { NonFiniteLossError } from '@seqrec/train';
+import { DataFormatError } from '@seqrec/data';
+import { NonFiniteLossError, TrainInputError } from '@seqrec/train';
 import { registerBenchCommand } from './commands/bench';
 import { convertCommand } from './commands/convert';
 import { evalCommand } from './commands/eval';
@@ -12,7 +13,7 @@ import { infoCommand } from './commands/info';
 import { recommendCommand } from './commands/recommend';
 import { statsCommand } from './commands/stats';
 import { trainCommand } from './commands/train';
-import { EXIT, UsageError } from './errors';
+import { EXIT, UsageError, environmentProblem } from './errors';
 import type { CliIo } from './io';
 import { normalizeFlags } from './parseFlags';
 import { TRAIN_FLAGS } from './trainFlags';
@@ -116,8 +117,19 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
       io.stderr(`seqrec: error: ${oneLine(error.message)}\n`);
       return EXIT.usage;
     }
-    if (error instanceof UsageError || error instanceof RangeError) {
+    if (
+      error instanceof UsageError ||
+      error instanceof RangeError ||
+      error instanceof TrainInputError ||
+      error instanceof DataFormatError
+    ) {
       io.stderr(`seqrec: error: ${oneLine(error.message)}\n`);
+      return EXIT.usage;
+    }
+    const problem = environmentProblem(error);
+    if (problem !== null) {
+      io.stderr(`seqrec: error: ${problem}\n`);
+      if (process.env['SEQREC_DEBUG']) io.stderr(`${(error as Error).stack ?? ''}\n`);
       return EXIT.usage;
     }
     if (error instanceof NonFiniteLossError) {

@@ -5,8 +5,8 @@
  */
 import { BACKENDS, DEVICES, type BackendName, type Device } from '@seqrec/runtime';
 import { BATCHINGS, DEFAULT_BATCHING, type Batching, type InteractionFormat, type TimeUnit } from '@seqrec/data';
-import type { ModelConfig } from '@seqrec/models';
-import type { Protocol } from '@seqrec/train';
+import { MODEL_LIMITS, type ModelConfig } from '@seqrec/models';
+import { TRAIN_LIMITS, type Protocol } from '@seqrec/train';
 import { UsageError } from './errors';
 import { bool, choice, int, intList, num } from './parseFlags';
 
@@ -65,7 +65,8 @@ export const TRAIN_FLAGS: readonly (readonly [string, string, string | undefined
   ['data_dir', 'dir', 'data', 'where a bare --dataset name is looked up'],
   ['format', 'ml-1m|ml-100k|sasrec|csv|tsv', undefined, 'input format (default: detected)'],
   ['backend', 'tensorflow|wasm|cpu', undefined, 'pin the tfjs backend (default: chosen from --device)'],
-  ['resume', '', undefined, 'continue from <train_dir>/last'],
+  ['resume', '', undefined, "continue from <train_dir>/last (the settings that change the result must be the run's)"],
+  ['overwrite', '', undefined, 'replace the run in --train_dir (deletes only the files seqrec wrote there)'],
   ['json', '', undefined, 'JSON lines on stdout (one per evaluation, then a summary); human logs go to stderr'],
   ['early_stop_patience', 'evals', '0', 'stop after this many evaluations without improvement (0 = never)'],
   [
@@ -115,6 +116,7 @@ export interface TrainSettings {
   lossNormalization: 'batch' | 'epoch';
   ks: number[];
   resume: boolean;
+  overwrite: boolean;
   json: boolean;
   inferenceOnly: boolean;
   stateDictPath: string | null;
@@ -130,13 +132,13 @@ const TIME_UNITS: readonly TimeUnit[] = ['second', 'minute', 'hour', 'day', 'per
 export function resolveTrainFlags(raw: Record<string, unknown>): TrainSettings {
   const s = (k: string) => raw[k] as string | undefined;
   if (s('train_dir') === undefined || s('train_dir') === '') throw new UsageError('missing required flag --train_dir');
-  const hiddenUnits = int('hidden_units', s('hidden_units'));
-  const numHeads = int('num_heads', s('num_heads'));
+  const hiddenUnits = int('hidden_units', s('hidden_units'), 1, MODEL_LIMITS.hiddenUnits);
+  const numHeads = int('num_heads', s('num_heads'), 1, MODEL_LIMITS.numHeads);
   if (hiddenUnits % numHeads !== 0) {
     throw new UsageError(`--num_heads ${numHeads} must divide --hidden_units ${hiddenUnits}`);
   }
   const noMhc = bool('no_mhc', raw['no_mhc']);
-  const batchSize = int('batch_size', s('batch_size'));
+  const batchSize = int('batch_size', s('batch_size'), 1, TRAIN_LIMITS.batchSize);
   const evalProtocol = choice('eval_protocol', s('eval_protocol'), ['sampled', 'full', 'both'] as const);
   return {
     dataset: s('dataset') as string,
@@ -147,17 +149,17 @@ export function resolveTrainFlags(raw: Record<string, unknown>): TrainSettings {
     backend: s('backend') === undefined ? undefined : choice('backend', s('backend'), BACKENDS),
     model: {
       kind: bool('no_time', raw['no_time']) ? 'sasrec' : 'tisasrec',
-      maxlen: int('maxlen', s('maxlen')),
+      maxlen: int('maxlen', s('maxlen'), 1, MODEL_LIMITS.maxlen),
       hiddenUnits,
-      numBlocks: int('num_blocks', s('num_blocks')),
+      numBlocks: int('num_blocks', s('num_blocks'), 1, MODEL_LIMITS.numBlocks),
       numHeads,
       dropoutRate: num('dropout_rate', s('dropout_rate'), (x) => x >= 0 && x < 1, 'a number in [0, 1)'),
-      timeSpan: int('time_span', s('time_span')),
+      timeSpan: int('time_span', s('time_span'), 1, MODEL_LIMITS.timeSpan),
       mhc: noMhc
         ? null
         : {
-            expansionRate: int('mhc_expansion_rate', s('mhc_expansion_rate')),
-            sinkhornIters: int('mhc_sinkhorn_iter', s('mhc_sinkhorn_iter')),
+            expansionRate: int('mhc_expansion_rate', s('mhc_expansion_rate'), 1, MODEL_LIMITS.expansionRate),
+            sinkhornIters: int('mhc_sinkhorn_iter', s('mhc_sinkhorn_iter'), 1, MODEL_LIMITS.sinkhornIters),
             initGate: num('mhc_init_gate', s('mhc_init_gate'), (x) => x >= 0, 'a number >= 0'),
           },
       l2Emb: num('l2_emb', s('l2_emb'), (x) => x >= 0, 'a number >= 0'),
@@ -166,25 +168,29 @@ export function resolveTrainFlags(raw: Record<string, unknown>): TrainSettings {
     timeUnit: choice('time_unit', s('time_unit'), TIME_UNITS),
     batchSize,
     lr: num('lr', s('lr'), (x) => x > 0, 'a positive number'),
-    lrDecayStep: int('lr_decay_step', s('lr_decay_step')),
+    lrDecayStep: int('lr_decay_step', s('lr_decay_step'), 1, TRAIN_LIMITS.lrDecayStep),
     lrDecayRate: num('lr_decay_rate', s('lr_decay_rate'), (x) => x > 0 && x <= 1, 'a number in (0, 1]'),
-    warmupSteps: int('warmup_steps', s('warmup_steps'), 0),
-    numEpochs: int('num_epochs', s('num_epochs')),
+    warmupSteps: int('warmup_steps', s('warmup_steps'), 0, TRAIN_LIMITS.warmupSteps),
+    numEpochs: int('num_epochs', s('num_epochs'), 1, TRAIN_LIMITS.numEpochs),
     seed: int('seed', s('seed'), 0),
-    evalEvery: int('eval_every', s('eval_every')),
+    evalEvery: int('eval_every', s('eval_every'), 1, TRAIN_LIMITS.evalEvery),
     protocols: evalProtocol === 'both' ? ['sampled', 'full'] : [evalProtocol],
     evalUsers: int('eval_users', s('eval_users')),
-    evalBatchSize: s('eval_batch_size') === undefined ? batchSize : int('eval_batch_size', s('eval_batch_size')),
-    earlyStopPatience: int('early_stop_patience', s('early_stop_patience'), 0),
+    evalBatchSize:
+      s('eval_batch_size') === undefined
+        ? batchSize
+        : int('eval_batch_size', s('eval_batch_size'), 1, TRAIN_LIMITS.evalBatchSize),
+    earlyStopPatience: int('early_stop_patience', s('early_stop_patience'), 0, TRAIN_LIMITS.earlyStopPatience),
     batching: batchingFlag(raw),
     lossNormalization: choice('loss_normalization', s('loss_normalization'), ['batch', 'epoch'] as const),
-    ks: intList('topk', s('topk')),
+    ks: intList('topk', s('topk'), TRAIN_LIMITS.k),
     resume: bool('resume', raw['resume']),
+    overwrite: bool('overwrite', raw['overwrite']),
     json: bool('json', raw['json']),
     inferenceOnly: bool('inference_only', raw['inference_only']),
     stateDictPath: s('state_dict_path') ?? null,
     mhcNoAmp: bool('mhc_no_amp', raw['mhc_no_amp']),
-    workers: s('workers') === undefined ? undefined : int('workers', s('workers')),
+    workers: s('workers') === undefined ? undefined : int('workers', s('workers'), 1, TRAIN_LIMITS.workers),
   };
 }
 
@@ -202,4 +208,23 @@ function batchingFlag(raw: Record<string, unknown>): Batching {
  */
 export function evalBucketing(s: TrainSettings | (Omit<TrainSettings, 'batching'> & { bucketing: boolean })): boolean {
   return 'batching' in s ? s.batching !== 'random' : s.bucketing;
+}
+
+/** Train options (`batchSize`, `model.maxlen`, `data`) whose flag is not their snake_case name. */
+const FLAG_OF_OPTION: Record<string, string> = {
+  ks: 'topk',
+  evalProtocols: 'eval_protocol',
+  data: 'dataset',
+  'model.numItems': 'dataset',
+  'model.kind': 'no_time',
+  'model.mhc': 'no_mhc / --mhc_*',
+  'model.layerNormEps': 'layer_norm_eps (not a flag)',
+  adam: 'adam (not a flag)',
+};
+
+/** The flag of a train option, e.g. `batchSize` -> `--batch_size`, for messages of @seqrec/train. */
+export function flagOfOption(option: string): string {
+  const known = FLAG_OF_OPTION[option];
+  if (known !== undefined) return `--${known}`;
+  return `--${option.replace(/^model\./, '').replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)}`;
 }

@@ -13,9 +13,15 @@
  * Duplicate lines are KEPT: they are real repeat interactions in every format we read.
  */
 import { DataFormatError } from './DataFormatError';
+import { excerpt } from './excerpt';
 import { type InteractionFormat, type InteractionLog, type LoadOptions } from './InteractionLog';
 
 const NUMBER_RE = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
+/** A line longer than this is not interaction data (a file without line breaks, or binary data). */
+export const MAX_LINE_CHARS = 1 << 20;
+/** Timestamps are exact up to 2^53 (float64); beyond that two distinct times could compare equal. */
+const MAX_TIMESTAMP = Number.MAX_SAFE_INTEGER;
+
 const DEFAULT_USER_COLUMNS = ['user', 'user_id', 'userid', 'uid'];
 const DEFAULT_ITEM_COLUMNS = ['item', 'item_id', 'itemid', 'movie_id', 'movieid', 'iid'];
 const DEFAULT_TIME_COLUMNS = ['timestamp', 'time', 'ts', 'unix_time'];
@@ -115,6 +121,11 @@ export class InteractionParser {
       this.started = true;
       if (text.charCodeAt(0) === 0xfeff) text = text.slice(1); // UTF-8 BOM
     }
+    const nul = chunk.indexOf('\u0000');
+    if (nul >= 0) {
+      this.lineNo += countLines(text, text.length - chunk.length + nul) + 1;
+      this.fail('binary data (a NUL byte): not a text file of interactions');
+    }
     let start = 0;
     for (;;) {
       const nl = text.indexOf('\n', start);
@@ -123,6 +134,16 @@ export class InteractionParser {
       start = nl + 1;
     }
     this.rest = start === 0 ? text : text.slice(start);
+    if (this.rest.length > MAX_LINE_CHARS) {
+      this.lineNo++;
+      this.fail(
+        `line longer than ${MAX_LINE_CHARS} characters${
+          this.rest.includes('\r')
+            ? ' (the file ends its lines with CR only: convert them to LF)'
+            : ' (no line breaks?)'
+        }`,
+      );
+    }
   }
 
   /** Parses the last line and returns the log. Throws if there was no interaction at all. */
@@ -150,6 +171,8 @@ export class InteractionParser {
     if (end > start && text.charCodeAt(end - 1) === 13) end--; // CRLF
     if (end === start) return; // blank lines carry no interaction
     const line = text.slice(start, end);
+    if (line.includes('\r'))
+      this.fail('a carriage return inside the line: the file ends its lines with CR only (convert them to LF)');
     if (this.format === null) this.format = detectFormat(line);
     switch (this.format) {
       case 'ml-1m':
@@ -203,7 +226,11 @@ export class InteractionParser {
     const user = findColumn(names, userColumn, DEFAULT_USER_COLUMNS);
     const item = findColumn(names, itemColumn, DEFAULT_ITEM_COLUMNS);
     const time = findColumn(names, timeColumn, DEFAULT_TIME_COLUMNS);
-    const listed = names.map((n) => `'${n}'`).join(', ');
+    const listed =
+      names
+        .slice(0, 8)
+        .map((n) => `'${excerpt(n, 30)}'`)
+        .join(', ') + (names.length > 8 ? `, ... (${names.length} columns)` : '');
     if (user < 0)
       this.fail(
         `no user column ${userColumn !== undefined ? `'${userColumn}'` : '(set userColumn)'} in header ${listed}`,
@@ -212,7 +239,8 @@ export class InteractionParser {
       this.fail(
         `no item column ${itemColumn !== undefined ? `'${itemColumn}'` : '(set itemColumn)'} in header ${listed}`,
       );
-    if (timeColumn !== undefined && time < 0) this.fail(`no timestamp column '${timeColumn}' in header ${listed}`);
+    if (timeColumn !== undefined && time < 0)
+      this.fail(`no timestamp column '${excerpt(timeColumn)}' in header ${listed}`);
     this.columns = { user, item, time, count: names.length };
     this.hasTime = time >= 0;
   }
@@ -222,17 +250,27 @@ export class InteractionParser {
     if (item.length === 0) this.fail('empty item id');
     const n = this.rawUsers.length;
     if (this.hasTime) {
-      if (time === undefined || !isNumber(time)) this.fail(`timestamp '${time ?? ''}' is not a number`);
+      if (time === undefined || !isNumber(time)) this.fail(`timestamp '${excerpt(time ?? '')}' is not a number`);
+      const t = Number(time);
+      if (!(Math.abs(t) <= MAX_TIMESTAMP))
+        this.fail(`timestamp '${excerpt(time)}' is out of range (beyond ±2^53, it cannot be represented exactly)`);
       if (n === this.times.length) {
         const grown = new Float64Array(n * 2);
         grown.set(this.times);
         this.times = grown;
       }
-      this.times[n] = Number(time);
+      this.times[n] = t;
     }
     this.rawUsers.push(user);
     this.rawItems.push(item);
   }
+}
+
+/** Line breaks in `text` before `end`. */
+function countLines(text: string, end: number): number {
+  let n = 0;
+  for (let i = text.indexOf('\n'); i >= 0 && i < end; i = text.indexOf('\n', i + 1)) n++;
+  return n;
 }
 
 /** Parses a whole in-memory text. `source` names it in errors (e.g. a file name). */

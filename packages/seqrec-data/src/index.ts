@@ -1,12 +1,14 @@
 // @seqrec/data: loaders, id vocabulary, leave-one-out split, time intervals and seeded samplers.
 // Spec: shared/spec/DATA_AND_EVAL.md. The only public entry of the package.
 export { DataFormatError } from './DataFormatError';
+export { excerpt } from './excerpt';
 export type { InteractionFormat, InteractionLog, LoadOptions } from './InteractionLog';
 export { InteractionParser, parseInteractions, detectFormat } from './InteractionParser';
 export { loadInteractions } from './loadInteractions';
 export { Vocabulary } from './Vocabulary';
 export { buildDataset } from './buildDataset';
 export type { Dataset, UserSequence } from './buildDataset';
+export { datasetFingerprint } from './datasetFingerprint';
 export { leaveOneOutSplit } from './leaveOneOutSplit';
 export type { SplitDataset, UserSplit } from './leaveOneOutSplit';
 export { datasetStats, formatStatsTable } from './datasetStats';

@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { type Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { DataFormatError } from './DataFormatError';
+import { excerpt } from './excerpt';
 import { InteractionParser } from './InteractionParser';
 import { type InteractionLog, type LoadOptions } from './InteractionLog';
 import { listZipEntries, readZipEntry } from './readZipEntry';
@@ -41,12 +42,18 @@ function loadZip(zip: Buffer, source: string, options: LoadOptions): Interaction
   let entry = KNOWN_FILES.map((name) => entries.find((e) => path.posix.basename(e.name) === name)).find(
     (e) => e !== undefined,
   );
-  if (entry === undefined && entries.length === 1) entry = entries[0];
+  // A lone entry is taken only when named as the archive (`data.zip` holding `data.csv`): an
+  // unrelated file (a README) must not be read as interactions.
+  const stem = (name: string) => path.posix.basename(name).replace(/\.[^.]*$/, '');
+  if (entry === undefined && entries.length === 1 && stem(entries[0]!.name) === stem(source)) entry = entries[0];
   if (entry === undefined) {
     throw new DataFormatError(
       source,
       0,
-      `no ${KNOWN_FILES.join(' or ')} in the archive (entries: ${entries.map((e) => e.name).join(', ')})`,
+      `no ${KNOWN_FILES.join(' or ')} in the archive, nor one entry named as the archive (entries: ${entries
+        .slice(0, 5)
+        .map((e) => excerpt(e.name))
+        .join(', ')}${entries.length > 5 ? ', ...' : ''})`,
     );
   }
   if (entry.name.endsWith('.gz'))
@@ -75,9 +82,11 @@ export async function loadInteractions(file: string, options: LoadOptions = {}):
     throw new DataFormatError(
       file,
       0,
-      code === 'ENOENT' ? 'no such file or directory' : `cannot read (${code ?? String(err)})`,
+      code === 'ENOENT' ? 'no such file or directory' : `cannot read (${describeCode(code) ?? String(err)})`,
     );
   }
+  if (!stat.isDirectory() && !stat.isFile())
+    throw new DataFormatError(file, 0, 'not a regular file (a device, pipe or socket); give a file or a folder');
   if (stat.isDirectory()) {
     for (const name of KNOWN_FILES) {
       const candidate = path.join(file, name);
@@ -85,6 +94,29 @@ export async function loadInteractions(file: string, options: LoadOptions = {}):
     }
     throw new DataFormatError(file, 0, `folder holds none of ${KNOWN_FILES.join(', ')}`);
   }
+  try {
+    return await loadFile(file, options);
+  } catch (err) {
+    if (err instanceof DataFormatError) throw err;
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === undefined) throw err;
+    throw new DataFormatError(file, 0, `cannot read (${describeCode(code)})`);
+  }
+}
+
+/** `EACCES` -> 'permission denied (EACCES)'. */
+function describeCode(code: string | undefined): string | undefined {
+  if (code === undefined) return undefined;
+  const meaning: Record<string, string> = {
+    EACCES: 'permission denied',
+    EPERM: 'operation not permitted',
+    EISDIR: 'is a folder',
+    EIO: 'input/output error',
+  };
+  return meaning[code] !== undefined ? `${meaning[code]}, ${code}` : code;
+}
+
+async function loadFile(file: string, options: LoadOptions): Promise<InteractionLog> {
   const magic = await readMagic(file);
   if (magic.length >= 2 && magic[0] === 0x1f && magic[1] === 0x8b) {
     const gunzip = createReadStream(file, { highWaterMark: CHUNK_BYTES }).pipe(createGunzip());

@@ -7,6 +7,17 @@ import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 
 export async function writeFileAtomic(file: string, data: string | Uint8Array): Promise<void> {
+  try {
+    await writeThenRename(file, data);
+  } catch (err) {
+    // Write errors (ENOSPC, EDQUOT) carry no path: name the file the user asked for.
+    const e = err as NodeJS.ErrnoException;
+    if (typeof e?.code === 'string' && e.path === undefined) e.path = file;
+    throw err;
+  }
+}
+
+async function writeThenRename(file: string, data: string | Uint8Array): Promise<void> {
   const dir = path.dirname(file);
   // Same directory as the target, so rename() never crosses file systems.
   const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);

@@ -54,6 +54,20 @@ export const DEFAULT_MODEL_CONFIG: Readonly<Omit<ModelConfig, 'numItems'>> = {
   layerNormEps: 1e-8,
 };
 
+/**
+ * Upper bounds of the sizes: far above any published setting, low enough that no tensor of a
+ * step overflows a typed array (a `maxlen` of 1e8 would fail minutes later, deep in a kernel).
+ */
+export const MODEL_LIMITS = {
+  maxlen: 10000,
+  hiddenUnits: 4096,
+  numBlocks: 64,
+  numHeads: 256,
+  timeSpan: 100000,
+  expansionRate: 64,
+  sinkhornIters: 1000,
+} as const;
+
 /** Fills defaults and checks every field; throws a message naming the field. */
 export function resolveModelConfig(partial: Partial<ModelConfig> & { numItems: number }): ModelConfig {
   const config: ModelConfig = {
@@ -64,6 +78,9 @@ export function resolveModelConfig(partial: Partial<ModelConfig> & { numItems: n
   const positiveInt = (name: keyof ModelConfig, value: number) => {
     if (!Number.isInteger(value) || value <= 0)
       throw new RangeError(`model config: ${name} must be a positive integer, got ${value}`);
+    const max = (MODEL_LIMITS as Record<string, number>)[name];
+    if (max !== undefined && value > max)
+      throw new RangeError(`model config: ${name} must be at most ${max}, got ${value}`);
   };
   if (config.kind !== 'sasrec' && config.kind !== 'tisasrec')
     throw new RangeError(`model config: kind must be 'sasrec' or 'tisasrec', got '${String(config.kind)}'`);
@@ -85,10 +102,14 @@ export function resolveModelConfig(partial: Partial<ModelConfig> & { numItems: n
     throw new RangeError(`model config: layerNormEps must be > 0, got ${config.layerNormEps}`);
   if (config.mhc !== null) {
     const m = config.mhc;
-    if (!Number.isInteger(m.expansionRate) || m.expansionRate < 1)
-      throw new RangeError(`model config: mhc.expansionRate must be a positive integer, got ${m.expansionRate}`);
-    if (!Number.isInteger(m.sinkhornIters) || m.sinkhornIters < 1)
-      throw new RangeError(`model config: mhc.sinkhornIters must be a positive integer, got ${m.sinkhornIters}`);
+    if (!Number.isInteger(m.expansionRate) || m.expansionRate < 1 || m.expansionRate > MODEL_LIMITS.expansionRate)
+      throw new RangeError(
+        `model config: mhc.expansionRate must be an integer in [1, ${MODEL_LIMITS.expansionRate}], got ${m.expansionRate}`,
+      );
+    if (!Number.isInteger(m.sinkhornIters) || m.sinkhornIters < 1 || m.sinkhornIters > MODEL_LIMITS.sinkhornIters)
+      throw new RangeError(
+        `model config: mhc.sinkhornIters must be an integer in [1, ${MODEL_LIMITS.sinkhornIters}], got ${m.sinkhornIters}`,
+      );
     if (!(m.initGate >= 0)) throw new RangeError(`model config: mhc.initGate must be >= 0, got ${m.initGate}`);
   }
   return config;

@@ -1,4 +1,4 @@
-export { DEFAULT_MODEL_CONFIG, DEFAULT_MHC, resolveModelConfig } from './config';
+export { DEFAULT_MODEL_CONFIG, DEFAULT_MHC, MODEL_LIMITS, resolveModelConfig } from './config';
 export type { ModelConfig, MhcConfig } from './config';
 export type { SequenceBatch, TrainingBatch, ForwardOptions, SequentialRecommender } from './types';
 export { createModel } from './createModel';

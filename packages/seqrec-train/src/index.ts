@@ -1,6 +1,6 @@
 export { train, timeSettings } from './trainer';
 export type { TrainResult } from './trainer';
-export { resolveTrainOptions, defaultWorkers } from './options';
+export { resolveTrainOptions, defaultWorkers, TRAIN_LIMITS } from './options';
 export type { TrainOptions, ResolvedTrainOptions } from './options';
 export type { TrainEvent } from './events';
 export { evaluate, PROTOCOLS, SPLITS } from './evaluate';
@@ -13,13 +13,47 @@ export type { AdamOptions, AdamState } from './adam';
 export { learningRate } from './schedule';
 export type { LrSchedule } from './schedule';
 export { trainStep, toTrainingBatch, weightsAreFinite } from './trainStep';
-export { saveCheckpoint, loadCheckpoint, findCheckpoint, findSavedModel } from './checkpoint';
-export type { CheckpointContents, LoadedCheckpoint, RunInfo, TrainerState } from './checkpoint';
-export { writeDirAtomic, resolveAtomicDir } from './atomicDir';
+export {
+  saveCheckpoint,
+  loadCheckpoint,
+  findCheckpoint,
+  findSavedModel,
+  searchCheckpoint,
+  removeCheckpointDir,
+  foreignCheckpointFiles,
+  CHECKPOINT_FILES,
+} from './checkpoint';
+export type {
+  CheckpointContents,
+  CheckpointSearch,
+  CheckpointStage,
+  LoadedCheckpoint,
+  RunInfo,
+  TrainerState,
+} from './checkpoint';
+export { writeDirAtomic, resolveAtomicDir, atomicDirCandidates, writeFileSynced, withPath } from './atomicDir';
+export type { SwapStage } from './atomicDir';
+export { MANIFEST_FILE, verifyManifest } from './manifest';
+export { TrainDirClaim, RUN_MARKER, LOCK_FILE, CHECKPOINT_DIRS } from './trainDir';
+export type { TrainDirMode } from './trainDir';
+export { RESUME_MAY_CHANGE, resumeDifferences } from './resumeCheck';
+export type { ResumeDifference } from './resumeCheck';
+export { checkTrainingMemory, trainingMemoryTerms, WASM_HEAP_BYTES } from './memoryEstimate';
+export type { MemoryTerm } from './memoryEstimate';
+export { readJsonFile, parseJsonFile, hasFields } from './stateFile';
 export { MetricsLog, METRICS_FILE } from './metricsLog';
 export { timeToQuality, parseEvalMetric } from './timeToQuality';
 export type { TimeToQuality, EvalMetric } from './timeToQuality';
-export { NonFiniteLossError } from './errors';
+export {
+  NonFiniteLossError,
+  TrainInputError,
+  TrainDirError,
+  ResumeMismatchError,
+  CorruptStateError,
+  UnusableDataError,
+  MemoryLimitError,
+  short,
+} from './errors';
 export { recommend } from './recommend';
 export type { RecommendRequest, Recommendation } from './recommend';
 export { DataParallel } from './dataParallel';

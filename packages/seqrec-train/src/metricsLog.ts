@@ -7,6 +7,7 @@
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { writeFileAtomic } from '@seqrec/data';
+import { withPath } from './atomicDir';
 
 export const METRICS_FILE = 'metrics.jsonl';
 
@@ -18,7 +19,9 @@ export class MetricsLog {
   }
 
   async append(record: Record<string, unknown>): Promise<void> {
-    await fsp.appendFile(this.file, JSON.stringify(record) + '\n');
+    await fsp.appendFile(this.file, JSON.stringify(record) + '\n').catch((error: unknown) => {
+      throw withPath(error, this.file);
+    });
   }
 
   /** Keeps records with `epoch <= epoch` (0 empties the file). */

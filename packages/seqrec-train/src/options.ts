@@ -6,6 +6,7 @@ import * as os from 'node:os';
 import { tf } from '@seqrec/runtime';
 import { BATCHINGS, DEFAULT_BATCHING, type Batching } from '@seqrec/data';
 import type { ModelConfig, SequentialRecommender } from '@seqrec/models';
+import type { CheckpointStage } from './checkpoint';
 import type { Protocol, TimeSettings } from './evaluate';
 import type { TrainEvent } from './events';
 
@@ -80,12 +81,21 @@ export interface TrainOptions {
   runInfo?: Record<string, unknown>;
   /** Builds the model (tests inject faulty models). Default: `createModel` of @seqrec/models. */
   modelFactory?: (config: ModelConfig, seed: number) => SequentialRecommender;
-  /** Tests only: called while `last/` is being written at this epoch, to simulate a crash. */
-  checkpointFault?: { epoch: number; fault: () => void };
+  /** Tests only: called at every stage of writing `last/` at this epoch, to simulate a crash. */
+  checkpointFault?: { epoch: number; fault: (stage: CheckpointStage) => void };
+  /** Replace a run in `trainDir` (deleting only what seqrec wrote there). Default false: refuse one. */
+  overwrite?: boolean;
+  /** Files written into `trainDir` once everything is checked (e.g. the CLI's args.json); deleted by an overwrite. */
+  runFiles?: Record<string, string>;
+  /** How errors name an option (e.g. `batchSize` -> `--batch_size`). Default: the option's name. */
+  optionName?: (option: string) => string;
 }
 
 export type ResolvedTrainOptions = Required<
-  Omit<TrainOptions, 'model' | 'reporter' | 'modelFactory' | 'checkpointFault' | 'adam'>
+  Omit<
+    TrainOptions,
+    'model' | 'reporter' | 'modelFactory' | 'checkpointFault' | 'adam' | 'overwrite' | 'runFiles' | 'optionName'
+  >
 > & {
   adam: { beta1: number; beta2: number; epsilon: number };
 };
@@ -98,6 +108,20 @@ export type ResolvedTrainOptions = Required<
 export function defaultWorkers(backend: string = tf.getBackend()): number {
   return backend === 'tensorflow' ? 1 : os.availableParallelism();
 }
+
+/** Upper bounds of the loop's sizes (the model's are MODEL_LIMITS of @seqrec/models). */
+export const TRAIN_LIMITS = {
+  batchSize: 65536,
+  evalBatchSize: 65536,
+  workers: 256,
+  numEpochs: 1000000,
+  evalEvery: 1000000,
+  checkpointEvery: 1000000,
+  lrDecayStep: 1000000000,
+  warmupSteps: 1000000000,
+  earlyStopPatience: 1000000,
+  k: 100000,
+} as const;
 
 /** Defaults filled and values checked (throws RangeError naming the option). */
 export function resolveTrainOptions(options: TrainOptions): ResolvedTrainOptions {
@@ -133,6 +157,8 @@ export function resolveTrainOptions(options: TrainOptions): ResolvedTrainOptions
   };
   const positiveInt = (name: string, v: number) => {
     if (!Number.isInteger(v) || v <= 0) throw new RangeError(`${name} must be a positive integer, got ${v}`);
+    const max = (TRAIN_LIMITS as Record<string, number>)[name];
+    if (max !== undefined && v > max) throw new RangeError(`${name} must be at most ${max}, got ${v}`);
   };
   positiveInt('batchSize', r.batchSize);
   positiveInt('lrDecayStep', r.lrDecayStep);

@@ -9,24 +9,17 @@
  * With `workers > 1`, each step is computed data-parallel on worker threads (dataParallel.ts);
  * the model, optimizer and RNG states stay on this thread, so checkpoints are unchanged.
  */
-import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { PrefetchSampler, TrainSampler, type SamplerState, type SplitDataset, type TrainBatch } from '@seqrec/data';
-import {
-  createModel,
-  loadModel,
-  resolveModelConfig,
-  type ModelConfig,
-  type SequentialRecommender,
-} from '@seqrec/models';
+import type { ModelConfig, SequentialRecommender } from '@seqrec/models';
 import { currentBackend, tf } from '@seqrec/runtime';
-import { Adam } from './adam';
-import { findCheckpoint, findSavedModel, loadCheckpoint, saveCheckpoint, type TrainerState } from './checkpoint';
+import { saveCheckpoint } from './checkpoint';
 import { DataParallel } from './dataParallel';
 import { NonFiniteLossError } from './errors';
 import { evaluate, type EvalRecord, type TimeSettings } from './evaluate';
 import { MetricsLog } from './metricsLog';
 import { resolveTrainOptions, type ResolvedTrainOptions, type TrainOptions } from './options';
+import { startRun } from './runSetup';
 import { learningRate } from './schedule';
 import { trainStep, weightsAreFinite } from './trainStep';
 
@@ -69,55 +62,15 @@ export async function train(split: SplitDataset, vocab: unknown, options: TrainO
   const report = options.reporter ?? (() => undefined);
   const lastDir = path.join(o.trainDir, 'last');
   const bestDir = path.join(o.trainDir, 'best');
-  await fsp.mkdir(o.trainDir, { recursive: true });
   const log = new MetricsLog(o.trainDir);
-
-  // --- model, optimizer and loop state: fresh, or from the last checkpoint -----------------
-  let model: SequentialRecommender;
-  let state: TrainerState;
-  let adam: Adam;
-  const resumeFrom = o.resume ? await findCheckpoint(lastDir) : null;
-  if (o.resume && resumeFrom === null)
-    report({ type: 'info', message: `no checkpoint in ${lastDir}; starting a new run` });
-  if (resumeFrom !== null) {
-    const ckpt = await loadCheckpoint(lastDir, o.seed);
-    if (ckpt.trainer === null || ckpt.optimizer === null) throw new Error(`${ckpt.dir} is not a resumable checkpoint`);
-    if (ckpt.model.config.numItems !== split.dataset.numItems) {
-      throw new Error(
-        `${ckpt.dir} was trained on ${ckpt.model.config.numItems} items, the data has ${split.dataset.numItems}`,
-      );
-    }
-    model = ckpt.model;
-    const asked = resolveModelConfig({ ...options.model, numItems: split.dataset.numItems });
-    const differing = (Object.keys(asked) as (keyof ModelConfig)[]).filter(
-      (k) => JSON.stringify(asked[k]) !== JSON.stringify(model.config[k]),
-    );
-    if (differing.length > 0) {
-      report({
-        type: 'info',
-        message: `resuming ${ckpt.dir}: the model settings come from the checkpoint (ignored: ${differing.join(', ')})`,
-      });
-    }
-    state = ckpt.trainer;
-    adam = new Adam(model.weights, o.adam);
-    adam.setState(ckpt.optimizer);
-    if (state.modelRngState !== null) model.setRngState(state.modelRngState);
-  } else {
-    const config = resolveModelConfig({ ...options.model, numItems: split.dataset.numItems });
-    model = (options.modelFactory ?? ((c, seed) => createModel(c, { seed })))(config, o.seed);
-    if (o.initFrom !== null) await initWeights(model, o.initFrom);
-    adam = new Adam(model.weights, o.adam);
-    state = {
-      epoch: 0,
-      globalStep: 0,
-      samplerState: null,
-      modelRngState: null,
-      best: null,
-      evalsSinceBest: 0,
-      seconds: 0,
-    };
-  }
-  await log.truncateAfter(state.epoch);
+  // Train dir claimed (locked), everything checked, then model, optimizer and loop state.
+  const { claim, model, adam, state, resumeFrom, dataFingerprint } = await startRun(
+    split,
+    vocab,
+    o,
+    options,
+    (message) => report({ type: 'info', message }),
+  );
   const config = model.config;
   const time = timeSettings(config, o.timeUnit);
   const samplerOptions = { maxlen: config.maxlen, batchSize: o.batchSize, seed: o.seed, batching: o.batching, time };
@@ -132,11 +85,12 @@ export async function train(split: SplitDataset, vocab: unknown, options: TrainO
     await parallel?.close();
     if (sampler instanceof PrefetchSampler) await sampler.close();
     adam.dispose();
+    await claim.release();
   }
 
   async function loop(): Promise<TrainResult> {
     const selectionMetric = `valid/${o.evalProtocols[0]}/NDCG@${o.ks[0]}`;
-    const run = { modelConfig: config, options: runOptions(o) };
+    const run = { modelConfig: config, options: runOptions(o), dataFingerprint };
     const numParams = [...model.weights.values()].reduce((n, w) => n + w.size, 0);
     report({
       type: 'start',
@@ -265,19 +219,4 @@ function realPositions(batch: TrainBatch): number {
   let n = 0;
   for (const item of batch.pos) if (item !== 0) n++;
   return n;
-}
-
-/** Copies weights of the same names from a saved model / checkpoint (`--state_dict_path`). */
-async function initWeights(model: SequentialRecommender, dir: string): Promise<void> {
-  const found = await findSavedModel(dir);
-  if (found === null) throw new Error(`${dir}: no saved model there (no checkpoint, no best/, no model.json)`);
-  const source = await loadModel(found);
-  for (const [name, w] of model.weights) {
-    const s = source.weights.get(name);
-    if (s === undefined || s.shape.join(',') !== w.shape.join(',')) {
-      throw new Error(`${dir}: weight '${name}' is missing or has another shape ([${s?.shape ?? ''}] vs [${w.shape}])`);
-    }
-    w.assign(s);
-  }
-  for (const w of source.weights.values()) w.dispose();
 }

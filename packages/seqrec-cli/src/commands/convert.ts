@@ -3,6 +3,8 @@
  * convert_ml1m.py: `user item timestamp` lines, users in ascending id order, each user's
  * interactions by time (stable: equal times keep file order). Written atomically.
  */
+import { promises as fsp } from 'node:fs';
+import * as path from 'node:path';
 import { DataFormatError, loadInteractions, writeFileAtomic } from '@seqrec/data';
 import { UsageError } from '../errors';
 import { makeOutput, type CliIo } from '../io';
@@ -10,6 +12,8 @@ import { makeOutput, type CliIo } from '../io';
 export async function convertCommand(kind: string, input: string, output: string, io: CliIo): Promise<number> {
   if (kind !== 'ml-1m') throw new UsageError(`convert: unknown dataset kind '${kind}' (supported: ml-1m)`);
   const out = makeOutput(io, false);
+  if (await sameFile(input, output))
+    throw new UsageError(`convert: the output ${output} is the input; give another output file (the input is kept)`);
   let log;
   try {
     log = await loadInteractions(input, { format: 'ml-1m' });
@@ -31,4 +35,11 @@ export async function convertCommand(kind: string, input: string, output: string
   }
   out.human(`wrote ${lines.length} interactions of ${new Set(log.rawUsers).size} users to ${output}`);
   return 0;
+}
+
+/** True when `output` names `input` (the same path, or the same file by another name or link). */
+async function sameFile(input: string, output: string): Promise<boolean> {
+  if (path.resolve(input) === path.resolve(output)) return true;
+  const [a, b] = await Promise.all([fsp.stat(input).catch(() => null), fsp.stat(output).catch(() => null)]);
+  return a !== null && b !== null && a.dev === b.dev && a.ino === b.ino;
 }

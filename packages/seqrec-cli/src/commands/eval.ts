@@ -11,14 +11,14 @@ import { selectBackend } from '../backend';
 import { makeOutput, type CliIo } from '../io';
 import { bool, choice } from '../parseFlags';
 import { formatRecords } from '../progress';
-import { openRun, reloadSplit } from '../trainDir';
+import { openRunReporting, reloadSplit } from '../trainDir';
 import { UsageError } from '../errors';
 
 export async function evalCommand(raw: Record<string, unknown>, io: CliIo): Promise<number> {
   const protocol = choice('protocol', raw['protocol'] ?? 'both', ['sampled', 'full', 'both'] as const);
   const splitFlag = choice('split', raw['split'] ?? 'both', ['valid', 'test', 'both'] as const);
   const out = makeOutput(io, bool('json', raw['json']));
-  const run = await openRun(String(raw['train_dir']));
+  const run = await openRunReporting(String(raw['train_dir']), (line) => io.stderr(`seqrec: ${line}\n`));
   const s = run.args['seqrec_settings'] as TrainSettings;
   await selectBackend(
     s.device,

@@ -7,7 +7,7 @@ import { selectBackend } from '../backend';
 import { UsageError } from '../errors';
 import { makeOutput, type CliIo } from '../io';
 import { bool, int } from '../parseFlags';
-import { openRun, reloadSplit } from '../trainDir';
+import { openRunReporting, reloadSplit } from '../trainDir';
 import type { TrainSettings } from '../trainFlags';
 
 export async function recommendCommand(raw: Record<string, unknown>, io: CliIo): Promise<number> {
@@ -16,7 +16,7 @@ export async function recommendCommand(raw: Record<string, unknown>, io: CliIo):
   const user = raw['user'] as string | undefined;
   const itemsFlag = raw['items'] as string | undefined;
   if ((user === undefined) === (itemsFlag === undefined)) throw new UsageError('give exactly one of --user or --items');
-  const run = await openRun(String(raw['train_dir']));
+  const run = await openRunReporting(String(raw['train_dir']), (line) => io.stderr(`seqrec: ${line}\n`));
   const s = run.args['seqrec_settings'] as TrainSettings;
   await selectBackend(s.device, s.backend, () => undefined);
   const model = run.checkpoint.model;

@@ -4,7 +4,7 @@
  */
 import { promises as fsp, constants as fsConstants } from 'node:fs';
 import * as path from 'node:path';
-import { writeFileAtomic, type SplitDataset, type Vocabulary } from '@seqrec/data';
+import { type SplitDataset, type Vocabulary } from '@seqrec/data';
 import {
   defaultWorkers,
   evaluate,
@@ -21,7 +21,7 @@ import { UsageError } from '../errors';
 import { makeOutput, type CliIo, type Output } from '../io';
 import { formatRecords, progressReporter } from '../progress';
 import { ARGS_FILE } from '../trainDir';
-import { evalBucketing, resolveTrainFlags, type TrainSettings } from '../trainFlags';
+import { evalBucketing, flagOfOption, resolveTrainFlags, type TrainSettings } from '../trainFlags';
 import { provenance } from '../provenance';
 import { checkSavedVocabulary, resolveSavedModel } from '../savedModel';
 
@@ -41,8 +41,10 @@ export async function ensureWritableDir(dir: string): Promise<void> {
       p = path.dirname(p);
     }
     for (const m of missing) await fsp.mkdir(m);
+    if (!(await fsp.stat(dir)).isDirectory()) throw new UsageError(`--train_dir ${dir} is a file, not a folder`);
     await fsp.access(dir, fsConstants.W_OK);
   } catch (error) {
+    if (error instanceof UsageError) throw error;
     throw new UsageError(
       `--train_dir ${dir} is not writable (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
     );
@@ -110,7 +112,6 @@ export async function trainCommand(raw: Record<string, unknown>, io: CliIo): Pro
     seqrec_settings: s,
     ...provenance(),
   };
-  await writeFileAtomic(path.join(s.trainDir, ARGS_FILE), JSON.stringify(args, null, 2) + '\n');
   const vocab = dataset.vocab;
   const evalOpts = {
     protocols: s.protocols,
@@ -153,9 +154,13 @@ export async function trainCommand(raw: Record<string, unknown>, io: CliIo): Pro
     lossNormalization: s.lossNormalization,
     timeUnit: s.timeUnit,
     resume: s.resume,
+    overwrite: s.overwrite,
     initFrom: savedModelDir,
     workers,
     reporter: progressReporter(out),
+    // Written by the trainer once the train dir and the run are checked, never before.
+    runFiles: { [ARGS_FILE]: JSON.stringify(args, null, 2) + '\n' },
+    optionName: flagOfOption,
   });
   result.model.dispose();
   if (result.best !== null) {
