@@ -1,6 +1,8 @@
 // @seqrec/data: loaders, id vocabulary, leave-one-out split, time intervals and seeded samplers.
 // Spec: shared/spec/DATA_AND_EVAL.md. The only public entry of the package.
 export { DataFormatError } from './DataFormatError';
+export { MissingColumnError } from './MissingColumnError';
+export type { ColumnOption } from './MissingColumnError';
 export type { InteractionFormat, InteractionLog, LoadOptions } from './InteractionLog';
 export { InteractionParser, parseInteractions, detectFormat } from './InteractionParser';
 export { loadInteractions } from './loadInteractions';
