@@ -336,4 +336,5 @@ const binShim = path.join(__dirname, '..', 'bin', 'seqrec.js');
     const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
     expect([code, stderr]).toEqual([0, '']);
   },
+  300_000, // two node processes that load tfjs: seconds alone, minutes on a loaded machine
 );
