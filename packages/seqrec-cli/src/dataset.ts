@@ -6,6 +6,7 @@ import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import {
   DataFormatError,
+  MissingColumnError,
   buildDataset,
   excerpt,
   generateSyntheticInteractions,
@@ -15,6 +16,7 @@ import {
   type InteractionLog,
   type SplitDataset,
 } from '@seqrec/data';
+import { COLUMN_FLAGS, type ColumnOptions } from './columnFlags';
 import { UsageError } from './errors';
 
 /** The embedded dataset used when `--dataset synthetic` (the default). */
@@ -24,6 +26,8 @@ export interface DataFlags {
   dataset: string;
   dataDir: string;
   format?: InteractionFormat;
+  /** csv/tsv header names (`--user_column`, `--item_column`, `--time_column`). */
+  columns?: ColumnOptions;
 }
 
 /** True if `p` exists; false if it does not; a UsageError if it cannot be looked at (EACCES, ...). */
@@ -58,8 +62,13 @@ export async function loadLog(flags: DataFlags): Promise<InteractionLog> {
   if (file === null)
     return generateSyntheticInteractions({ users: SYNTHETIC.users, items: SYNTHETIC.items, seed: SYNTHETIC.seed });
   try {
-    return await loadInteractions(file, flags.format === undefined ? {} : { format: flags.format });
+    return await loadInteractions(file, {
+      ...flags.columns,
+      ...(flags.format === undefined ? {} : { format: flags.format }),
+    });
   } catch (error) {
+    if (error instanceof MissingColumnError)
+      throw new UsageError(`--dataset: ${error.messageWithFix(`name it with --${COLUMN_FLAGS[error.option]}`)}`);
     if (error instanceof DataFormatError) throw new UsageError(`--dataset: ${error.message}`);
     throw error;
   }

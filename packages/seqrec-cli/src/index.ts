@@ -4,4 +4,4 @@ export { processIo, makeOutput } from './io';
 export { UsageError, EXIT } from './errors';
 export { TRAIN_FLAGS, resolveTrainFlags } from './trainFlags';
 export type { TrainSettings } from './trainFlags';
-export { normalizeFlags } from './parseFlags';
+export { normalizeFlags } from './flagSpelling';

@@ -1,30 +1,9 @@
 /**
- * Flag value parsing with one-line errors that name the flag (exit code 2), and the kebab-case
- * aliases: `--batch-size` is rewritten to `--batch_size` before commander sees it.
+ * Flag value parsing with one-line errors that name the flag (exit code 2). The kebab-case
+ * aliases and the spelling of flags in errors are in flagSpelling.ts.
  */
 import { excerpt } from '@seqrec/data';
 import { UsageError } from './errors';
-
-/** Rewrites `--some-flag[=v]` to `--some_flag[=v]` for every snake_case flag in `known`. */
-export function normalizeFlags(argv: readonly string[], known: ReadonlySet<string>): string[] {
-  const out: string[] = [];
-  for (const arg of argv) {
-    if (arg === '--') {
-      out.push(...argv.slice(out.length));
-      break;
-    }
-    const m = /^--([a-z0-9-]+)(=.*)?$/.exec(arg);
-    if (m !== null && (m[1] as string).includes('-')) {
-      const snake = (m[1] as string).replace(/-/g, '_');
-      if (known.has(snake)) {
-        out.push(`--${snake}${m[2] ?? ''}`);
-        continue;
-      }
-    }
-    out.push(arg);
-  }
-  return out;
-}
 
 /** An integer in [min, max]; the message quotes at most a short excerpt of the value. */
 export function int(flag: string, value: unknown, min = 1, max = Number.MAX_SAFE_INTEGER): number {

@@ -1,7 +1,8 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, promises as fsp } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { requireOutside } from '@seqrec/test-utils';
 import { metricsFromRanks } from '@seqrec/train';
 import type { CliIo } from './io';
 import { run } from './run';
@@ -43,7 +44,28 @@ describe('bad flags: one line on stderr, exit code 2', () => {
     [
       'kebab alias, bad value',
       () => ['train', '--train_dir', path.join(tmp, 'a'), '--batch-size', 'abc'],
-      /--batch_size must be an integer/,
+      /: --batch-size must be an integer/,
+    ],
+    [
+      'mistyped flag: a suggestion',
+      () => ['train', '--train_dir', path.join(tmp, 'a'), '--batch_szie', '3'],
+      /unknown option '--batch_szie' \(Did you mean --batch_size\?\)$/m,
+    ],
+    [
+      'mistyped kebab-case flag: a kebab-case suggestion',
+      () => ['train', '--train_dir', path.join(tmp, 'a'), '--lr-decay-stpe', '3'],
+      /unknown option '--lr-decay-stpe' \(Did you mean --lr-decay-step\?\)$/m,
+    ],
+    ['mistyped command: a suggestion', () => ['trian'], /unknown command 'trian' \(Did you mean train\?\)$/m],
+    [
+      'short option: named as typed',
+      () => ['recommend', '--train_dir', tmp, '-k', 'abc'],
+      /: -k must be an integer >= 1, got 'abc'$/m,
+    ],
+    [
+      'CSV without a user column: names the flag',
+      () => ['stats', '--dataset', path.join(tmp, 'nouser.csv')],
+      /nouser\.csv:1: no user column in header 'who', 'item' \(looked for .*; name it with --user_column\)$/m,
     ],
     [
       'missing dataset file',
@@ -80,12 +102,31 @@ describe('bad flags: one line on stderr, exit code 2', () => {
   ];
   it.each(cases)('%s', async (_name, argv, message) => {
     await fsp.writeFile(path.join(tmp, 'afile'), 'x');
+    await fsp.writeFile(path.join(tmp, 'nouser.csv'), 'who,item\n1,2\n1,3\n');
     const r = await cli(...argv());
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^seqrec: error: .+\n$/);
     expect(r.stderr.split('\n')).toHaveLength(2);
     expect(r.stderr).toMatch(message);
   });
+});
+
+it('--version and -V print the cli package version', async () => {
+  const { version } = JSON.parse(await fsp.readFile(path.join(__dirname, '..', 'package.json'), 'utf8')) as {
+    version: string;
+  };
+  for (const flag of ['--version', '-V']) {
+    const r = await cli(flag);
+    expect([r.code, r.stdout, r.stderr]).toEqual([0, `${version}\n`, '']);
+  }
+});
+
+it('--user_column / --item_column name the CSV columns (kebab-case too)', async () => {
+  const csv = path.join(tmp, 'columns.csv');
+  await fsp.writeFile(csv, 'who,what\n1,2\n1,3\n2,3\n');
+  const r = await cli('stats', '--dataset', csv, '--user-column', 'who', '--item_column', 'what', '--json');
+  expect(r.code).toBe(0);
+  expect(JSON.parse(r.stdout)).toMatchObject({ users: 2, items: 2, interactions: 3 });
 });
 
 it('info --json lists versions and backends', async () => {
@@ -267,13 +308,33 @@ it('a diverging run exits 3 with advice on one line', async () => {
 });
 
 const mainJs = path.join(__dirname, '..', 'dist', 'main.js');
-(existsSync(mainJs) ? it : it.skip)('the built bin: bad flag -> exit 2 with one line; info --json works', () => {
-  const bad = spawnSync(process.execPath, [mainJs, 'train', '--train_dir', path.join(tmp, 'b'), '--num_heads', '0'], {
-    encoding: 'utf8',
-  });
-  expect(bad.status).toBe(2);
-  expect(bad.stderr).toMatch(/^seqrec: error: --num_heads must be an integer >= 1, got '0'\n$/);
-  const info = spawnSync(process.execPath, [mainJs, 'info', '--json'], { encoding: 'utf8' });
-  expect(info.status).toBe(0);
-  expect((JSON.parse(info.stdout) as { node: string }).node).toBe(process.versions.node);
-});
+(requireOutside('the build of @seqrec/cli (npm run build)', [mainJs]) ? it : it.skip)(
+  'the built bin: bad flag -> exit 2 with one line; info --json works',
+  () => {
+    const bad = spawnSync(process.execPath, [mainJs, 'train', '--train_dir', path.join(tmp, 'b'), '--num_heads', '0'], {
+      encoding: 'utf8',
+    });
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/^seqrec: error: --num_heads must be an integer >= 1, got '0'\n$/);
+    const info = spawnSync(process.execPath, [mainJs, 'info', '--json'], { encoding: 'utf8' });
+    expect(info.status).toBe(0);
+    expect((JSON.parse(info.stdout) as { node: string }).node).toBe(process.versions.node);
+  },
+);
+
+const binShim = path.join(__dirname, '..', 'bin', 'seqrec.js');
+(requireOutside('the build of @seqrec/cli (npm run build)', [mainJs]) ? it : it.skip)(
+  'the bin shim runs the build; a reader that closes stdout early ends it quietly with exit 0',
+  async () => {
+    const version = spawnSync(process.execPath, [binShim, '--version'], { encoding: 'utf8' });
+    expect([version.status, version.stderr]).toEqual([0, '']);
+    // The reader goes away before seqrec writes (info first picks a backend): the write fails with EPIPE.
+    const child = spawn(process.execPath, [binShim, 'info'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+    expect([code, stderr]).toEqual([0, '']);
+  },
+  300_000, // two node processes that load tfjs: seconds alone, minutes on a loaded machine
+);

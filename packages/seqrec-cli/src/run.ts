@@ -15,11 +15,9 @@ import { statsCommand } from './commands/stats';
 import { trainCommand } from './commands/train';
 import { EXIT, UsageError, environmentProblem } from './errors';
 import type { CliIo } from './io';
-import { normalizeFlags } from './parseFlags';
+import { normalizeFlags, spellFlagsAsTyped } from './flagSpelling';
+import { SEQREC_VERSION } from './provenance';
 import { TRAIN_FLAGS } from './trainFlags';
-
-const OTHER_FLAGS = ['protocol', 'split', 'user', 'items', 'timestamps', 'skip_epoch'];
-const KNOWN_FLAGS = new Set([...TRAIN_FLAGS.map(([name]) => name), ...OTHER_FLAGS]);
 
 type Action = () => Promise<number>;
 
@@ -29,7 +27,9 @@ function buildProgram(io: CliIo, setAction: (a: Action) => void): Command {
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: () => undefined, outputError: () => undefined })
     .showHelpAfterError(false)
-    .allowExcessArguments(false);
+    .showSuggestionAfterError(true)
+    .allowExcessArguments(false)
+    .version(SEQREC_VERSION, '-V, --version', 'print the seqrec version');
 
   const train = program
     .command('train')
@@ -78,6 +78,9 @@ function buildProgram(io: CliIo, setAction: (a: Action) => void): Command {
     .option('--dataset <name|path>', "dataset name, path or 'synthetic'", 'synthetic')
     .option('--data_dir <dir>', 'where a bare --dataset name is looked up', 'data')
     .option('--format <format>', 'input format (default: detected)')
+    .option('--user_column <name>', 'csv/tsv: header of the user column')
+    .option('--item_column <name>', 'csv/tsv: header of the item column')
+    .option('--time_column <name>', 'csv/tsv: header of the timestamp column')
     .option('--json', 'JSON on stdout')
     .action((opts: Record<string, unknown>) => setAction(() => statsCommand(opts, io)));
 
@@ -91,16 +94,28 @@ function buildProgram(io: CliIo, setAction: (a: Action) => void): Command {
   return program;
 }
 
-/** One line, no stack: the message of a usage error. */
+/** One line, no stack: the message of a usage error (commander's "Did you mean" hint kept). */
 function oneLine(message: string): string {
-  return message.replace(/^error:\s*/i, '').split('\n')[0] as string;
+  const [first, second] = message.replace(/^error:\s*/i, '').split('\n');
+  return second !== undefined && second.startsWith('(Did you mean') ? `${first} ${second}` : (first as string);
+}
+
+/** [short, long] of every option that has both, e.g. ['-k', '--k']. */
+function shortOptions(program: Command): [string, string][] {
+  return [program, ...program.commands].flatMap((command) =>
+    command.options.flatMap((o) => (o.short !== undefined && o.long !== undefined ? [[o.short, o.long]] : [])),
+  ) as [string, string][];
 }
 
 export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   let action: Action | null = null;
   const program = buildProgram(io, (a) => (action = a));
+  const usage = (message: string) => {
+    io.stderr(`seqrec: error: ${spellFlagsAsTyped(oneLine(message), argv, shortOptions(program))}\n`);
+    return EXIT.usage;
+  };
   try {
-    await program.parseAsync(normalizeFlags(argv, KNOWN_FLAGS), { from: 'user' });
+    await program.parseAsync(normalizeFlags(argv), { from: 'user' });
     if (action === null) {
       io.stdout(program.helpInformation());
       return EXIT.ok;
@@ -114,18 +129,15 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
         error.code === 'commander.help'
       )
         return EXIT.ok;
-      io.stderr(`seqrec: error: ${oneLine(error.message)}\n`);
-      return EXIT.usage;
+      return usage(error.message);
     }
     if (
       error instanceof UsageError ||
       error instanceof RangeError ||
       error instanceof TrainInputError ||
       error instanceof DataFormatError
-    ) {
-      io.stderr(`seqrec: error: ${oneLine(error.message)}\n`);
-      return EXIT.usage;
-    }
+    )
+      return usage(error.message);
     const problem = environmentProblem(error);
     if (problem !== null) {
       io.stderr(`seqrec: error: ${problem}\n`);

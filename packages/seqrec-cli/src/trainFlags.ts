@@ -7,6 +7,7 @@ import { BACKENDS, DEVICES, type BackendName, type Device } from '@seqrec/runtim
 import { BATCHINGS, DEFAULT_BATCHING, type Batching, type InteractionFormat, type TimeUnit } from '@seqrec/data';
 import { MODEL_LIMITS, type ModelConfig } from '@seqrec/models';
 import { TRAIN_LIMITS, type Protocol } from '@seqrec/train';
+import { COLUMN_FLAG_ROWS } from './columnFlags';
 import { UsageError } from './errors';
 import { bool, choice, int, intList, num } from './parseFlags';
 
@@ -64,6 +65,7 @@ export const TRAIN_FLAGS: readonly (readonly [string, string, string | undefined
   ['eval_batch_size', 'n', undefined, 'users per evaluation batch (default: --batch_size)'],
   ['data_dir', 'dir', 'data', 'where a bare --dataset name is looked up'],
   ['format', 'ml-1m|ml-100k|sasrec|csv|tsv', undefined, 'input format (default: detected)'],
+  ...COLUMN_FLAG_ROWS,
   ['backend', 'tensorflow|wasm|cpu', undefined, 'pin the tfjs backend (default: chosen from --device)'],
   ['resume', '', undefined, "continue from <train_dir>/last (the settings that change the result must be the run's)"],
   ['overwrite', '', undefined, 'replace the run in --train_dir (deletes only the files seqrec wrote there)'],

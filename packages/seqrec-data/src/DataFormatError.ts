@@ -5,7 +5,7 @@
 
 /** Bad input data. `message` starts with `file:line:` (or `file:` when no line applies). */
 export class DataFormatError extends Error {
-  override readonly name = 'DataFormatError';
+  override readonly name: string = 'DataFormatError';
   /** The file (or source label) that holds the bad data. */
   readonly file: string;
   /** 1-based line number, or 0 when the problem is not tied to one line. */

@@ -94,7 +94,10 @@ describe('parseInteractions: bad and odd input', () => {
 
   it('names missing CSV columns and lists the header', () => {
     expect(() => parseInteractions('a,b\n1,2\n', 'x.csv')).toThrow(
-      "x.csv:1: no user column (set userColumn) in header 'a', 'b'",
+      "x.csv:1: no user column in header 'a', 'b' (looked for user, user_id, userid, uid; set the userColumn option)",
+    );
+    expect(() => parseInteractions('user,b\n1,2\n', 'x.csv')).toThrow(
+      "x.csv:1: no item column in header 'user', 'b' (looked for item, item_id, itemid, movie_id, movieid, iid; set the itemColumn option)",
     );
     expect(() => parseInteractions('user,item\n1,2\n', 'x.csv', { timeColumn: 'ts' })).toThrow(
       "x.csv:1: no timestamp column 'ts'",

@@ -14,6 +14,7 @@
  */
 import { DataFormatError } from './DataFormatError';
 import { excerpt } from './excerpt';
+import { MissingColumnError, type ColumnOption } from './MissingColumnError';
 import { type InteractionFormat, type InteractionLog, type LoadOptions } from './InteractionLog';
 
 const NUMBER_RE = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
@@ -226,21 +227,12 @@ export class InteractionParser {
     const user = findColumn(names, userColumn, DEFAULT_USER_COLUMNS);
     const item = findColumn(names, itemColumn, DEFAULT_ITEM_COLUMNS);
     const time = findColumn(names, timeColumn, DEFAULT_TIME_COLUMNS);
-    const listed =
-      names
-        .slice(0, 8)
-        .map((n) => `'${excerpt(n, 30)}'`)
-        .join(', ') + (names.length > 8 ? `, ... (${names.length} columns)` : '');
-    if (user < 0)
-      this.fail(
-        `no user column ${userColumn !== undefined ? `'${userColumn}'` : '(set userColumn)'} in header ${listed}`,
-      );
-    if (item < 0)
-      this.fail(
-        `no item column ${itemColumn !== undefined ? `'${itemColumn}'` : '(set itemColumn)'} in header ${listed}`,
-      );
-    if (timeColumn !== undefined && time < 0)
-      this.fail(`no timestamp column '${excerpt(timeColumn)}' in header ${listed}`);
+    const missing = (option: ColumnOption, wanted: string | undefined, defaults: string[]): never => {
+      throw new MissingColumnError(this.source, this.lineNo, option, names, wanted ?? defaults);
+    };
+    if (user < 0) missing('userColumn', userColumn, DEFAULT_USER_COLUMNS);
+    if (item < 0) missing('itemColumn', itemColumn, DEFAULT_ITEM_COLUMNS);
+    if (timeColumn !== undefined && time < 0) missing('timeColumn', timeColumn, DEFAULT_TIME_COLUMNS);
     this.columns = { user, item, time, count: names.length };
     this.hasTime = time >= 0;
   }

@@ -2,6 +2,8 @@
 // Spec: shared/spec/DATA_AND_EVAL.md. The only public entry of the package.
 export { DataFormatError } from './DataFormatError';
 export { excerpt } from './excerpt';
+export { MissingColumnError } from './MissingColumnError';
+export type { ColumnOption } from './MissingColumnError';
 export type { InteractionFormat, InteractionLog, LoadOptions } from './InteractionLog';
 export { InteractionParser, parseInteractions, detectFormat } from './InteractionParser';
 export { loadInteractions } from './loadInteractions';

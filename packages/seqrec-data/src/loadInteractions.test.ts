@@ -3,6 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { buildDataset, loadInteractions } from '@seqrec/data';
+import { requireOutside } from '@seqrec/test-utils';
 import { makeZip } from './test-utils/makeZip';
 
 const RATINGS = '1::1193::5::978300760\n1::661::3::978302109\n2::1357::5::978298709\n';
@@ -82,9 +83,11 @@ describe('loadInteractions', () => {
 });
 
 const DATA_DIR = path.resolve(__dirname, '../../../../shared/data');
-const haveData = fs.existsSync(path.join(DATA_DIR, 'ml-100k', 'u.data'));
+const haveData = requireOutside('the licensed datasets (shared/data)', [
+  path.join(DATA_DIR, 'ml-100k', 'u.data'),
+  path.join(DATA_DIR, 'ml-1m-partial'),
+]);
 const describeIfData = haveData ? describe : describe.skip;
-if (!haveData) console.warn(`skipping real-data tests: ${DATA_DIR} not found`);
 
 describeIfData('real datasets (shared/data)', () => {
   it('ML-100K u.data: 943 users, 1682 items, 100000 interactions', async () => {

@@ -2,13 +2,13 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { initBackend, tf, type BackendName } from '@seqrec/runtime';
+import { requireOutside } from '@seqrec/test-utils';
 import { sinkhornKnopp } from './sinkhorn';
 import { SinkhornBlock } from './sinkhornBlock';
 import { SinkhornBlock4 } from './sinkhornBlock4';
 
 const FIXTURE = path.resolve(__dirname, '../../../../shared/fixtures/sinkhorn.json');
-const hasFixture = fs.existsSync(FIXTURE);
-if (!hasFixture) console.warn(`${FIXTURE} not found: the Sinkhorn fixture test is skipped`);
+const hasFixture = requireOutside('the Sinkhorn spec fixture', [FIXTURE]);
 
 interface SinkhornCase {
   n: number;

@@ -11,7 +11,6 @@ const TOLERANCE = 1e-4;
 const VARIANTS = ['sasrec', 'sasrec_mhc', 'tisasrec', 'tisasrec_mhc'];
 const BACKENDS: BackendName[] = ['cpu', 'wasm'];
 
-if (!hasFixtures) console.warn('shared/fixtures not found beside the checkout: fixture tests skipped');
 const describeIfFixtures = hasFixtures ? describe : describe.skip;
 
 describeIfFixtures.each(BACKENDS)('spec fixtures on %s', (backend) => {

@@ -1,2 +1,3 @@
 export { runReadmeExample } from './runReadmeExample';
 export type { ReadmeRun } from './runReadmeExample';
+export { requireOutside, underCI } from './requireOutside';

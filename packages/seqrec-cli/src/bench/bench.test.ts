@@ -7,8 +7,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Command } from 'commander';
 import { generateSyntheticInteractions, writeInteractionsText } from '@seqrec/data';
+import { requireOutside } from '@seqrec/test-utils';
 import { benchOptionsFromFlags, registerBenchCommand } from '../commands/bench';
-import { workerScript } from './isolate';
 import { renderBench, runBench, type BenchOptions, type BenchReport } from './index';
 
 const TINY: BenchOptions = {
@@ -120,8 +120,10 @@ test('a missing dataset and --skip_epoch are notes, not failures', async () => {
   expect(skipped.notes.join(' ')).toContain('skip_epoch');
 });
 
-const built = workerScript();
-(built === null ? test.skip : test)(
+const built = requireOutside('the build of @seqrec/cli (npm run build)', [
+  path.resolve(__dirname, '../../dist/bench/worker.js'),
+]);
+(built ? test : test.skip)(
   'isolated quick run: a fresh worker process per configuration (needs `npm run build`)',
   async () => {
     const r = await runBench({ ...TINY, variants: ['tisasrec'], oneHeadRows: false, skipEpoch: true });

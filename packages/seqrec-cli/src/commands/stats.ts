@@ -1,5 +1,6 @@
 /** `seqrec stats --dataset=...`: the data package's statistics table (or JSON with --json). */
 import { buildDataset, datasetStats, formatStatsTable } from '@seqrec/data';
+import { columnOptions } from '../columnFlags';
 import { loadLog } from '../dataset';
 import { makeOutput, type CliIo } from '../io';
 import { bool, choice } from '../parseFlags';
@@ -14,6 +15,7 @@ export async function statsCommand(raw: Record<string, unknown>, io: CliIo): Pro
     dataset: String(raw['dataset'] ?? 'synthetic'),
     dataDir: String(raw['data_dir'] ?? 'data'),
     format,
+    columns: columnOptions(raw),
   });
   const stats = datasetStats(buildDataset(log));
   if (json) io.stdout(JSON.stringify(stats) + '\n');

@@ -16,6 +16,7 @@ import {
 } from '@seqrec/train';
 import { loadModel, type SequentialRecommender } from '@seqrec/models';
 import { selectBackend } from '../backend';
+import { columnOptions } from '../columnFlags';
 import { loadSplit, resolveDatasetPath } from '../dataset';
 import { UsageError } from '../errors';
 import { makeOutput, type CliIo, type Output } from '../io';
@@ -84,7 +85,12 @@ export async function trainCommand(raw: Record<string, unknown>, io: CliIo): Pro
   await ensureWritableDir(s.trainDir);
   const datasetPath = await resolveDatasetPath(s.dataset, s.dataDir);
   const backend = await selectBackend(s.device, s.backend, out.human);
-  const split = await loadSplit({ dataset: datasetPath ?? s.dataset, dataDir: s.dataDir, format: s.format });
+  const split = await loadSplit({
+    dataset: datasetPath ?? s.dataset,
+    dataDir: s.dataDir,
+    format: s.format,
+    columns: columnOptions(raw),
+  });
   const { dataset } = split;
   if (s.model.kind === 'tisasrec' && !dataset.hasTimestamps) {
     throw new UsageError(

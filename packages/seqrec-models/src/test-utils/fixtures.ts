@@ -1,13 +1,14 @@
 /**
  * Reads the spec fixtures in shared/fixtures (beside the checkout). Tests skip with a message
- * when the folder is absent (a clone used outside this workplace).
+ * when the folder is absent (a clone used outside this workplace), and fail under CI.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { requireOutside } from '@seqrec/test-utils';
 import type { ModelConfig } from '../config';
 
 export const FIXTURE_DIR = path.resolve(__dirname, '../../../../../shared/fixtures');
-export const hasFixtures = fs.existsSync(FIXTURE_DIR);
+export const hasFixtures = requireOutside('the spec fixtures (shared/fixtures)', [FIXTURE_DIR]);
 
 export interface FixtureArray {
   shape: number[];
