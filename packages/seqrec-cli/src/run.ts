@@ -10,6 +10,7 @@ import { convertCommand } from './commands/convert';
 import { evalCommand } from './commands/eval';
 import { infoCommand } from './commands/info';
 import { recommendCommand } from './commands/recommend';
+import { serveCommand } from './commands/serve';
 import { statsCommand } from './commands/stats';
 import { trainCommand } from './commands/train';
 import { EXIT, UsageError } from './errors';
@@ -17,7 +18,7 @@ import type { CliIo } from './io';
 import { normalizeFlags } from './parseFlags';
 import { TRAIN_FLAGS } from './trainFlags';
 
-const OTHER_FLAGS = ['protocol', 'split', 'user', 'items', 'timestamps', 'skip_epoch'];
+const OTHER_FLAGS = ['protocol', 'split', 'user', 'items', 'timestamps', 'skip_epoch', 'max_batch', 'max_wait_ms'];
 const KNOWN_FLAGS = new Set([...TRAIN_FLAGS.map(([name]) => name), ...OTHER_FLAGS]);
 
 type Action = () => Promise<number>;
@@ -62,6 +63,17 @@ function buildProgram(io: CliIo, setAction: (a: Action) => void): Command {
     .option('-k, --k <n>', 'number of recommendations', '10')
     .option('--json', 'one JSON line on stdout')
     .action((opts: Record<string, unknown>) => setAction(() => recommendCommand(opts, io)));
+
+  program
+    .command('serve')
+    .description("an HTTP JSON service of a train dir's best model (POST /v1/recommend, GET /v1/health, GET /v1/model)")
+    .requiredOption('--train_dir <dir>', 'a train dir written by seqrec train')
+    .option('--port <n>', 'TCP port (0 = any free port)', '8080')
+    .option('--host <address>', 'address to listen on', '127.0.0.1')
+    .option('--backend <tensorflow|wasm|cpu>', 'tfjs backend (default: as in training)')
+    .option('--max_batch <n>', 'most requests in one forward pass', '64')
+    .option('--max_wait_ms <ms>', 'longest wait for a batch to fill', '2')
+    .action((opts: Record<string, unknown>) => setAction(() => serveCommand(opts, io)));
 
   program
     .command('convert')

@@ -9,6 +9,7 @@ import { makeOutput, type CliIo } from '../io';
 import { bool, int } from '../parseFlags';
 import { openRun, reloadSplit } from '../trainDir';
 import type { TrainSettings } from '../trainFlags';
+import { userHistory } from '../userHistory';
 
 export async function recommendCommand(raw: Record<string, unknown>, io: CliIo): Promise<number> {
   const k = int('k', raw['k'] ?? '10');
@@ -28,9 +29,9 @@ export async function recommendCommand(raw: Record<string, unknown>, io: CliIo):
     if (id === undefined) throw new UsageError(`--user '${user}' is not in the training data`);
     const u = (await reloadSplit(run)).users[id - 1];
     if (u === undefined) throw new UsageError(`--user '${user}' is not in the training data`);
-    const tail = [u.valid, u.test].filter((x) => x !== 0);
-    items = Int32Array.from([...u.train, ...tail]);
-    if (u.trainTimes !== null) times = [...u.trainTimes, ...[u.validTime, u.testTime].slice(0, tail.length)];
+    const history = userHistory(u);
+    items = history.items;
+    times = history.times === null || history.times === undefined ? null : Array.from(history.times);
   } else {
     const raws = String(itemsFlag)
       .split(',')
