@@ -18,7 +18,19 @@ import type { CliIo } from './io';
 import { normalizeFlags } from './parseFlags';
 import { TRAIN_FLAGS } from './trainFlags';
 
-const OTHER_FLAGS = ['protocol', 'split', 'user', 'items', 'timestamps', 'skip_epoch', 'max_batch', 'max_wait_ms'];
+const OTHER_FLAGS = [
+  'protocol',
+  'split',
+  'user',
+  'items',
+  'timestamps',
+  'skip_epoch',
+  'max_batch',
+  'max_wait_ms',
+  'all',
+  'shard',
+  'out',
+];
 const KNOWN_FLAGS = new Set([...TRAIN_FLAGS.map(([name]) => name), ...OTHER_FLAGS]);
 
 type Action = () => Promise<number>;
@@ -61,6 +73,10 @@ function buildProgram(io: CliIo, setAction: (a: Action) => void): Command {
     .option('--items <ids>', 'raw item ids, comma-separated, oldest first')
     .option('--timestamps <ts>', 'timestamps of --items, comma-separated (time-aware models)')
     .option('-k, --k <n>', 'number of recommendations', '10')
+    .option('--all', 'every user (or one --shard of them), as JSON lines in --out')
+    .option('--shard <i/n>', 'with --all: the i-th of n slices of the users (1-based)')
+    .option('--out <file.jsonl>', 'with --all: output file (written to a temp file, then renamed)')
+    .option('--batch_size <n>', 'with --all: users per forward pass', '128')
     .option('--json', 'one JSON line on stdout')
     .action((opts: Record<string, unknown>) => setAction(() => recommendCommand(opts, io)));
 

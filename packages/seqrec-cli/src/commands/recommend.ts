@@ -8,10 +8,13 @@ import { UsageError } from '../errors';
 import { makeOutput, type CliIo } from '../io';
 import { bool, int } from '../parseFlags';
 import { openRun, reloadSplit } from '../trainDir';
+import { recommendAllCommand } from './recommendAll';
 import type { TrainSettings } from '../trainFlags';
 import { userHistory } from '../userHistory';
 
 export async function recommendCommand(raw: Record<string, unknown>, io: CliIo): Promise<number> {
+  if (bool('all', raw['all'])) return recommendAllCommand(raw, io);
+  if (raw['shard'] !== undefined || raw['out'] !== undefined) throw new UsageError('--shard and --out go with --all');
   const k = int('k', raw['k'] ?? '10');
   const out = makeOutput(io, bool('json', raw['json']));
   const user = raw['user'] as string | undefined;
