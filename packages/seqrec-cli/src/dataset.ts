@@ -9,11 +9,11 @@ import {
   buildDataset,
   generateSyntheticInteractions,
   leaveOneOutSplit,
-  loadInteractions,
   type InteractionFormat,
   type InteractionLog,
   type SplitDataset,
 } from '@seqrec/data';
+import { loadInteractions } from '@seqrec/data/node';
 import { UsageError } from './errors';
 
 /** The embedded dataset used when `--dataset synthetic` (the default). */

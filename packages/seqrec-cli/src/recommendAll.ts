@@ -12,7 +12,7 @@ import * as path from 'node:path';
 import type { UserSplit, Vocabulary } from '@seqrec/data';
 import type { SequentialRecommender } from '@seqrec/models';
 import { recommend, type TimeSettings } from '@seqrec/train';
-import { writeFileAtomic } from '@seqrec/data';
+import { writeFileAtomic } from '@seqrec/data/node';
 import { UsageError } from './errors';
 import { shardUsers, type Shard } from './shard';
 import { userHistory } from './userHistory';

@@ -5,7 +5,7 @@
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { Vocabulary, type SplitDataset } from '@seqrec/data';
-import { findCheckpoint, loadCheckpoint, type LoadedCheckpoint } from '@seqrec/train';
+import { findCheckpoint, loadCheckpoint, type LoadedCheckpoint } from '@seqrec/train/node';
 import { loadSplit } from './dataset';
 import { UsageError } from './errors';
 

@@ -2,7 +2,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { buildDataset, loadInteractions } from '@seqrec/data';
+import { buildDataset } from '@seqrec/data';
+import { loadInteractions } from '@seqrec/data/node';
 import { makeZip } from './test-utils/makeZip';
 
 const RATINGS = '1::1193::5::978300760\n1::661::3::978302109\n2::1357::5::978298709\n';

@@ -11,7 +11,8 @@
  */
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
-import { MODEL_FILE, loadModel, saveModel, type ModelConfig, type SequentialRecommender } from '@seqrec/models';
+import { MODEL_FILE, type ModelConfig, type SequentialRecommender } from '@seqrec/models';
+import { loadModel, saveModel } from '@seqrec/models/node';
 import type { AdamState } from './adam';
 import { resolveAtomicDir, writeDirAtomic, writeFileSynced } from './atomicDir';
 import type { EvalRecord } from './evaluate';

@@ -1,7 +1,7 @@
-export { train, timeSettings } from './trainer';
-export type { TrainResult } from './trainer';
-export { resolveTrainOptions, defaultWorkers } from './options';
-export type { TrainOptions, ResolvedTrainOptions } from './options';
+// @seqrec/train: evaluation protocols, metrics, ranks, Adam, schedules, training steps and
+// recommendation; browser-safe. The training loop, checkpoints and worker threads (Node only)
+// are exported by `@seqrec/train/node` (src/node.ts).
+export { timeSettings } from './timeSettings';
 export type { TrainEvent } from './events';
 export { evaluate, PROTOCOLS, SPLITS } from './evaluate';
 export type { EvalOptions, EvalRecord, Protocol, SplitName, TimeSettings } from './evaluate';
@@ -13,14 +13,8 @@ export type { AdamOptions, AdamState } from './adam';
 export { learningRate } from './schedule';
 export type { LrSchedule } from './schedule';
 export { trainStep, toTrainingBatch, weightsAreFinite } from './trainStep';
-export { saveCheckpoint, loadCheckpoint, findCheckpoint, findSavedModel } from './checkpoint';
-export type { CheckpointContents, LoadedCheckpoint, RunInfo, TrainerState } from './checkpoint';
-export { writeDirAtomic, resolveAtomicDir } from './atomicDir';
-export { MetricsLog, METRICS_FILE } from './metricsLog';
 export { timeToQuality, parseEvalMetric } from './timeToQuality';
 export type { TimeToQuality, EvalMetric } from './timeToQuality';
 export { NonFiniteLossError } from './errors';
 export { recommend } from './recommend';
 export type { RecommendRequest, Recommendation } from './recommend';
-export { DataParallel } from './dataParallel';
-export type { DataParallelOptions } from './dataParallel';

@@ -11,23 +11,20 @@
  */
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
-import { PrefetchSampler, TrainSampler, type SamplerState, type SplitDataset, type TrainBatch } from '@seqrec/data';
-import {
-  createModel,
-  loadModel,
-  resolveModelConfig,
-  type ModelConfig,
-  type SequentialRecommender,
-} from '@seqrec/models';
+import { TrainSampler, type SamplerState, type SplitDataset, type TrainBatch } from '@seqrec/data';
+import { PrefetchSampler } from '@seqrec/data/node';
+import { createModel, resolveModelConfig, type ModelConfig, type SequentialRecommender } from '@seqrec/models';
+import { loadModel } from '@seqrec/models/node';
 import { currentBackend, tf } from '@seqrec/runtime';
 import { Adam } from './adam';
 import { findCheckpoint, findSavedModel, loadCheckpoint, saveCheckpoint, type TrainerState } from './checkpoint';
 import { DataParallel } from './dataParallel';
 import { NonFiniteLossError } from './errors';
-import { evaluate, type EvalRecord, type TimeSettings } from './evaluate';
+import { evaluate, type EvalRecord } from './evaluate';
 import { MetricsLog } from './metricsLog';
 import { resolveTrainOptions, type ResolvedTrainOptions, type TrainOptions } from './options';
 import { learningRate } from './schedule';
+import { timeSettings } from './timeSettings';
 import { trainStep, weightsAreFinite } from './trainStep';
 
 export interface TrainResult {
@@ -45,11 +42,6 @@ export interface TrainResult {
   losses: number[];
   /** Directory of the best checkpoint. */
   bestDir: string;
-}
-
-/** The TiSASRec interval settings for a model config, or null for SASRec. */
-export function timeSettings(config: ModelConfig, unit: TimeSettings['unit']): TimeSettings | null {
-  return config.kind === 'tisasrec' ? { unit, span: config.timeSpan } : null;
 }
 
 /** Picks the selection metric's value from one evaluation's records. */
@@ -256,7 +248,7 @@ export async function train(split: SplitDataset, vocab: unknown, options: TrainO
 function backendRequest(): { device?: 'auto' | 'cuda' | 'cpu'; backend: 'tensorflow' | 'wasm' | 'cpu' } {
   const report = currentBackend();
   if (report !== null && report.backend === tf.getBackend())
-    return { device: report.request.device, backend: report.backend };
+    return { device: report.request.device, backend: report.backend as 'tensorflow' | 'wasm' | 'cpu' }; // a trainer runs in Node: never webgl
   return { backend: tf.getBackend() as 'tensorflow' | 'wasm' | 'cpu' };
 }
 

@@ -3,7 +3,8 @@
  * convert_ml1m.py: `user item timestamp` lines, users in ascending id order, each user's
  * interactions by time (stable: equal times keep file order). Written atomically.
  */
-import { DataFormatError, loadInteractions, writeFileAtomic } from '@seqrec/data';
+import { DataFormatError } from '@seqrec/data';
+import { loadInteractions, writeFileAtomic } from '@seqrec/data/node';
 import { UsageError } from '../errors';
 import { makeOutput, type CliIo } from '../io';
 

@@ -4,17 +4,12 @@
  */
 import { promises as fsp, constants as fsConstants } from 'node:fs';
 import * as path from 'node:path';
-import { writeFileAtomic, type SplitDataset, type Vocabulary } from '@seqrec/data';
-import {
-  defaultWorkers,
-  evaluate,
-  loadCheckpoint,
-  recommend,
-  timeSettings,
-  train,
-  type EvalRecord,
-} from '@seqrec/train';
-import { loadModel, type SequentialRecommender } from '@seqrec/models';
+import { type SplitDataset, type Vocabulary } from '@seqrec/data';
+import { writeFileAtomic } from '@seqrec/data/node';
+import { evaluate, recommend, timeSettings, type EvalRecord } from '@seqrec/train';
+import { defaultWorkers, loadCheckpoint, train } from '@seqrec/train/node';
+import { type SequentialRecommender } from '@seqrec/models';
+import { loadModel } from '@seqrec/models/node';
 import { selectBackend } from '../backend';
 import { loadSplit, resolveDatasetPath } from '../dataset';
 import { UsageError } from '../errors';
