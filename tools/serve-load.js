@@ -11,6 +11,7 @@
  * --history N: valid requests send N item ids (a full maxlen window at N = maxlen) with
  * timestamps; --history 0 asks for known users (their own, dataset-length histories).
  */
+/* global fetch */
 const { spawn } = require('node:child_process');
 const { readFileSync } = require('node:fs');
 const os = require('node:os');
@@ -33,7 +34,9 @@ const { values: args } = parseArgs({
   },
 });
 if (!args.train_dir) {
-  process.stderr.write('usage: node tools/serve-load.js --train_dir DIR [--duration s] [--connections n] [--history n]\n');
+  process.stderr.write(
+    'usage: node tools/serve-load.js --train_dir DIR [--duration s] [--connections n] [--history n]\n',
+  );
   process.exit(2);
 }
 const mainJs = path.join(__dirname, '..', 'packages', 'seqrec-cli', 'dist', 'main.js');
@@ -42,7 +45,7 @@ const history = Number(args.history);
 const k = Number(args.k);
 
 let state = Number(args.seed) >>> 0 || 1;
-const random = () => ((state = (Math.imul(state, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+const random = () => (state = (Math.imul(state, 1664525) + 1013904223) >>> 0) / 2 ** 32;
 const pick = (list) => list[Math.floor(random() * list.length)];
 
 function validBody() {
@@ -119,13 +122,24 @@ async function main() {
   const seconds = result.duration;
   process.stdout.write(
     JSON.stringify({
-      model: { kind: model.config.kind, mhc: model.config.mhc !== null, maxlen: model.config.maxlen, d: model.config.hiddenUnits, items: model.catalogue_size },
+      model: {
+        kind: model.config.kind,
+        mhc: model.config.mhc !== null,
+        maxlen: model.config.maxlen,
+        d: model.config.hiddenUnits,
+        items: model.catalogue_size,
+      },
       history: history === 0 ? 'known users' : history,
       connections: Number(args.connections),
       seconds,
       recommendations_per_s: Math.round(tally.ok / seconds),
       requests_per_s: Math.round(result.requests.total / seconds),
-      latency_ms: { p50: result.latency.p50, p90: result.latency.p90, p99: result.latency.p99, max: result.latency.max },
+      latency_ms: {
+        p50: result.latency.p50,
+        p90: result.latency.p90,
+        p99: result.latency.p99,
+        max: result.latency.max,
+      },
       ok: tally.ok,
       rejected_as_expected: tally.rejected,
       wrong_status: tally.wrong,
