@@ -23,7 +23,7 @@ const { values: args } = parseArgs({
   options: {
     train_dir: { type: 'string' },
     duration: { type: 'string', default: '10' },
-    amount: { type: 'string', default: '200000' },
+    amount: { type: 'string', default: '100000' }, // most requests; the run stops at whichever bound comes first
     connections: { type: 'string', default: '32' },
     history: { type: 'string', default: '200' },
     invalid: { type: 'string', default: '0.1' },
@@ -96,26 +96,33 @@ async function main() {
   const model = await (await fetch(`${url}/v1/model`)).json();
   const tally = { ok: 0, rejected: 0, wrong: 0 };
   let next = 0;
-  const result = await autocannon({
-    url,
-    connections: Number(args.connections),
-    duration: Number(args.duration),
-    amount: Number(args.amount),
-    requests: [
+  let replies = 0;
+  let instance;
+  const result = await new Promise((resolve, reject) => {
+    instance = autocannon(
       {
-        setupRequest: (req, context) => {
-          context.index = next++ % requests.length;
-          return { ...req, ...requests[context.index] };
-        },
-        onResponse: (status, body, context) => {
-          const want = expected[context.index];
-          if (status !== want) tally.wrong += 1;
-          else if (status === 200) tally.ok += 1;
-          else if (JSON.parse(body).field === undefined) tally.wrong += 1;
-          else tally.rejected += 1;
-        },
+        url,
+        connections: Number(args.connections),
+        duration: Number(args.duration), // autocannon's own 'amount' would override the duration: counted below instead
+        requests: [
+          {
+            setupRequest: (req, context) => {
+              context.index = next++ % requests.length;
+              return { ...req, ...requests[context.index] };
+            },
+            onResponse: (status, body, context) => {
+              const want = expected[context.index];
+              if (status !== want) tally.wrong += 1;
+              else if (status === 200) tally.ok += 1;
+              else if (JSON.parse(body).field === undefined) tally.wrong += 1;
+              else tally.rejected += 1;
+              if (++replies === Number(args.amount)) instance.stop();
+            },
+          },
+        ],
       },
-    ],
+      (error, res) => (error ? reject(error) : resolve(res)),
+    );
   });
   child.kill('SIGTERM');
   const exitCode = await new Promise((resolve) => child.on('exit', resolve));
