@@ -31,10 +31,10 @@ async function post(url: string, body: unknown): Promise<Reply> {
 
 /** Polls /v1/health until the service has received at least `n` other requests. */
 async function waitForInFlight(url: string, n: number): Promise<void> {
-  for (let i = 0; i < 400; i++) {
+  for (const start = Date.now(); Date.now() - start < 60_000; ) {
     const health = (await (await fetch(`${url}/v1/health`)).json()) as { in_flight: number };
     if (health.in_flight >= n) return;
-    await new Promise((r) => setTimeout(r, 1));
+    await new Promise((r) => setTimeout(r, 5));
   }
   throw new Error(`the service never had ${n} requests in flight`);
 }
@@ -190,8 +190,8 @@ it('reloads (explicitly and on a new best/) without dropping requests; close() d
   expect(third).not.toBe(second);
   await service.close();
 
-  // A long batching wait keeps all 20 received and unanswered when close() begins.
-  const slow = await startService({ trainDir, host: '127.0.0.1', port: 0, batching: { maxWaitMs: 500 } });
+  // A long batching wait (10 s, flushed by close at the latest) keeps all 20 received and unanswered when close() begins.
+  const slow = await startService({ trainDir, host: '127.0.0.1', port: 0, batching: { maxWaitMs: 10_000 } });
   const inFlight = Array.from({ length: 20 }, (_, i) => post(slow.url, { user: i + 1 }));
   await waitForInFlight(slow.url, 20);
   await slow.close();
@@ -203,7 +203,7 @@ const mainJs = path.join(__dirname, '..', '..', 'dist', 'main.js');
 (existsSync(mainJs) ? it : it.skip)(
   'the built bin: serve, SIGHUP reloads, SIGTERM drains and exits 0',
   async () => {
-    const args = ['serve', '--train_dir', trainDir, '--port', '0', '--max_wait_ms', '300'];
+    const args = ['serve', '--train_dir', trainDir, '--port', '0', '--max_wait_ms', '5000'];
     const child = spawn(process.execPath, [mainJs, ...args], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
