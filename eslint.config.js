@@ -1,6 +1,7 @@
 // Lint rules for every package. The import restrictions keep package boundaries honest:
 // a package reaches a sibling only through its public entry (`@seqrec/<name>`), never through
-// a relative path or a deep `@seqrec/<name>/src/...` import.
+// a relative path or a deep `@seqrec/<name>/src/...` import. `@seqrec/<name>/node` is the
+// second entry of the packages that have Node-only code (the root entries are browser-safe).
 const js = require('@eslint/js');
 const tseslint = require('typescript-eslint');
 
@@ -17,7 +18,7 @@ module.exports = tseslint.config(
       'no-restricted-imports': ['error', {
         patterns: [
           { group: ['**/seqrec-*', '**/seqrec-*/**'], message: 'Import sibling packages by name (@seqrec/<name>), not by relative path.' },
-          { group: ['@seqrec/*/*'], message: 'Import only the public entry of a seqrec package.' },
+          { group: ['@seqrec/*/*', '!@seqrec/*/node'], message: 'Import only the public entries of a seqrec package (@seqrec/<name>, @seqrec/<name>/node).' },
         ],
       }],
     },

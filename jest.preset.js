@@ -1,5 +1,6 @@
 // Shared jest settings. Tests run against the TypeScript sources of every package
-// (the moduleNameMapper points @seqrec/<name> at packages/seqrec-<name>/src/index.ts),
+// (the moduleNameMapper points @seqrec/<name> at packages/seqrec-<name>/src/index.ts and
+// @seqrec/<name>/node at its src/node.ts),
 // so a test never needs a build of the package it imports.
 const path = require('node:path');
 
@@ -14,6 +15,7 @@ module.exports = (packageDir) => ({
     '^.+\\.ts$': ['ts-jest', { tsconfig: path.join(packageDir, 'tsconfig.spec.json') }],
   },
   moduleNameMapper: {
+    '^@seqrec/([^/]+)/node$': path.join(__dirname, 'packages/seqrec-$1/src/node.ts'),
     '^@seqrec/(.*)$': path.join(__dirname, 'packages/seqrec-$1/src/index.ts'),
   },
   setupFilesAfterEnv: [path.join(__dirname, 'tools/jest.setup.js')],

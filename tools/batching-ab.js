@@ -10,7 +10,8 @@
  *   node tools/batching-ab.js --dataset ../shared/data/amazon-video-games/Video.txt --maxlen 50 --dropout_rate 0.5
  */
 const { parseArgs } = require('node:util');
-const { BATCHINGS, TrainSampler, buildDataset, leaveOneOutSplit, loadInteractions } = require('@seqrec/data');
+const { BATCHINGS, TrainSampler, buildDataset, leaveOneOutSplit } = require('@seqrec/data');
+const { loadInteractions } = require('@seqrec/data/node');
 const { createModel, resolveModelConfig } = require('@seqrec/models');
 const { initBackend } = require('@seqrec/runtime');
 const { Adam, trainStep } = require('@seqrec/train');

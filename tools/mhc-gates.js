@@ -11,7 +11,8 @@
  */
 const { parseArgs } = require('node:util');
 const { initBackend } = require('@seqrec/runtime');
-const { createModel, loadModel } = require('@seqrec/models');
+const { createModel } = require('@seqrec/models');
+const { loadModel } = require('@seqrec/models/node');
 
 const { values: args, positionals } = parseArgs({
   allowPositionals: true,

@@ -11,7 +11,8 @@
  * ran: compare runs made on an equally loaded machine, or scale by a side-by-side epoch bench.
  */
 const { parseArgs } = require('node:util');
-const { MetricsLog, parseEvalMetric, timeToQuality } = require('@seqrec/train');
+const { parseEvalMetric, timeToQuality } = require('@seqrec/train');
+const { MetricsLog } = require('@seqrec/train/node');
 
 const { values: opts, positionals } = parseArgs({
   allowPositionals: true,

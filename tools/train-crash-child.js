@@ -12,7 +12,7 @@ const { parseArgs } = require('node:util');
 const path = require('node:path');
 const { initBackend } = require('@seqrec/runtime');
 const { buildDataset, generateSyntheticInteractions, leaveOneOutSplit } = require('@seqrec/data');
-const { train, searchCheckpoint } = require('@seqrec/train');
+const { train, searchCheckpoint } = require('@seqrec/train/node');
 
 const { values: args } = parseArgs({
   options: {

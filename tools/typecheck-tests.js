@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Type-checks every package's sources together with its tests (jest only transpiles them).
+// Type-checks every package's (and example's) sources together with its tests (jest only transpiles them).
 const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
@@ -7,8 +7,15 @@ const path = require('node:path');
 const root = path.resolve(__dirname, '..');
 const tsc = require.resolve('typescript/bin/tsc');
 let failed = 0;
-for (const name of fs.readdirSync(path.join(root, 'packages')).sort()) {
-  const dir = path.join(root, 'packages', name);
+const dirs = ['packages', 'examples'].flatMap((top) =>
+  fs.existsSync(path.join(root, top))
+    ? fs
+        .readdirSync(path.join(root, top))
+        .sort()
+        .map((name) => path.join(root, top, name))
+    : [],
+);
+for (const dir of dirs) {
   const config = ['tsconfig.spec.json', 'tsconfig.json'].map((f) => path.join(dir, f)).find((f) => fs.existsSync(f));
   if (!config) continue;
   try {

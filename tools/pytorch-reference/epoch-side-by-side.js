@@ -17,7 +17,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { parseArgs } = require('node:util');
-const { MetricsLog } = require('@seqrec/train');
+const { MetricsLog } = require('@seqrec/train/node');
 
 const { values: o } = parseArgs({
   options: {

@@ -11,11 +11,11 @@ import {
   excerpt,
   generateSyntheticInteractions,
   leaveOneOutSplit,
-  loadInteractions,
   type InteractionFormat,
   type InteractionLog,
   type SplitDataset,
 } from '@seqrec/data';
+import { loadInteractions } from '@seqrec/data/node';
 import { COLUMN_FLAGS, type ColumnOptions } from './columnFlags';
 import { UsageError } from './errors';
 

@@ -5,8 +5,9 @@
 import { promises as fsp, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { generateSyntheticInteractions, writeInteractionsText } from '@seqrec/data';
-import { writeFileSynced } from '@seqrec/train';
+import { generateSyntheticInteractions } from '@seqrec/data';
+import { writeInteractionsText } from '@seqrec/data/node';
+import { writeFileSynced } from '@seqrec/train/node';
 import { environmentProblem } from './errors';
 import type { CliIo } from './io';
 import { run } from './run';

@@ -11,6 +11,7 @@ import { convertCommand } from './commands/convert';
 import { evalCommand } from './commands/eval';
 import { infoCommand } from './commands/info';
 import { recommendCommand } from './commands/recommend';
+import { serveCommand } from './commands/serve';
 import { statsCommand } from './commands/stats';
 import { trainCommand } from './commands/train';
 import { EXIT, UsageError, environmentProblem } from './errors';
@@ -61,8 +62,23 @@ function buildProgram(io: CliIo, setAction: (a: Action) => void): Command {
     .option('--items <ids>', 'raw item ids, comma-separated, oldest first')
     .option('--timestamps <ts>', 'timestamps of --items, comma-separated (time-aware models)')
     .option('-k, --k <n>', 'number of recommendations', '10')
+    .option('--all', 'every user (or one --shard of them), as JSON lines in --out')
+    .option('--shard <i/n>', 'with --all: the i-th of n slices of the users (1-based)')
+    .option('--out <file.jsonl>', 'with --all: output file (written to a temp file, then renamed)')
+    .option('--batch_size <n>', 'with --all: users per forward pass', '128')
     .option('--json', 'one JSON line on stdout')
     .action((opts: Record<string, unknown>) => setAction(() => recommendCommand(opts, io)));
+
+  program
+    .command('serve')
+    .description("an HTTP JSON service of a train dir's best model (POST /v1/recommend, GET /v1/health, GET /v1/model)")
+    .requiredOption('--train_dir <dir>', 'a train dir written by seqrec train')
+    .option('--port <n>', 'TCP port (0 = any free port)', '8080')
+    .option('--host <address>', 'address to listen on', '127.0.0.1')
+    .option('--backend <tensorflow|wasm|cpu>', 'tfjs backend (default: as in training)')
+    .option('--max_batch <n>', 'most requests in one forward pass', '64')
+    .option('--max_wait_ms <ms>', 'longest wait for a batch to fill', '2')
+    .action((opts: Record<string, unknown>) => setAction(() => serveCommand(opts, io)));
 
   program
     .command('convert')

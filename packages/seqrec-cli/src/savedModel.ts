@@ -8,7 +8,7 @@ import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { Vocabulary } from '@seqrec/data';
 import { MODEL_FILE } from '@seqrec/models';
-import { findSavedModel } from '@seqrec/train';
+import { findSavedModel } from '@seqrec/train/node';
 import { UsageError } from './errors';
 
 const VOCAB_FILE = 'vocab.json';

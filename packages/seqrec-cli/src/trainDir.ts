@@ -4,8 +4,10 @@
  */
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
-import { Vocabulary, datasetFingerprint, type SplitDataset } from '@seqrec/data';
-import { findCheckpoint, loadCheckpoint, parseJsonFile, short, type LoadedCheckpoint } from '@seqrec/train';
+import { Vocabulary, type SplitDataset } from '@seqrec/data';
+import { datasetFingerprint } from '@seqrec/data/node';
+import { short } from '@seqrec/train';
+import { findCheckpoint, loadCheckpoint, parseJsonFile, type LoadedCheckpoint } from '@seqrec/train/node';
 import { loadSplit } from './dataset';
 import { UsageError } from './errors';
 

@@ -6,7 +6,8 @@
 import { BACKENDS, DEVICES, type BackendName, type Device } from '@seqrec/runtime';
 import { BATCHINGS, DEFAULT_BATCHING, type Batching, type InteractionFormat, type TimeUnit } from '@seqrec/data';
 import { MODEL_LIMITS, type ModelConfig } from '@seqrec/models';
-import { TRAIN_LIMITS, type Protocol } from '@seqrec/train';
+import type { Protocol } from '@seqrec/train';
+import { TRAIN_LIMITS } from '@seqrec/train/node';
 import { COLUMN_FLAG_ROWS } from './columnFlags';
 import { UsageError } from './errors';
 import { bool, choice, int, intList, num } from './parseFlags';

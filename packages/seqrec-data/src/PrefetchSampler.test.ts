@@ -1,4 +1,5 @@
-import { PrefetchSampler, type TrainBatch, TrainSampler } from '@seqrec/data';
+import { type TrainBatch, TrainSampler } from '@seqrec/data';
+import { PrefetchSampler } from '@seqrec/data/node';
 import { syntheticSplit } from './test-utils/tinySplit';
 
 async function collect(it: AsyncIterable<TrainBatch>): Promise<TrainBatch[]> {

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { DataFormatError, Vocabulary } from '@seqrec/data';
+import { loadVocabulary, saveVocabulary } from '@seqrec/data/node';
 
 describe('Vocabulary', () => {
   it('orders integer raw ids numerically, so 1..N keep their ids', () => {
@@ -28,16 +29,16 @@ describe('Vocabulary', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'seqrec-vocab-'));
     try {
       const file = path.join(dir, 'vocab.json');
-      await v.save(file);
+      await saveVocabulary(v, file);
       expect(fs.readdirSync(dir)).toEqual(['vocab.json']); // no temp file left behind
-      const back = await Vocabulary.load(file);
+      const back = await loadVocabulary(file);
       expect(back.users).toEqual(v.users);
       expect(back.itemId('ümlaut')).toBe(2);
-      await expect(Vocabulary.load(path.join(dir, 'missing.json'))).rejects.toThrow(
+      await expect(loadVocabulary(path.join(dir, 'missing.json'))).rejects.toThrow(
         `${path.join(dir, 'missing.json')}: cannot read (ENOENT)`,
       );
       fs.writeFileSync(path.join(dir, 'bad.json'), '{');
-      await expect(Vocabulary.load(path.join(dir, 'bad.json'))).rejects.toThrow(DataFormatError);
+      await expect(loadVocabulary(path.join(dir, 'bad.json'))).rejects.toThrow(DataFormatError);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

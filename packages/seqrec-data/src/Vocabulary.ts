@@ -5,9 +5,7 @@
  * Dense ids follow ascending raw-id order: numeric order when every raw id is an integer, else
  * lexicographic (UTF-16 code unit) order. So a dataset that already uses 1..N keeps its ids.
  */
-import { promises as fsp } from 'node:fs';
 import { DataFormatError } from './DataFormatError';
-import { writeFileAtomic } from './writeFileAtomic';
 
 const INTEGER_RE = /^[+-]?\d+$/;
 const JSON_KIND = 'seqrec-vocabulary';
@@ -106,26 +104,5 @@ export class Vocabulary {
     if (!Array.isArray(j.users) || !Array.isArray(j.items))
       throw new DataFormatError(source, 0, "'users' and 'items' must be arrays of strings");
     return new Vocabulary(j.users as string[], j.items as string[], source);
-  }
-
-  /** Writes the JSON atomically (temp file + fsync + rename). */
-  async save(file: string): Promise<void> {
-    await writeFileAtomic(file, JSON.stringify(this.toJSON()) + '\n');
-  }
-
-  static async load(file: string): Promise<Vocabulary> {
-    let text: string;
-    try {
-      text = await fsp.readFile(file, 'utf8');
-    } catch (err) {
-      throw new DataFormatError(file, 0, `cannot read (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
-    }
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch (err) {
-      throw new DataFormatError(file, 0, `invalid JSON (${(err as Error).message})`);
-    }
-    return Vocabulary.fromJSON(json, file);
   }
 }

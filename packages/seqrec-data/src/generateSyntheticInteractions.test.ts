@@ -8,10 +8,9 @@ import {
   evalBatches,
   generateSyntheticInteractions,
   leaveOneOutSplit,
-  loadInteractions,
   sampleEvalCandidates,
-  writeInteractionsText,
 } from '@seqrec/data';
+import { loadInteractions, writeInteractionsText } from '@seqrec/data/node';
 
 describe('generateSyntheticInteractions', () => {
   const log = generateSyntheticInteractions();

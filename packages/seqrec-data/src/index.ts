@@ -1,16 +1,15 @@
 // @seqrec/data: loaders, id vocabulary, leave-one-out split, time intervals and seeded samplers.
-// Spec: shared/spec/DATA_AND_EVAL.md. The only public entry of the package.
+// Spec: shared/spec/DATA_AND_EVAL.md. Browser-safe: what needs Node (files, worker threads) is
+// exported by `@seqrec/data/node` (src/node.ts) instead.
 export { DataFormatError } from './DataFormatError';
 export { excerpt } from './excerpt';
 export { MissingColumnError } from './MissingColumnError';
 export type { ColumnOption } from './MissingColumnError';
 export type { InteractionFormat, InteractionLog, LoadOptions } from './InteractionLog';
 export { InteractionParser, parseInteractions, detectFormat } from './InteractionParser';
-export { loadInteractions } from './loadInteractions';
 export { Vocabulary } from './Vocabulary';
 export { buildDataset } from './buildDataset';
 export type { Dataset, UserSequence } from './buildDataset';
-export { datasetFingerprint } from './datasetFingerprint';
 export { leaveOneOutSplit } from './leaveOneOutSplit';
 export type { SplitDataset, UserSplit } from './leaveOneOutSplit';
 export { datasetStats, formatStatsTable } from './datasetStats';
@@ -23,12 +22,8 @@ export { TrainSampler } from './TrainSampler';
 export type { SamplerOptions, SamplerState } from './TrainSampler';
 export { BATCHINGS, DEFAULT_BATCHING } from './trainEpoch';
 export type { Batching, TrainBatch } from './trainEpoch';
-export { PrefetchSampler, prefetch } from './PrefetchSampler';
-export type { PrefetchOptions } from './PrefetchSampler';
 export { evalBatches } from './evalBatches';
 export type { EvalBatch, EvalBatchOptions, EvalBatches } from './evalBatches';
 export { sampleEvalCandidates } from './sampleEvalCandidates';
-export { generateSyntheticInteractions, writeInteractionsText } from './generateSyntheticInteractions';
+export { generateSyntheticInteractions } from './generateSyntheticInteractions';
 export type { SyntheticOptions } from './generateSyntheticInteractions';
-export { writeFileAtomic } from './writeFileAtomic';
-export { startWorker } from './startWorker';

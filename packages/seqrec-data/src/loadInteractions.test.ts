@@ -2,7 +2,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { buildDataset, loadInteractions } from '@seqrec/data';
+import { buildDataset } from '@seqrec/data';
+import { loadInteractions } from '@seqrec/data/node';
 import { requireOutside } from '@seqrec/test-utils';
 import { makeZip } from './test-utils/makeZip';
 

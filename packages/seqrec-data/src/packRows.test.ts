@@ -3,7 +3,8 @@
  * row. Each user's window, targets, negatives and interval block must be exactly those of the
  * same user in a row of its own; only the layout changes.
  */
-import { type TrainBatch, PrefetchSampler, TrainSampler, timeIntervalMatrix } from '@seqrec/data';
+import { type TrainBatch, TrainSampler, timeIntervalMatrix } from '@seqrec/data';
+import { PrefetchSampler } from '@seqrec/data/node';
 import { packRows } from './packRows';
 import { syntheticSplit } from './test-utils/tinySplit';
 

@@ -4,7 +4,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { initBackend, tf } from '@seqrec/runtime';
 import { createModel } from './createModel';
-import { MODEL_FILE, WEIGHTS_FILE, loadModel, loadWeightsInto, saveModel } from './saveLoad';
+import { MODEL_FILE, WEIGHTS_FILE } from './modelArtifacts';
+import { loadModel, loadWeightsInto, saveModel } from './saveLoad';
 import { topK } from './topK';
 import { disposeBatch, randomBatch, toTensors } from './test-utils/batches';
 

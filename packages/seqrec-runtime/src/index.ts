@@ -1,5 +1,5 @@
 export { tf } from './tf';
-export { initBackend, currentBackend, probeBackends, DEVICES, BACKENDS } from './selectBackend';
+export { initBackend, currentBackend, probeBackends, DEVICES, BACKENDS, BROWSER_BACKENDS } from './selectBackend';
 export type { Device, BackendName, BackendRequest, BackendReport, CandidateStatus } from './selectBackend';
 export { BackendUnavailableError } from './errors';
 export { registerSeqrecKernels } from './kernels/registerKernels';

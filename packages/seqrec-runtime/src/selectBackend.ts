@@ -6,17 +6,20 @@
  * it chose and why the others were passed over. An explicit request that cannot be met is an
  * error with install advice, never a silent fallback.
  */
-import * as path from 'node:path';
 import type * as WasmBackend from '@tensorflow/tfjs-backend-wasm';
 import { BackendUnavailableError } from './errors';
 import { activateBackendKernels, registerSeqrecKernels } from './kernels/registerKernels';
 import { tf } from './tf';
 
 export type Device = 'auto' | 'cuda' | 'cpu';
-export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
+/** `webgl` runs in a page only; the others in Node (`wasm` and `cpu` in a page too). */
+export type BackendName = 'tensorflow' | 'wasm' | 'cpu' | 'webgl';
 
 export const DEVICES: readonly Device[] = ['auto', 'cuda', 'cpu'];
+/** The backends of the `--backend` flag (Node). */
 export const BACKENDS: readonly BackendName[] = ['tensorflow', 'wasm', 'cpu'];
+/** The backends a page can ask for. */
+export const BROWSER_BACKENDS: readonly BackendName[] = ['webgl', 'wasm', 'cpu'];
 
 export interface BackendRequest {
   /** Where to compute. Default `auto`. */
@@ -25,6 +28,11 @@ export interface BackendRequest {
   backend?: BackendName;
   /** Receives one line saying what was chosen (the library itself never prints). */
   log?: (message: string) => void;
+  /**
+   * Where the tfjs wasm binaries (`tfjs-backend-wasm*.wasm`) are served from, a URL prefix
+   * ending in `/` (a page must serve them itself). Default in Node: the installed package.
+   */
+  wasmPaths?: string;
 }
 
 export interface CandidateStatus {
@@ -39,7 +47,7 @@ export interface BackendReport {
   /** The tfjs backend name now active: `tensorflow`, `wasm` or `cpu`. */
   backend: BackendName;
   candidate: Candidate;
-  device: 'cuda' | 'cpu';
+  device: 'cuda' | 'gpu' | 'cpu';
   /** What was asked for, for logs. */
   request: { device: Device; backend: BackendName | null };
   /** Every candidate considered, in order of preference. */
@@ -51,7 +59,10 @@ export interface BackendReport {
   kernelNotes: string[];
 }
 
-type Candidate = 'tfjs-node-gpu' | 'tfjs-node' | 'wasm' | 'cpu';
+type Candidate = 'tfjs-node-gpu' | 'tfjs-node' | 'webgl' | 'wasm' | 'cpu';
+
+/** True under Node (a page, a web worker or Deno without Node compatibility is not). */
+const IN_NODE = typeof process !== 'undefined' && typeof process.versions?.node === 'string';
 
 const CUDA_ADVICE =
   '@tensorflow/tfjs-node-gpu 4.x (TensorFlow 2.9) needs Linux x64 with an NVIDIA driver, CUDA 11.2 and cuDNN 8.1: ' +
@@ -80,6 +91,8 @@ function candidatesFor(device: Device, backend: BackendName | undefined): Candid
   if (backend === 'tensorflow') return device === 'cpu' ? ['tfjs-node'] : ['tfjs-node-gpu', 'tfjs-node'];
   if (backend === 'wasm') return ['wasm'];
   if (backend === 'cpu') return ['cpu'];
+  if (backend === 'webgl') return ['webgl'];
+  if (!IN_NODE) return device === 'cpu' ? ['wasm', 'cpu'] : ['webgl', 'wasm', 'cpu'];
   return device === 'cpu' ? ['tfjs-node', 'wasm', 'cpu'] : ['tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu'];
 }
 
@@ -90,6 +103,8 @@ function packageOf(candidate: Candidate): string {
     ? '@tensorflow/tfjs-node'
     : candidate === 'wasm'
     ? '@tensorflow/tfjs-backend-wasm'
+    : candidate === 'webgl'
+    ? '@tensorflow/tfjs-backend-webgl'
     : '@tensorflow/tfjs-backend-cpu';
 }
 
@@ -114,8 +129,13 @@ export function probeBackends(): CandidateStatus[] {
   });
 }
 
-async function tryActivate(candidate: Candidate): Promise<string | null> {
+async function tryActivate(candidate: Candidate, wasmPaths: string | undefined): Promise<string | null> {
   const pkg = packageOf(candidate);
+  if (candidate === 'webgl') {
+    if (IN_NODE) return 'webgl needs a browser';
+    // Registered by the @tensorflow/tfjs umbrella that tf.ts loads.
+    return (await tf.setBackend('webgl')) ? null : 'the webgl backend did not initialise (no WebGL here?)';
+  }
   if (candidate === 'tfjs-node-gpu' || candidate === 'tfjs-node') {
     if (!isInstalled(pkg)) return `${pkg} is not installed`;
     try {
@@ -133,9 +153,14 @@ async function tryActivate(candidate: Candidate): Promise<string | null> {
     try {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const wasm = require('@tensorflow/tfjs-backend-wasm') as typeof WasmBackend;
-      // Load the .wasm binaries from the installed package, never from a CDN.
-      const dist = path.join(path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist');
-      wasm.setWasmPaths(dist + path.sep);
+      // Load the .wasm binaries from the installed package (Node) or where the page says, never from a CDN.
+      const paths =
+        wasmPaths ??
+        (IN_NODE
+          ? require.resolve('@tensorflow/tfjs-backend-wasm/package.json').replace(/package\.json$/, 'dist/')
+          : undefined);
+      if (paths === undefined) return 'in a page, the wasm backend needs wasmPaths (where its .wasm files are served)';
+      wasm.setWasmPaths(paths);
     } catch (error) {
       return `wasm backend failed to load: ${(error as Error).message}`;
     }
@@ -153,16 +178,17 @@ export async function initBackend(request: BackendRequest = {}): Promise<Backend
   if (!DEVICES.includes(device)) {
     throw new BackendUnavailableError(`unknown --device '${String(device)}' (expected one of ${DEVICES.join(', ')})`);
   }
-  if (request.backend !== undefined && !BACKENDS.includes(request.backend)) {
+  const known = IN_NODE ? BACKENDS : BROWSER_BACKENDS;
+  if (request.backend !== undefined && !known.includes(request.backend)) {
     throw new BackendUnavailableError(
-      `unknown --backend '${String(request.backend)}' (expected one of ${BACKENDS.join(', ')})`,
+      `unknown --backend '${String(request.backend)}' (expected one of ${known.join(', ')})`,
     );
   }
   registerSeqrecKernels();
   const order = candidatesFor(device, request.backend);
   const statuses: CandidateStatus[] = [];
   for (const candidate of order) {
-    const failure = await tryActivate(candidate);
+    const failure = await tryActivate(candidate, request.wasmPaths);
     statuses.push({ candidate, available: failure === null, detail: failure ?? `${packageOf(candidate)} active` });
     if (failure !== null) continue;
     const backendName = tf.getBackend();
@@ -170,7 +196,7 @@ export async function initBackend(request: BackendRequest = {}): Promise<Backend
     current = {
       backend: backendName as BackendName,
       candidate,
-      device: candidate === 'tfjs-node-gpu' ? 'cuda' : 'cpu',
+      device: candidate === 'tfjs-node-gpu' ? 'cuda' : candidate === 'webgl' ? 'gpu' : 'cpu',
       request: { device, backend: request.backend ?? null },
       candidates: statuses,
       tfjsVersion: tf.version_core,

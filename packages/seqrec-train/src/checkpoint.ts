@@ -14,7 +14,8 @@
  */
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
-import { MODEL_FILE, loadModel, saveModel, type ModelConfig, type SequentialRecommender } from '@seqrec/models';
+import { MODEL_FILE, type ModelConfig, type SequentialRecommender } from '@seqrec/models';
+import { loadModel, saveModel } from '@seqrec/models/node';
 import type { AdamState } from './adam';
 import { atomicDirCandidates, writeDirAtomic, writeFileSynced, type SwapStage } from './atomicDir';
 import { CorruptStateError, TrainDirError, short } from './errors';

@@ -20,7 +20,8 @@
  */
 import * as path from 'node:path';
 import { type Worker } from 'node:worker_threads';
-import { startWorker, type TrainBatch } from '@seqrec/data';
+import { type TrainBatch } from '@seqrec/data';
+import { startWorker } from '@seqrec/data/node';
 import type { SequentialRecommender } from '@seqrec/models';
 import { tf, type BackendRequest } from '@seqrec/runtime';
 import type { Adam } from './adam';

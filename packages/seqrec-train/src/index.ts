@@ -1,7 +1,7 @@
-export { train, timeSettings } from './trainer';
-export type { TrainResult } from './trainer';
-export { resolveTrainOptions, defaultWorkers, TRAIN_LIMITS } from './options';
-export type { TrainOptions, ResolvedTrainOptions } from './options';
+// @seqrec/train: evaluation protocols, metrics, ranks, Adam, schedules, training steps and
+// recommendation; browser-safe. The training loop, checkpoints and worker threads (Node only)
+// are exported by `@seqrec/train/node` (src/node.ts).
+export { timeSettings } from './timeSettings';
 export type { TrainEvent } from './events';
 export { evaluate, PROTOCOLS, SPLITS } from './evaluate';
 export type { EvalOptions, EvalRecord, Protocol, SplitName, TimeSettings } from './evaluate';
@@ -13,35 +13,8 @@ export type { AdamOptions, AdamState } from './adam';
 export { learningRate } from './schedule';
 export type { LrSchedule } from './schedule';
 export { trainStep, toTrainingBatch, weightsAreFinite } from './trainStep';
-export {
-  saveCheckpoint,
-  loadCheckpoint,
-  findCheckpoint,
-  findSavedModel,
-  searchCheckpoint,
-  removeCheckpointDir,
-  foreignCheckpointFiles,
-  CHECKPOINT_FILES,
-} from './checkpoint';
-export type {
-  CheckpointContents,
-  CheckpointSearch,
-  CheckpointStage,
-  LoadedCheckpoint,
-  RunInfo,
-  TrainerState,
-} from './checkpoint';
-export { writeDirAtomic, resolveAtomicDir, atomicDirCandidates, writeFileSynced, withPath } from './atomicDir';
-export type { SwapStage } from './atomicDir';
-export { MANIFEST_FILE, verifyManifest } from './manifest';
-export { TrainDirClaim, RUN_MARKER, LOCK_FILE, CHECKPOINT_DIRS } from './trainDir';
-export type { TrainDirMode } from './trainDir';
-export { RESUME_MAY_CHANGE, resumeDifferences } from './resumeCheck';
-export type { ResumeDifference } from './resumeCheck';
 export { checkTrainingMemory, trainingMemoryTerms, WASM_HEAP_BYTES } from './memoryEstimate';
 export type { MemoryTerm } from './memoryEstimate';
-export { readJsonFile, parseJsonFile, hasFields } from './stateFile';
-export { MetricsLog, METRICS_FILE } from './metricsLog';
 export { timeToQuality, parseEvalMetric } from './timeToQuality';
 export type { TimeToQuality, EvalMetric } from './timeToQuality';
 export {
@@ -56,5 +29,3 @@ export {
 } from './errors';
 export { recommend } from './recommend';
 export type { RecommendRequest, Recommendation } from './recommend';
-export { DataParallel } from './dataParallel';
-export type { DataParallelOptions } from './dataParallel';

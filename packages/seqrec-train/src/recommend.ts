@@ -1,6 +1,6 @@
 /**
  * Top-K recommendations for histories given as dense item ids (oldest first), with the
- * history's own items excluded. Scores and the top-K selection stay on the device; only K ids
+ * history's own items (and any `exclude` ids) excluded. Scores and the top-K selection stay on the device; only K ids
  * and K scores per history are downloaded.
  */
 import { timeIntervalMatrix } from '@seqrec/data';
@@ -13,6 +13,8 @@ export interface RecommendRequest {
   items: Int32Array;
   /** Timestamps of `items` (TiSASRec needs them), sorted ascending; null/absent for SASRec. */
   times?: ArrayLike<number> | null;
+  /** More dense item ids never to recommend besides the history's (ids outside 1..V are ignored). */
+  exclude?: ArrayLike<number>;
 }
 
 export interface Recommendation {
@@ -54,12 +56,13 @@ export async function recommend(
     }
   });
   const kk = Math.max(0, Math.min(k, numItems));
+  const excluded = requests.map((r) => excludedIds(r, numItems));
   const { values, indices } = tf.tidy(() => {
     const seqT = tf.tensor2d(seq, [b, t], 'int32');
     const relT = rel === null ? null : tf.tensor3d(rel, [b, t, t], 'int32');
     const scores = model.scoreAll({ seq: seqT, rel: relT });
     const idx: number[] = [];
-    requests.forEach((r, row) => r.items.forEach((item) => idx.push(row, item)));
+    excluded.forEach((ids, row) => ids.forEach((item) => idx.push(row, item)));
     const mask = tf.greater(
       tf.scatterND(tf.tensor2d(idx, [idx.length / 2, 2], 'int32'), tf.ones([idx.length / 2], 'int32'), [
         b,
@@ -74,9 +77,20 @@ export async function recommend(
   const ix = (await indices.data()) as Int32Array;
   values.dispose();
   indices.dispose();
-  return requests.map((r, row) => {
+  return excluded.map((ids, row) => {
     // Fewer recommendable items than k: drop the excluded (-Infinity) tail.
-    const keep = Math.min(kk, numItems - new Set(r.items).size);
+    const keep = Math.min(kk, numItems - ids.size);
     return { items: ix.slice(row * kk, row * kk + keep), scores: v.slice(row * kk, row * kk + keep) };
   });
+}
+
+/** The distinct dense ids a request must not get back: its history and its valid `exclude` ids. */
+function excludedIds(request: RecommendRequest, numItems: number): Set<number> {
+  const ids = new Set<number>(request.items);
+  const extra = request.exclude ?? [];
+  for (let i = 0; i < extra.length; i++) {
+    const id = extra[i] as number;
+    if (Number.isInteger(id) && id >= 1 && id <= numItems) ids.add(id);
+  }
+  return ids;
 }

@@ -7,8 +7,10 @@
  */
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
-import { datasetFingerprint, type SplitDataset } from '@seqrec/data';
-import { createModel, loadModel, resolveModelConfig, type SequentialRecommender } from '@seqrec/models';
+import type { SplitDataset } from '@seqrec/data';
+import { datasetFingerprint } from '@seqrec/data/node';
+import { createModel, resolveModelConfig, type SequentialRecommender } from '@seqrec/models';
+import { loadModel } from '@seqrec/models/node';
 import { tf } from '@seqrec/runtime';
 import { Adam } from './adam';
 import { findSavedModel, loadCheckpoint, removeCheckpointDir, searchCheckpoint, type TrainerState } from './checkpoint';

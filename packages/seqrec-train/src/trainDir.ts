@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { writeFileAtomic } from '@seqrec/data';
+import { writeFileAtomic } from '@seqrec/data/node';
 import { pendingDirs } from './atomicDir';
 import { assertOnlyCheckpointFiles, removeCheckpointDir } from './checkpoint';
 import { TrainDirError, short } from './errors';

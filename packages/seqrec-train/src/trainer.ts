@@ -10,17 +10,19 @@
  * the model, optimizer and RNG states stay on this thread, so checkpoints are unchanged.
  */
 import * as path from 'node:path';
-import { PrefetchSampler, TrainSampler, type SamplerState, type SplitDataset, type TrainBatch } from '@seqrec/data';
+import { TrainSampler, type SamplerState, type SplitDataset, type TrainBatch } from '@seqrec/data';
+import { PrefetchSampler } from '@seqrec/data/node';
 import type { ModelConfig, SequentialRecommender } from '@seqrec/models';
 import { currentBackend, tf } from '@seqrec/runtime';
 import { saveCheckpoint } from './checkpoint';
 import { DataParallel } from './dataParallel';
 import { NonFiniteLossError } from './errors';
-import { evaluate, type EvalRecord, type TimeSettings } from './evaluate';
+import { evaluate, type EvalRecord } from './evaluate';
 import { MetricsLog } from './metricsLog';
 import { resolveTrainOptions, type ResolvedTrainOptions, type TrainOptions } from './options';
 import { startRun } from './runSetup';
 import { learningRate } from './schedule';
+import { timeSettings } from './timeSettings';
 import { trainStep, weightsAreFinite } from './trainStep';
 
 export interface TrainResult {
@@ -38,11 +40,6 @@ export interface TrainResult {
   losses: number[];
   /** Directory of the best checkpoint. */
   bestDir: string;
-}
-
-/** The TiSASRec interval settings for a model config, or null for SASRec. */
-export function timeSettings(config: ModelConfig, unit: TimeSettings['unit']): TimeSettings | null {
-  return config.kind === 'tisasrec' ? { unit, span: config.timeSpan } : null;
 }
 
 /** Picks the selection metric's value from one evaluation's records. */
@@ -210,7 +207,7 @@ export async function train(split: SplitDataset, vocab: unknown, options: TrainO
 function backendRequest(): { device?: 'auto' | 'cuda' | 'cpu'; backend: 'tensorflow' | 'wasm' | 'cpu' } {
   const report = currentBackend();
   if (report !== null && report.backend === tf.getBackend())
-    return { device: report.request.device, backend: report.backend };
+    return { device: report.request.device, backend: report.backend as 'tensorflow' | 'wasm' | 'cpu' }; // a trainer runs in Node: never webgl
   return { backend: tf.getBackend() as 'tensorflow' | 'wasm' | 'cpu' };
 }
 

@@ -7,9 +7,10 @@
 import { promises as fsp } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { buildDataset, leaveOneOutSplit, loadInteractions } from '@seqrec/data';
+import { buildDataset, leaveOneOutSplit } from '@seqrec/data';
+import { loadInteractions } from '@seqrec/data/node';
 import { tf } from '@seqrec/runtime';
-import { train } from '@seqrec/train';
+import { train } from '@seqrec/train/node';
 import { modelConfigOf } from './configs';
 import type { EpochResult, Variant } from './types';
 

@@ -5,7 +5,8 @@
  */
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
-import { DataFormatError, loadInteractions, writeFileAtomic } from '@seqrec/data';
+import { DataFormatError } from '@seqrec/data';
+import { loadInteractions, writeFileAtomic } from '@seqrec/data/node';
 import { UsageError } from '../errors';
 import { makeOutput, type CliIo } from '../io';
 

@@ -4,7 +4,7 @@
  * `--ranks_out` also writes every user's rank (CSV `split,protocol,user,rank`, raw user ids,
  * 0 = best), the input of a paired comparison of two models (tools/compare-runs.js).
  */
-import { writeFileAtomic } from '@seqrec/data';
+import { writeFileAtomic } from '@seqrec/data/node';
 import { evaluate, timeSettings, type Protocol, type SplitName } from '@seqrec/train';
 import { evalBucketing, type TrainSettings } from '../trainFlags';
 import { selectBackend } from '../backend';

@@ -8,9 +8,13 @@ import { UsageError } from '../errors';
 import { makeOutput, type CliIo } from '../io';
 import { bool, int } from '../parseFlags';
 import { openRunReporting, reloadSplit } from '../trainDir';
+import { recommendAllCommand } from './recommendAll';
 import type { TrainSettings } from '../trainFlags';
+import { userHistory } from '../userHistory';
 
 export async function recommendCommand(raw: Record<string, unknown>, io: CliIo): Promise<number> {
+  if (bool('all', raw['all'])) return recommendAllCommand(raw, io);
+  if (raw['shard'] !== undefined || raw['out'] !== undefined) throw new UsageError('--shard and --out go with --all');
   const k = int('k', raw['k'] ?? '10');
   const out = makeOutput(io, bool('json', raw['json']));
   const user = raw['user'] as string | undefined;
@@ -28,9 +32,9 @@ export async function recommendCommand(raw: Record<string, unknown>, io: CliIo):
     if (id === undefined) throw new UsageError(`--user '${user}' is not in the training data`);
     const u = (await reloadSplit(run)).users[id - 1];
     if (u === undefined) throw new UsageError(`--user '${user}' is not in the training data`);
-    const tail = [u.valid, u.test].filter((x) => x !== 0);
-    items = Int32Array.from([...u.train, ...tail]);
-    if (u.trainTimes !== null) times = [...u.trainTimes, ...[u.validTime, u.testTime].slice(0, tail.length)];
+    const history = userHistory(u);
+    items = history.items;
+    times = history.times === null || history.times === undefined ? null : Array.from(history.times);
   } else {
     const raws = String(itemsFlag)
       .split(',')

@@ -5,16 +5,10 @@
 import { promises as fsp, constants as fsConstants } from 'node:fs';
 import * as path from 'node:path';
 import { type SplitDataset, type Vocabulary } from '@seqrec/data';
-import {
-  defaultWorkers,
-  evaluate,
-  loadCheckpoint,
-  recommend,
-  timeSettings,
-  train,
-  type EvalRecord,
-} from '@seqrec/train';
-import { loadModel, type SequentialRecommender } from '@seqrec/models';
+import { evaluate, recommend, timeSettings, type EvalRecord } from '@seqrec/train';
+import { defaultWorkers, loadCheckpoint, train } from '@seqrec/train/node';
+import { type SequentialRecommender } from '@seqrec/models';
+import { loadModel } from '@seqrec/models/node';
 import { selectBackend } from '../backend';
 import { columnOptions } from '../columnFlags';
 import { loadSplit, resolveDatasetPath } from '../dataset';

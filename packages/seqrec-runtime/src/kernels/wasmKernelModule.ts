@@ -20,11 +20,30 @@ export class KernelNotBuiltError extends Error {
   override readonly name = 'KernelNotBuiltError';
 }
 
+/**
+ * The generated modules by kernel name. Each `require` names its file literally, so a bundler
+ * (esbuild, webpack, Vite) includes it; a lazy function keeps an unbuilt checkout loadable.
+ */
+const GENERATED: Record<string, () => { WASM_BASE64?: unknown }> = {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  batchMatMul: () => require('./generated/batchMatMulWasm') as { WASM_BASE64?: unknown },
+};
+
+/** Base64 -> bytes with `atob` (Node >= 16 and every browser; no Buffer, which pages lack). */
+function decodeBase64(text: string): Uint8Array {
+  const binary = atob(text);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
+
 function embeddedBytes(name: string): Uint8Array {
+  const load = GENERATED[name];
+  if (load === undefined)
+    throw new KernelNotBuiltError(`the ${name} WebAssembly kernel is not built (no generated module); ${BUILD_ADVICE}`);
   let generated: { WASM_BASE64?: unknown };
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    generated = require(`./generated/${name}Wasm`) as { WASM_BASE64?: unknown };
+    generated = load();
   } catch (error) {
     throw new KernelNotBuiltError(
       `the ${name} WebAssembly kernel is not built (${(error as Error).message.split('\n')[0]}); ${BUILD_ADVICE}`,
@@ -33,14 +52,14 @@ function embeddedBytes(name: string): Uint8Array {
   if (typeof generated.WASM_BASE64 !== 'string') {
     throw new KernelNotBuiltError(`generated/${name}Wasm has no WASM_BASE64; ${BUILD_ADVICE}`);
   }
-  return new Uint8Array(Buffer.from(generated.WASM_BASE64, 'base64'));
+  return decodeBase64(generated.WASM_BASE64);
 }
 
 /** Compiles and instantiates kernel `name` against `memory`; returns its exports. */
 export function instantiateKernel<Exports>(name: string, memory: WasmMemoryLike): Exports {
   const wasmApi = (globalThis as unknown as { WebAssembly?: WebAssemblyApi }).WebAssembly;
   if (wasmApi == null) throw new Error('WebAssembly is not available in this runtime');
-  // Synchronous compile is fine in Node for a module of a few kB.
+  // Synchronous compile: fine for a module of a few kB (browsers allow it on the main thread up to 4 kB).
   const module = new wasmApi.Module(embeddedBytes(name));
   return new wasmApi.Instance(module, { env: { memory } }).exports as unknown as Exports;
 }

@@ -1,6 +1,7 @@
 import { buildDataset, generateSyntheticInteractions, leaveOneOutSplit } from '@seqrec/data';
 import { initBackend } from '@seqrec/runtime';
-import { train, type EvalRecord } from '@seqrec/train';
+import type { EvalRecord } from '@seqrec/train';
+import { train } from '@seqrec/train/node';
 
 export async function example(trainDir: string): Promise<EvalRecord[]> {
   await initBackend({ backend: 'cpu' });

@@ -1,0 +1,97 @@
+/**
+ * One loaded model of a train dir as the service uses it: the network, the id vocabulary, the
+ * known users' histories and the model's description (`GET /v1/model`). Reference-counted, so a
+ * reload can replace it while batches still run on it: it is disposed when the last one ends.
+ */
+import { promises as fsp } from 'node:fs';
+import * as path from 'node:path';
+import type { UserSplit, Vocabulary } from '@seqrec/data';
+import type { SequentialRecommender } from '@seqrec/models';
+import { timeSettings, type TimeSettings } from '@seqrec/train';
+import { openRun, reloadSplit } from '../trainDir';
+import type { TrainSettings } from '../trainFlags';
+
+export interface ModelDescription {
+  /** Changes with every (re)load: tells clients which model answered. */
+  model_id: string;
+  train_dir: string;
+  checkpoint_dir: string;
+  loaded_at: string;
+  config: SequentialRecommender['config'];
+  catalogue_size: number;
+  known_users: number;
+  time_aware: boolean;
+  /** Epoch and validation metrics of the checkpoint, when it records them. */
+  checkpoint: { epoch: number | null; best: unknown };
+  /** Code and data the model was trained with (from args.json). */
+  provenance: Record<string, unknown>;
+}
+
+const PROVENANCE_KEYS = ['seqrec_version', 'git_commit', 'git_dirty', 'dataset', 'dataset_path', 'seed'];
+
+let loads = 0;
+
+export class ServedModel {
+  private refs = 1; // the holder's own reference
+
+  private constructor(
+    readonly model: SequentialRecommender,
+    readonly vocab: Vocabulary,
+    readonly users: readonly UserSplit[],
+    readonly time: TimeSettings | null,
+    readonly description: ModelDescription,
+  ) {}
+
+  /** Loads the best checkpoint of `trainDir` and its dataset (for known users' histories). */
+  static async load(trainDir: string): Promise<ServedModel> {
+    const run = await openRun(trainDir);
+    try {
+      const split = await reloadSplit(run);
+      const settings = run.args['seqrec_settings'] as TrainSettings;
+      const model = run.checkpoint.model;
+      const trainer = run.checkpoint.trainer;
+      const provenance = Object.fromEntries(
+        PROVENANCE_KEYS.filter((k) => run.args[k] !== undefined).map((k) => [k, run.args[k]]),
+      );
+      loads += 1;
+      const description: ModelDescription = {
+        model_id: `${process.pid}-${loads}-${Date.now().toString(36)}`,
+        train_dir: path.resolve(trainDir),
+        checkpoint_dir: path.resolve(run.checkpoint.dir),
+        loaded_at: new Date().toISOString(),
+        config: model.config,
+        catalogue_size: model.config.numItems,
+        known_users: split.users.length,
+        time_aware: model.config.kind === 'tisasrec',
+        checkpoint: { epoch: trainer?.epoch ?? null, best: trainer?.best ?? null },
+        provenance,
+      };
+      return new ServedModel(model, run.vocab, split.users, timeSettings(model.config, settings.timeUnit), description);
+    } catch (error) {
+      run.checkpoint.model.dispose();
+      throw error;
+    }
+  }
+
+  /** Keeps the model alive until the matching {@link release}. */
+  acquire(): this {
+    if (this.refs === 0) throw new Error('ServedModel: acquired after disposal');
+    this.refs += 1;
+    return this;
+  }
+
+  release(): void {
+    this.refs -= 1;
+    if (this.refs === 0) this.model.dispose();
+  }
+}
+
+/** What identifies the files of `trainDir`'s best checkpoint: changes when a new one is swapped in. */
+export async function bestCheckpointStamp(trainDir: string): Promise<string | null> {
+  try {
+    const s = await fsp.stat(path.join(trainDir, 'best', 'weights.bin'));
+    return `${s.ino}:${s.size}:${s.mtimeMs}`;
+  } catch {
+    return null;
+  }
+}

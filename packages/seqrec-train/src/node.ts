@@ -1,0 +1,35 @@
+// @seqrec/train/node: the Node-only part of @seqrec/train: the training loop, its options,
+// checkpoints and crash-safe directories, metrics.jsonl, data-parallel worker threads.
+export { train } from './trainer';
+export type { TrainResult } from './trainer';
+export { resolveTrainOptions, defaultWorkers, TRAIN_LIMITS } from './options';
+export type { TrainOptions, ResolvedTrainOptions } from './options';
+export {
+  saveCheckpoint,
+  loadCheckpoint,
+  findCheckpoint,
+  findSavedModel,
+  searchCheckpoint,
+  removeCheckpointDir,
+  foreignCheckpointFiles,
+  CHECKPOINT_FILES,
+} from './checkpoint';
+export type {
+  CheckpointContents,
+  CheckpointSearch,
+  CheckpointStage,
+  LoadedCheckpoint,
+  RunInfo,
+  TrainerState,
+} from './checkpoint';
+export { writeDirAtomic, resolveAtomicDir, atomicDirCandidates, writeFileSynced, withPath } from './atomicDir';
+export type { SwapStage } from './atomicDir';
+export { MANIFEST_FILE, verifyManifest } from './manifest';
+export { TrainDirClaim, RUN_MARKER, LOCK_FILE, CHECKPOINT_DIRS } from './trainDir';
+export type { TrainDirMode } from './trainDir';
+export { RESUME_MAY_CHANGE, resumeDifferences } from './resumeCheck';
+export type { ResumeDifference } from './resumeCheck';
+export { readJsonFile, parseJsonFile, hasFields } from './stateFile';
+export { MetricsLog, METRICS_FILE } from './metricsLog';
+export { DataParallel } from './dataParallel';
+export type { DataParallelOptions } from './dataParallel';
