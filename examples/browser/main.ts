@@ -8,6 +8,9 @@
  *
  * `window.seqrec` exposes the same to scripts (the end-to-end test drives the page through it).
  */
+// tfjs backends register themselves when imported; webgl is the page's own choice (cpu and wasm
+// come with @seqrec/runtime).
+import '@tensorflow/tfjs-backend-webgl';
 import type { TimeUnit, Vocabulary } from '@seqrec/data';
 import { loadModelFromUrl, type SequentialRecommender } from '@seqrec/models';
 import { initBackend, type BackendName, type BackendReport } from '@seqrec/runtime';

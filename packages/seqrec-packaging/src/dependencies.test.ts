@@ -100,7 +100,12 @@ function publicDeclarationFiles(dir: string): string[] {
       visit(fs.existsSync(`${target}.d.ts`) ? `${target}.d.ts` : path.join(target, 'index.d.ts'));
     }
   };
-  visit(path.join(dir, 'dist', 'index.d.ts'));
+  // Every published entry point (`.` and subpaths such as `./node`), by its `types`.
+  const exportsField = readPackageJson(dir).exports;
+  const entries = Object.values(exportsField ?? { '.': { types: './dist/index.d.ts' } })
+    .map((e) => (typeof e === 'string' ? e : e.types))
+    .filter((t): t is string => t !== undefined && t.endsWith('.d.ts'));
+  for (const entry of entries) visit(path.join(dir, entry));
   return [...seen];
 }
 

@@ -16,6 +16,8 @@ export interface PackageJson {
   peerDependencies?: Record<string, string>;
   peerDependenciesMeta?: Record<string, { optional?: boolean }>;
   devDependencies?: Record<string, string>;
+  /** Entry points: subpath -> file, or conditions such as { types, default }. */
+  exports?: Record<string, string | { types?: string; default?: string }>;
 }
 
 export interface WorkspacePackage {

@@ -133,8 +133,13 @@ async function tryActivate(candidate: Candidate, wasmPaths: string | undefined):
   const pkg = packageOf(candidate);
   if (candidate === 'webgl') {
     if (IN_NODE) return 'webgl needs a browser';
-    // Registered by the @tensorflow/tfjs umbrella that tf.ts loads.
-    return (await tf.setBackend('webgl')) ? null : 'the webgl backend did not initialise (no WebGL here?)';
+    // A page that wants webgl imports @tensorflow/tfjs-backend-webgl, which registers itself with
+    // the shared tfjs-core (seqrec does not pull it in: most pages use wasm or cpu).
+    try {
+      return (await tf.setBackend('webgl')) ? null : 'the webgl backend did not initialise (no WebGL here?)';
+    } catch (error) {
+      return `import '@tensorflow/tfjs-backend-webgl' in the page to use webgl (${(error as Error).message})`;
+    }
   }
   if (candidate === 'tfjs-node-gpu' || candidate === 'tfjs-node') {
     if (!isInstalled(pkg)) return `${pkg} is not installed`;
