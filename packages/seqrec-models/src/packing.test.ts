@@ -4,26 +4,11 @@
  * features, loss and gradients it has in a row of its own, for every variant.
  */
 import { initBackend, tf } from '@seqrec/runtime';
-import type { ModelConfig } from './config';
 import { createModel } from './createModel';
 import { disposeBatch, packUsers, randomBatch, toTensors } from './test-utils/batches';
+import { TEST_MODEL, VARIANTS } from './test-utils/variants';
 
-const base = {
-  numItems: 30,
-  maxlen: 16,
-  hiddenUnits: 12,
-  numBlocks: 2,
-  numHeads: 2,
-  dropoutRate: 0.2,
-  timeSpan: 8,
-  l2Emb: 0.01,
-};
-const VARIANTS: Array<[string, Partial<ModelConfig>]> = [
-  ['sasrec', { kind: 'sasrec', mhc: null }],
-  ['sasrec+mhc', { kind: 'sasrec', mhc: { expansionRate: 3, sinkhornIters: 20, initGate: 0.01 } }],
-  ['tisasrec', { kind: 'tisasrec', mhc: null }],
-  ['tisasrec+mhc', { kind: 'tisasrec', mhc: { expansionRate: 4, sinkhornIters: 20, initGate: 0.01 } }],
-];
+const base = TEST_MODEL;
 
 // Users of lengths 5, 2, 7, 9, 3, 16 (one at the full window), packed as [7 | 9], [5, 2, 3], [16].
 const LENGTHS = [5, 2, 7, 9, 3, 16];

@@ -4,26 +4,11 @@
  * no tensors, and the padding row of item_emb stays zero.
  */
 import { initBackend, tf } from '@seqrec/runtime';
-import type { ModelConfig } from './config';
 import { createModel } from './createModel';
 import { disposeBatch, randomBatch, toTensors, trimBatch } from './test-utils/batches';
+import { TEST_MODEL, VARIANTS } from './test-utils/variants';
 
-const base = {
-  numItems: 30,
-  maxlen: 16,
-  hiddenUnits: 12,
-  numBlocks: 2,
-  numHeads: 2,
-  dropoutRate: 0.2,
-  timeSpan: 8,
-  l2Emb: 0.01,
-};
-const VARIANTS: Array<[string, Partial<ModelConfig>]> = [
-  ['sasrec', { kind: 'sasrec', mhc: null }],
-  ['sasrec+mhc', { kind: 'sasrec', mhc: { expansionRate: 3, sinkhornIters: 20, initGate: 0.01 } }],
-  ['tisasrec', { kind: 'tisasrec', mhc: null }],
-  ['tisasrec+mhc', { kind: 'tisasrec', mhc: { expansionRate: 4, sinkhornIters: 20, initGate: 0.01 } }],
-];
+const base = TEST_MODEL;
 
 /** Values of a [B, T, d] tensor at real positions (mask from seq), flattened. */
 function realPositions(features: tf.Tensor3D, seq: number[][]): number[] {
