@@ -9,16 +9,7 @@ import { generateSyntheticInteractions } from '@seqrec/data';
 import { writeInteractionsText } from '@seqrec/data/node';
 import { writeFileSynced } from '@seqrec/train/node';
 import { environmentProblem } from './errors';
-import type { CliIo } from './io';
-import { run } from './run';
-
-async function cli(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), isTTY: false };
-  const code = await run(argv, io);
-  return { code, stdout, stderr };
-}
+import { cli } from './test-utils/cli';
 
 /** Exit 2 with exactly one `seqrec: error:` line matching `message`, shorter than 400 characters. */
 function expectUsageError(r: { code: number; stderr: string }, message: RegExp): void {

@@ -3,17 +3,8 @@ import { existsSync, promises as fsp } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { tf } from '@seqrec/runtime';
-import type { CliIo } from '../io';
-import { run } from '../run';
 import { startService, type RunningService } from './startService';
-
-async function cli(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), isTTY: false };
-  const code = await run(argv, io);
-  return { code, stdout, stderr };
-}
+import { cli } from '../test-utils/cli';
 
 interface Reply {
   status: number;
