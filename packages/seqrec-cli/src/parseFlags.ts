@@ -3,6 +3,7 @@
  * aliases and the spelling of flags in errors are in flagSpelling.ts.
  */
 import { excerpt } from '@seqrec/data';
+import type { OptionRange } from '@seqrec/models';
 import { UsageError } from './errors';
 
 /** An integer in [min, max]; the message quotes at most a short excerpt of the value. */
@@ -20,6 +21,11 @@ export function num(flag: string, value: unknown, check: (n: number) => boolean,
     throw new UsageError(`--${flag} must be ${expected}, got '${excerpt(String(value))}'`);
   }
   return n;
+}
+
+/** A number in `range` (the option's range, from the package that owns the option). */
+export function ranged(flag: string, value: unknown, range: OptionRange): number {
+  return range.integer ? int(flag, value, range.min, range.max) : num(flag, value, range.accepts, range.expected);
 }
 
 export function choice<T extends string>(flag: string, value: unknown, choices: readonly T[]): T {
@@ -40,12 +46,12 @@ export function bool(flag: string, value: unknown): boolean {
 }
 
 /** A comma-separated list of positive integers, e.g. `--topk 5,10,20`. */
-export function intList(flag: string, value: unknown, max = Number.MAX_SAFE_INTEGER): number[] {
+export function intList(flag: string, value: unknown, range: OptionRange): number[] {
   const parts = String(value)
     .split(',')
     .map((s) => s.trim())
     .filter((s) => s !== '');
   if (parts.length === 0)
     throw new UsageError(`--${flag} must be a comma-separated list of integers >= 1, got '${excerpt(String(value))}'`);
-  return parts.map((p) => int(flag, p, 1, max));
+  return parts.map((p) => ranged(flag, p, range));
 }

@@ -4,13 +4,22 @@
  * typed settings once; every bad value is a UsageError naming the flag.
  */
 import { BACKENDS, DEVICES, type BackendName, type Device } from '@seqrec/runtime';
-import { BATCHINGS, DEFAULT_BATCHING, type Batching, type InteractionFormat, type TimeUnit } from '@seqrec/data';
-import { MODEL_LIMITS, type ModelConfig } from '@seqrec/models';
-import type { Protocol } from '@seqrec/train';
-import { TRAIN_LIMITS } from '@seqrec/train/node';
+import {
+  BATCHINGS,
+  DEFAULT_BATCHING,
+  INTERACTION_FORMATS,
+  TIME_UNITS,
+  type Batching,
+  type InteractionFormat,
+} from '@seqrec/data';
+import { DEFAULT_MHC, DEFAULT_MODEL_CONFIG, MODEL_RANGES, headsProblem, type ModelConfig } from '@seqrec/models';
+import { TRAIN_DEFAULTS, TRAIN_RANGES, type Protocol } from '@seqrec/train';
+import type { TrainOptions } from '@seqrec/train/node';
 import { COLUMN_FLAG_ROWS } from './columnFlags';
 import { UsageError } from './errors';
-import { bool, choice, int, intList, num } from './parseFlags';
+import { bool, choice, intList, ranged } from './parseFlags';
+
+const MODEL = DEFAULT_MODEL_CONFIG;
 
 /** [flag, value placeholder ('' = boolean switch), default, help]. Order = help order. */
 export const TRAIN_FLAGS: readonly (readonly [string, string, string | undefined, string])[] = [
@@ -21,32 +30,32 @@ export const TRAIN_FLAGS: readonly (readonly [string, string, string | undefined
     "dataset name (looked up in --data_dir as <name>.txt or <name>/), a file/folder path, or 'synthetic'",
   ],
   ['train_dir', 'dir', undefined, 'output folder (checkpoints, metrics.jsonl, args.json); required'],
-  ['batch_size', 'n', '128', 'users per training batch'],
-  ['lr', 'x', '0.001', 'peak learning rate (Adam, betas 0.9/0.98)'],
-  ['lr_decay_step', 'epochs', '1000', 'multiply the learning rate by --lr_decay_rate every this many epochs'],
-  ['lr_decay_rate', 'x', '0.95', 'learning-rate decay factor'],
-  ['warmup_steps', 'n', '100', 'optimizer steps of linear warm-up (0 = none)'],
-  ['maxlen', 'n', '200', 'longest input sequence'],
-  ['hidden_units', 'd', '50', 'embedding / hidden size'],
-  ['num_blocks', 'n', '2', 'transformer blocks'],
-  ['num_heads', 'h', '2', 'attention heads (must divide --hidden_units)'],
-  ['dropout_rate', 'p', '0.2', 'dropout rate'],
-  ['l2_emb', 'x', '0', 'L2 weight on the item embeddings'],
+  ['batch_size', 'n', String(TRAIN_DEFAULTS.batchSize), 'users per training batch'],
+  ['lr', 'x', String(TRAIN_DEFAULTS.lr), 'peak learning rate (Adam, betas 0.9/0.98)'],
+  ['lr_decay_step', 'epochs', String(TRAIN_DEFAULTS.lrDecayStep), 'multiply the learning rate by --lr_decay_rate every this many epochs'],
+  ['lr_decay_rate', 'x', String(TRAIN_DEFAULTS.lrDecayRate), 'learning-rate decay factor'],
+  ['warmup_steps', 'n', String(TRAIN_DEFAULTS.warmupSteps), 'optimizer steps of linear warm-up (0 = none)'],
+  ['maxlen', 'n', String(MODEL.maxlen), 'longest input sequence'],
+  ['hidden_units', 'd', String(MODEL.hiddenUnits), 'embedding / hidden size'],
+  ['num_blocks', 'n', String(MODEL.numBlocks), 'transformer blocks'],
+  ['num_heads', 'h', String(MODEL.numHeads), 'attention heads (must divide --hidden_units)'],
+  ['dropout_rate', 'p', String(MODEL.dropoutRate), 'dropout rate'],
+  ['l2_emb', 'x', String(MODEL.l2Emb), 'L2 weight on the item embeddings'],
   ['device', 'auto|cuda|cpu', 'auto', 'where to compute'],
   ['no_time', '', undefined, 'SASRec instead of TiSASRec (no time intervals)'],
   ['no_mhc', '', undefined, 'plain residual blocks instead of mHC'],
-  ['mhc_expansion_rate', 'n', '4', 'mHC residual streams'],
-  ['mhc_sinkhorn_iter', 'n', '20', 'mHC Sinkhorn-Knopp iterations'],
-  ['mhc_init_gate', 'x', '0.01', 'initial mHC gate alpha'],
+  ['mhc_expansion_rate', 'n', String(DEFAULT_MHC.expansionRate), 'mHC residual streams'],
+  ['mhc_sinkhorn_iter', 'n', String(DEFAULT_MHC.sinkhornIters), 'mHC Sinkhorn-Knopp iterations'],
+  ['mhc_init_gate', 'x', String(DEFAULT_MHC.initGate), 'initial mHC gate alpha'],
   [
     'mhc_no_amp',
     '',
     undefined,
     'accepted for compatibility: tfjs computes in float32, so mHC always runs in full precision',
   ],
-  ['time_span', 'S', '100', 'clip time intervals to 0..S'],
-  ['time_unit', 'second|minute|hour|day|personal', 'hour', 'unit of the time intervals'],
-  ['num_epochs', 'n', '1000', 'epochs to train'],
+  ['time_span', 'S', String(MODEL.timeSpan), 'clip time intervals to 0..S'],
+  ['time_unit', TIME_UNITS.join('|'), TRAIN_DEFAULTS.timeUnit, 'unit of the time intervals'],
+  ['num_epochs', 'n', String(TRAIN_DEFAULTS.numEpochs), 'epochs to train'],
   [
     'inference_only',
     '[bool]',
@@ -54,24 +63,24 @@ export const TRAIN_FLAGS: readonly (readonly [string, string, string | undefined
     'evaluate a saved model (--state_dict_path, else <train_dir>/best) without training',
   ],
   ['state_dict_path', 'dir', undefined, 'saved model or checkpoint directory to start from'],
-  ['seed', 'n', '42', 'seeds init, dropout, sampling and evaluation'],
-  ['eval_every', 'epochs', '20', 'evaluate every this many epochs (and after the last)'],
+  ['seed', 'n', String(TRAIN_DEFAULTS.seed), 'seeds init, dropout, sampling and evaluation'],
+  ['eval_every', 'epochs', String(TRAIN_DEFAULTS.evalEvery), 'evaluate every this many epochs (and after the last)'],
   [
     'eval_protocol',
     'sampled|full|both',
-    'both',
+    protocolFlag(TRAIN_DEFAULTS.evalProtocols),
     'evaluation protocol(s); with both, sampled is first and selects the best model',
   ],
-  ['eval_users', 'n', '10000', 'evaluate at most this many users (seeded sample)'],
+  ['eval_users', 'n', String(TRAIN_DEFAULTS.evalUsers), 'evaluate at most this many users (seeded sample)'],
   ['eval_batch_size', 'n', undefined, 'users per evaluation batch (default: --batch_size)'],
   ['data_dir', 'dir', 'data', 'where a bare --dataset name is looked up'],
-  ['format', 'ml-1m|ml-100k|sasrec|csv|tsv', undefined, 'input format (default: detected)'],
+  ['format', INTERACTION_FORMATS.join('|'), undefined, 'input format (default: detected)'],
   ...COLUMN_FLAG_ROWS,
   ['backend', 'tensorflow|wasm|cpu', undefined, 'pin the tfjs backend (default: chosen from --device)'],
   ['resume', '', undefined, "continue from <train_dir>/last (the settings that change the result must be the run's)"],
   ['overwrite', '', undefined, 'replace the run in --train_dir (deletes only the files seqrec wrote there)'],
   ['json', '', undefined, 'JSON lines on stdout (one per evaluation, then a summary); human logs go to stderr'],
-  ['early_stop_patience', 'evals', '0', 'stop after this many evaluations without improvement (0 = never)'],
+  ['early_stop_patience', 'evals', String(TRAIN_DEFAULTS.earlyStopPatience), 'stop after this many evaluations without improvement (0 = never)'],
   [
     'batching',
     BATCHINGS.join('|'),
@@ -82,10 +91,10 @@ export const TRAIN_FLAGS: readonly (readonly [string, string, string | undefined
   [
     'loss_normalization',
     'batch|epoch',
-    'batch',
+    TRAIN_DEFAULTS.lossNormalization,
     "a step's loss: the mean over its batch's positions, or their sum over the epoch's mean per batch",
   ],
-  ['topk', 'K[,K...]', '10', 'cut-offs of NDCG@K / HR@K'],
+  ['topk', 'K[,K...]', TRAIN_DEFAULTS.ks.join(','), 'cut-offs of NDCG@K / HR@K'],
   [
     'workers',
     'n',
@@ -94,32 +103,46 @@ export const TRAIN_FLAGS: readonly (readonly [string, string, string | undefined
   ],
 ];
 
-export interface TrainSettings {
+/**
+ * The settings of `seqrec train` that are train options of the same name: the one mapping from
+ * flags to `TrainOptions` (see {@link trainOptionsOf}).
+ */
+const OPTION_SETTINGS = [
+  'trainDir',
+  'model',
+  'seed',
+  'batchSize',
+  'lr',
+  'lrDecayStep',
+  'lrDecayRate',
+  'warmupSteps',
+  'numEpochs',
+  'evalEvery',
+  'evalProtocols',
+  'ks',
+  'evalUsers',
+  'evalBatchSize',
+  'earlyStopPatience',
+  'batching',
+  'lossNormalization',
+  'timeUnit',
+  'resume',
+  'overwrite',
+  'workers',
+] as const satisfies readonly (keyof TrainOptions)[];
+
+type OptionSettings = {
+  [K in (typeof OPTION_SETTINGS)[number]]-?: Exclude<TrainOptions[K], undefined>;
+};
+
+/** Checked flags of `seqrec train`, as recorded in args.json (`seqrec_settings`). */
+export interface TrainSettings extends Omit<OptionSettings, 'model' | 'workers'> {
   dataset: string;
-  trainDir: string;
   dataDir: string;
   format?: InteractionFormat;
   device: Device;
   backend?: BackendName;
   model: Omit<ModelConfig, 'numItems'>;
-  timeUnit: TimeUnit;
-  batchSize: number;
-  lr: number;
-  lrDecayStep: number;
-  lrDecayRate: number;
-  warmupSteps: number;
-  numEpochs: number;
-  seed: number;
-  evalEvery: number;
-  protocols: Protocol[];
-  evalUsers: number;
-  evalBatchSize: number;
-  earlyStopPatience: number;
-  batching: Batching;
-  lossNormalization: 'batch' | 'epoch';
-  ks: number[];
-  resume: boolean;
-  overwrite: boolean;
   json: boolean;
   inferenceOnly: boolean;
   stateDictPath: string | null;
@@ -128,72 +151,82 @@ export interface TrainSettings {
   workers: number | undefined;
 }
 
-const FORMATS: readonly InteractionFormat[] = ['ml-1m', 'ml-100k', 'sasrec', 'csv', 'tsv'];
-const TIME_UNITS: readonly TimeUnit[] = ['second', 'minute', 'hour', 'day', 'personal'];
+/** The train options the flags set: the settings of {@link OPTION_SETTINGS}, under the same names. */
+export function trainOptionsOf(s: TrainSettings): Pick<TrainOptions, (typeof OPTION_SETTINGS)[number]> {
+  return Object.fromEntries(OPTION_SETTINGS.map((key) => [key, s[key]])) as Pick<
+    TrainOptions,
+    (typeof OPTION_SETTINGS)[number]
+  >;
+}
+
+/** `--eval_protocol`'s value for a protocol list: `both`, or the one protocol. */
+function protocolFlag(protocols: readonly Protocol[]): string {
+  return protocols.length > 1 ? 'both' : (protocols[0] as string);
+}
 
 /** Checks and types the raw commander values (`raw` is keyed by snake_case flag name). */
 export function resolveTrainFlags(raw: Record<string, unknown>): TrainSettings {
   const s = (k: string) => raw[k] as string | undefined;
   if (s('train_dir') === undefined || s('train_dir') === '') throw new UsageError('missing required flag --train_dir');
-  const hiddenUnits = int('hidden_units', s('hidden_units'), 1, MODEL_LIMITS.hiddenUnits);
-  const numHeads = int('num_heads', s('num_heads'), 1, MODEL_LIMITS.numHeads);
-  if (hiddenUnits % numHeads !== 0) {
+  const hiddenUnits = ranged('hidden_units', s('hidden_units'), MODEL_RANGES.hiddenUnits);
+  const numHeads = ranged('num_heads', s('num_heads'), MODEL_RANGES.numHeads);
+  if (headsProblem(hiddenUnits, numHeads) !== null) {
     throw new UsageError(`--num_heads ${numHeads} must divide --hidden_units ${hiddenUnits}`);
   }
   const noMhc = bool('no_mhc', raw['no_mhc']);
-  const batchSize = int('batch_size', s('batch_size'), 1, TRAIN_LIMITS.batchSize);
+  const batchSize = ranged('batch_size', s('batch_size'), TRAIN_RANGES.batchSize);
   const evalProtocol = choice('eval_protocol', s('eval_protocol'), ['sampled', 'full', 'both'] as const);
   return {
     dataset: s('dataset') as string,
     trainDir: s('train_dir') as string,
     dataDir: s('data_dir') as string,
-    format: s('format') === undefined ? undefined : choice('format', s('format'), FORMATS),
+    format: s('format') === undefined ? undefined : choice('format', s('format'), INTERACTION_FORMATS),
     device: choice('device', s('device'), DEVICES),
     backend: s('backend') === undefined ? undefined : choice('backend', s('backend'), BACKENDS),
     model: {
       kind: bool('no_time', raw['no_time']) ? 'sasrec' : 'tisasrec',
-      maxlen: int('maxlen', s('maxlen'), 1, MODEL_LIMITS.maxlen),
+      maxlen: ranged('maxlen', s('maxlen'), MODEL_RANGES.maxlen),
       hiddenUnits,
-      numBlocks: int('num_blocks', s('num_blocks'), 1, MODEL_LIMITS.numBlocks),
+      numBlocks: ranged('num_blocks', s('num_blocks'), MODEL_RANGES.numBlocks),
       numHeads,
-      dropoutRate: num('dropout_rate', s('dropout_rate'), (x) => x >= 0 && x < 1, 'a number in [0, 1)'),
-      timeSpan: int('time_span', s('time_span'), 1, MODEL_LIMITS.timeSpan),
+      dropoutRate: ranged('dropout_rate', s('dropout_rate'), MODEL_RANGES.dropoutRate),
+      timeSpan: ranged('time_span', s('time_span'), MODEL_RANGES.timeSpan),
       mhc: noMhc
         ? null
         : {
-            expansionRate: int('mhc_expansion_rate', s('mhc_expansion_rate'), 1, MODEL_LIMITS.expansionRate),
-            sinkhornIters: int('mhc_sinkhorn_iter', s('mhc_sinkhorn_iter'), 1, MODEL_LIMITS.sinkhornIters),
-            initGate: num('mhc_init_gate', s('mhc_init_gate'), (x) => x >= 0, 'a number >= 0'),
+            expansionRate: ranged('mhc_expansion_rate', s('mhc_expansion_rate'), MODEL_RANGES.mhc.expansionRate),
+            sinkhornIters: ranged('mhc_sinkhorn_iter', s('mhc_sinkhorn_iter'), MODEL_RANGES.mhc.sinkhornIters),
+            initGate: ranged('mhc_init_gate', s('mhc_init_gate'), MODEL_RANGES.mhc.initGate),
           },
-      l2Emb: num('l2_emb', s('l2_emb'), (x) => x >= 0, 'a number >= 0'),
-      layerNormEps: 1e-8,
+      l2Emb: ranged('l2_emb', s('l2_emb'), MODEL_RANGES.l2Emb),
+      layerNormEps: MODEL.layerNormEps,
     },
     timeUnit: choice('time_unit', s('time_unit'), TIME_UNITS),
     batchSize,
-    lr: num('lr', s('lr'), (x) => x > 0, 'a positive number'),
-    lrDecayStep: int('lr_decay_step', s('lr_decay_step'), 1, TRAIN_LIMITS.lrDecayStep),
-    lrDecayRate: num('lr_decay_rate', s('lr_decay_rate'), (x) => x > 0 && x <= 1, 'a number in (0, 1]'),
-    warmupSteps: int('warmup_steps', s('warmup_steps'), 0, TRAIN_LIMITS.warmupSteps),
-    numEpochs: int('num_epochs', s('num_epochs'), 1, TRAIN_LIMITS.numEpochs),
-    seed: int('seed', s('seed'), 0),
-    evalEvery: int('eval_every', s('eval_every'), 1, TRAIN_LIMITS.evalEvery),
-    protocols: evalProtocol === 'both' ? ['sampled', 'full'] : [evalProtocol],
-    evalUsers: int('eval_users', s('eval_users')),
+    lr: ranged('lr', s('lr'), TRAIN_RANGES.lr),
+    lrDecayStep: ranged('lr_decay_step', s('lr_decay_step'), TRAIN_RANGES.lrDecayStep),
+    lrDecayRate: ranged('lr_decay_rate', s('lr_decay_rate'), TRAIN_RANGES.lrDecayRate),
+    warmupSteps: ranged('warmup_steps', s('warmup_steps'), TRAIN_RANGES.warmupSteps),
+    numEpochs: ranged('num_epochs', s('num_epochs'), TRAIN_RANGES.numEpochs),
+    seed: ranged('seed', s('seed'), TRAIN_RANGES.seed),
+    evalEvery: ranged('eval_every', s('eval_every'), TRAIN_RANGES.evalEvery),
+    evalProtocols: evalProtocol === 'both' ? ['sampled', 'full'] : [evalProtocol],
+    evalUsers: ranged('eval_users', s('eval_users'), TRAIN_RANGES.evalUsers),
     evalBatchSize:
       s('eval_batch_size') === undefined
         ? batchSize
-        : int('eval_batch_size', s('eval_batch_size'), 1, TRAIN_LIMITS.evalBatchSize),
-    earlyStopPatience: int('early_stop_patience', s('early_stop_patience'), 0, TRAIN_LIMITS.earlyStopPatience),
+        : ranged('eval_batch_size', s('eval_batch_size'), TRAIN_RANGES.evalBatchSize),
+    earlyStopPatience: ranged('early_stop_patience', s('early_stop_patience'), TRAIN_RANGES.earlyStopPatience),
     batching: batchingFlag(raw),
     lossNormalization: choice('loss_normalization', s('loss_normalization'), ['batch', 'epoch'] as const),
-    ks: intList('topk', s('topk'), TRAIN_LIMITS.k),
+    ks: intList('topk', s('topk'), TRAIN_RANGES.k),
     resume: bool('resume', raw['resume']),
     overwrite: bool('overwrite', raw['overwrite']),
     json: bool('json', raw['json']),
     inferenceOnly: bool('inference_only', raw['inference_only']),
     stateDictPath: s('state_dict_path') ?? null,
     mhcNoAmp: bool('mhc_no_amp', raw['mhc_no_amp']),
-    workers: s('workers') === undefined ? undefined : int('workers', s('workers'), 1, TRAIN_LIMITS.workers),
+    workers: s('workers') === undefined ? undefined : ranged('workers', s('workers'), TRAIN_RANGES.workers),
   };
 }
 
@@ -205,12 +238,12 @@ function batchingFlag(raw: Record<string, unknown>): Batching {
   return 'random';
 }
 
-/**
- * Whether evaluation batches of a run are length-sorted: always, except under the reference's
- * own layout (`random`). Runs recorded before --batching existed stored `bucketing` instead.
- */
-export function evalBucketing(s: TrainSettings | (Omit<TrainSettings, 'batching'> & { bucketing: boolean })): boolean {
-  return 'batching' in s ? s.batching !== 'random' : s.bucketing;
+/** The settings recorded in a train dir's args.json; runs from before --batching recorded `bucketing`. */
+export type RecordedSettings = TrainSettings | (Omit<TrainSettings, 'batching'> & { bucketing: boolean });
+
+/** A recorded run's batching (a run from before --batching: `bucketing` true = bucketed, false = random). */
+export function recordedBatching(s: RecordedSettings): Batching {
+  return 'batching' in s ? s.batching : s.bucketing ? 'bucketed' : 'random';
 }
 
 /** Train options (`batchSize`, `model.maxlen`, `data`) whose flag is not their snake_case name. */

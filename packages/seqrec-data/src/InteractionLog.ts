@@ -4,7 +4,8 @@
  */
 
 /** The input formats of the spec. Auto-detected from the content unless given. */
-export type InteractionFormat = 'ml-1m' | 'ml-100k' | 'sasrec' | 'csv' | 'tsv';
+export const INTERACTION_FORMATS = ['ml-1m', 'ml-100k', 'sasrec', 'csv', 'tsv'] as const;
+export type InteractionFormat = (typeof INTERACTION_FORMATS)[number];
 
 /** Options of `loadInteractions` / `parseInteractions`. */
 export interface LoadOptions {

@@ -9,7 +9,8 @@
  * k (raw t with divisor = unit seconds, or t' with divisor 1), which is what the samplers store.
  */
 
-export type TimeUnit = 'second' | 'minute' | 'hour' | 'day' | 'personal';
+export const TIME_UNITS = ['second', 'minute', 'hour', 'day', 'personal'] as const;
+export type TimeUnit = (typeof TIME_UNITS)[number];
 
 export interface TimeOptions {
   /** How gaps are measured (spec `--time_unit`). */

@@ -6,6 +6,8 @@
  *   TiSASRec          kind 'tisasrec', mhc null
  *   TiSASRec + mHC    kind 'tisasrec', mhc {...}   (the default, as in the original main.py)
  */
+import { checkRange, intRange, numberRange } from './optionRange';
+
 export interface MhcConfig {
   /** Number of parallel residual streams n. Default 4. */
   expansionRate: number;
@@ -68,6 +70,29 @@ export const MODEL_LIMITS = {
   sinkhornIters: 1000,
 } as const;
 
+/** The range of every numeric field (sizes capped by MODEL_LIMITS). */
+export const MODEL_RANGES = {
+  numItems: intRange(1),
+  maxlen: intRange(1, MODEL_LIMITS.maxlen),
+  hiddenUnits: intRange(1, MODEL_LIMITS.hiddenUnits),
+  numBlocks: intRange(1, MODEL_LIMITS.numBlocks),
+  numHeads: intRange(1, MODEL_LIMITS.numHeads),
+  timeSpan: intRange(1, MODEL_LIMITS.timeSpan),
+  dropoutRate: numberRange((x) => x >= 0 && x < 1, 'a number in [0, 1)'),
+  l2Emb: numberRange((x) => x >= 0, 'a number >= 0'),
+  layerNormEps: numberRange((x) => x > 0, 'a positive number'),
+  mhc: {
+    expansionRate: intRange(1, MODEL_LIMITS.expansionRate),
+    sinkhornIters: intRange(1, MODEL_LIMITS.sinkhornIters),
+    initGate: numberRange((x) => x >= 0, 'a number >= 0'),
+  },
+} as const;
+
+/** Why `numHeads` cannot split `hiddenUnits` into equal heads, or null when it can. */
+export function headsProblem(hiddenUnits: number, numHeads: number): string | null {
+  return hiddenUnits % numHeads === 0 ? null : `numHeads (${numHeads}) must divide hiddenUnits (${hiddenUnits})`;
+}
+
 /** Fills defaults and checks every field; throws a message naming the field. */
 export function resolveModelConfig(partial: Partial<ModelConfig> & { numItems: number }): ModelConfig {
   const config: ModelConfig = {
@@ -75,42 +100,15 @@ export function resolveModelConfig(partial: Partial<ModelConfig> & { numItems: n
     ...partial,
     mhc: partial.mhc === undefined ? DEFAULT_MHC : partial.mhc,
   };
-  const positiveInt = (name: keyof ModelConfig, value: number) => {
-    if (!Number.isInteger(value) || value <= 0)
-      throw new RangeError(`model config: ${name} must be a positive integer, got ${value}`);
-    const max = (MODEL_LIMITS as Record<string, number>)[name];
-    if (max !== undefined && value > max)
-      throw new RangeError(`model config: ${name} must be at most ${max}, got ${value}`);
-  };
   if (config.kind !== 'sasrec' && config.kind !== 'tisasrec')
     throw new RangeError(`model config: kind must be 'sasrec' or 'tisasrec', got '${String(config.kind)}'`);
-  positiveInt('numItems', config.numItems);
-  positiveInt('maxlen', config.maxlen);
-  positiveInt('hiddenUnits', config.hiddenUnits);
-  positiveInt('numBlocks', config.numBlocks);
-  positiveInt('numHeads', config.numHeads);
-  positiveInt('timeSpan', config.timeSpan);
-  if (config.hiddenUnits % config.numHeads !== 0) {
-    throw new RangeError(
-      `model config: hiddenUnits (${config.hiddenUnits}) must be divisible by numHeads (${config.numHeads})`,
-    );
-  }
-  if (!(config.dropoutRate >= 0 && config.dropoutRate < 1))
-    throw new RangeError(`model config: dropoutRate must be in [0, 1), got ${config.dropoutRate}`);
-  if (!(config.l2Emb >= 0)) throw new RangeError(`model config: l2Emb must be >= 0, got ${config.l2Emb}`);
-  if (!(config.layerNormEps > 0))
-    throw new RangeError(`model config: layerNormEps must be > 0, got ${config.layerNormEps}`);
+  const { mhc: mhcRanges, ...ranges } = MODEL_RANGES;
+  for (const [name, range] of Object.entries(ranges)) checkRange(name, config[name as keyof typeof ranges], range, 'model config: ');
+  const heads = headsProblem(config.hiddenUnits, config.numHeads);
+  if (heads !== null) throw new RangeError(`model config: ${heads}`);
   if (config.mhc !== null) {
-    const m = config.mhc;
-    if (!Number.isInteger(m.expansionRate) || m.expansionRate < 1 || m.expansionRate > MODEL_LIMITS.expansionRate)
-      throw new RangeError(
-        `model config: mhc.expansionRate must be an integer in [1, ${MODEL_LIMITS.expansionRate}], got ${m.expansionRate}`,
-      );
-    if (!Number.isInteger(m.sinkhornIters) || m.sinkhornIters < 1 || m.sinkhornIters > MODEL_LIMITS.sinkhornIters)
-      throw new RangeError(
-        `model config: mhc.sinkhornIters must be an integer in [1, ${MODEL_LIMITS.sinkhornIters}], got ${m.sinkhornIters}`,
-      );
-    if (!(m.initGate >= 0)) throw new RangeError(`model config: mhc.initGate must be >= 0, got ${m.initGate}`);
+    for (const [name, range] of Object.entries(mhcRanges))
+      checkRange(`mhc.${name}`, config.mhc[name as keyof MhcConfig], range, 'model config: ');
   }
   return config;
 }

@@ -1,4 +1,6 @@
-export { DEFAULT_MODEL_CONFIG, DEFAULT_MHC, MODEL_LIMITS, resolveModelConfig } from './config';
+export { DEFAULT_MODEL_CONFIG, DEFAULT_MHC, MODEL_LIMITS, MODEL_RANGES, headsProblem, resolveModelConfig } from './config';
+export { checkRange, intRange, numberRange, rangeProblem } from './optionRange';
+export type { OptionRange } from './optionRange';
 export type { ModelConfig, MhcConfig } from './config';
 export type { SequenceBatch, TrainingBatch, ForwardOptions, SequentialRecommender } from './types';
 export { createModel } from './createModel';

@@ -12,13 +12,16 @@ import {
   Random,
   evalBatches,
   sampleEvalCandidates,
+  type Batching,
   type EvalBatch,
   type SplitDataset,
   type TimeOptions,
 } from '@seqrec/data';
-import type { SequentialRecommender } from '@seqrec/models';
+import type { ModelConfig, SequentialRecommender } from '@seqrec/models';
+import { TRAIN_DEFAULTS } from './defaults';
 import { MetricAccumulator, type Metrics } from './metrics';
 import { fullRanks, sampledRanks } from './rank';
+import { timeSettings } from './timeSettings';
 
 /** Interval settings of TiSASRec (spec DATA_AND_EVAL.md §Time intervals): {unit, span}. */
 export type TimeSettings = TimeOptions;
@@ -35,8 +38,8 @@ export interface EvalOptions {
   splits?: readonly SplitName[];
   /** Cut-offs K of NDCG@K and HR@K. Default [10]. */
   ks?: readonly number[];
-  /** Window length (the model's maxlen). Required. */
-  maxlen: number;
+  /** Window length. Default: the model's maxlen. */
+  maxlen?: number;
   /** Users per forward pass. Default 128. */
   batchSize?: number;
   /** At most this many users are evaluated (a seeded sample, same users for every protocol). Default 10000. */
@@ -65,6 +68,34 @@ export interface EvalRecord {
   metrics: Metrics;
 }
 
+/** The evaluation settings of a training run (a subset of its train options). */
+export interface RunEvalSettings {
+  evalProtocols?: readonly Protocol[];
+  ks: readonly number[];
+  evalBatchSize: number;
+  evalUsers: number;
+  seed: number;
+  batching: Batching;
+  timeUnit: TimeSettings['unit'];
+}
+
+/**
+ * The evaluation of a run's model, as the trainer evaluates it (so `seqrec eval` reproduces the
+ * recorded metrics): window and intervals from the model, the rest from the run's settings.
+ */
+export function runEvalOptions(config: ModelConfig, run: RunEvalSettings): EvalOptions {
+  return {
+    protocols: run.evalProtocols,
+    ks: run.ks,
+    batchSize: run.evalBatchSize,
+    evalUsers: run.evalUsers,
+    seed: run.seed,
+    time: timeSettings(config, run.timeUnit),
+    // Evaluation batches are exact under any layout; only the reference's own layout pads them.
+    bucketing: run.batching !== 'random',
+  };
+}
+
 /** Tensors of an eval batch (the caller disposes). */
 function toTensors(batch: EvalBatch): { seq: tf.Tensor2D; rel: tf.Tensor3D | null } {
   const seq = tf.tensor2d(batch.seq, [batch.size, batch.length], 'int32');
@@ -78,9 +109,9 @@ export async function evaluate(
   split: SplitDataset,
   options: EvalOptions,
 ): Promise<EvalRecord[]> {
-  const protocols = options.protocols ?? PROTOCOLS;
-  const ks = options.ks ?? [10];
-  const seed = options.seed ?? 42;
+  const protocols = options.protocols ?? TRAIN_DEFAULTS.evalProtocols;
+  const ks = options.ks ?? TRAIN_DEFAULTS.ks;
+  const seed = options.seed ?? TRAIN_DEFAULTS.seed;
   const records: EvalRecord[] = [];
   for (const [splitIndex, splitName] of (options.splits ?? SPLITS).entries()) {
     // A fresh generator per split: the negatives do not depend on what was evaluated before.
@@ -88,16 +119,16 @@ export async function evaluate(
     const acc = new Map<Protocol, MetricAccumulator>(protocols.map((p) => [p, new MetricAccumulator(ks)]));
     const batches = evalBatches(split, {
       split: splitName,
-      maxlen: options.maxlen,
-      batchSize: options.batchSize ?? 128,
+      maxlen: options.maxlen ?? model.config.maxlen,
+      batchSize: options.batchSize ?? TRAIN_DEFAULTS.batchSize,
       bucketing: options.bucketing ?? true,
       time: options.time,
-      evalUsers: options.evalUsers ?? 10000,
+      evalUsers: options.evalUsers ?? TRAIN_DEFAULTS.evalUsers,
       seed,
     });
     for (const batch of batches) {
       const candidates = protocols.includes('sampled')
-        ? sampleEvalCandidates(split, batch, splitName, options.numNegatives ?? 100, rng)
+        ? sampleEvalCandidates(split, batch, splitName, options.numNegatives ?? TRAIN_DEFAULTS.evalNegatives, rng)
         : null;
       const ranks = tf.tidy(() => {
         const { seq, rel } = toTensors(batch);

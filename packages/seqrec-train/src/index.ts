@@ -2,9 +2,10 @@
 // recommendation; browser-safe. The training loop, checkpoints and worker threads (Node only)
 // are exported by `@seqrec/train/node` (src/node.ts).
 export { timeSettings } from './timeSettings';
+export { TRAIN_DEFAULTS, TRAIN_LIMITS, TRAIN_RANGES } from './defaults';
 export type { TrainEvent } from './events';
-export { evaluate, PROTOCOLS, SPLITS } from './evaluate';
-export type { EvalOptions, EvalRecord, Protocol, SplitName, TimeSettings } from './evaluate';
+export { evaluate, runEvalOptions, PROTOCOLS, SPLITS } from './evaluate';
+export type { EvalOptions, EvalRecord, RunEvalSettings, Protocol, SplitName, TimeSettings } from './evaluate';
 export { MetricAccumulator, metricNames, metricsFromRanks } from './metrics';
 export type { Metrics } from './metrics';
 export { sampledRanks, fullRanks } from './rank';

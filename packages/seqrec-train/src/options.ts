@@ -4,10 +4,11 @@
  */
 import * as os from 'node:os';
 import { tf } from '@seqrec/runtime';
-import { BATCHINGS, DEFAULT_BATCHING, type Batching } from '@seqrec/data';
-import type { ModelConfig, SequentialRecommender } from '@seqrec/models';
+import { BATCHINGS, type Batching } from '@seqrec/data';
+import { checkRange, type ModelConfig, type SequentialRecommender } from '@seqrec/models';
 import type { CheckpointStage } from './checkpoint';
 import type { Protocol, TimeSettings } from './evaluate';
+import { TRAIN_DEFAULTS, TRAIN_RANGES } from './defaults';
 import type { TrainEvent } from './events';
 
 export interface TrainOptions {
@@ -109,81 +110,48 @@ export function defaultWorkers(backend: string = tf.getBackend()): number {
   return backend === 'tensorflow' ? 1 : os.availableParallelism();
 }
 
-/** Upper bounds of the loop's sizes (the model's are MODEL_LIMITS of @seqrec/models). */
-export const TRAIN_LIMITS = {
-  batchSize: 65536,
-  evalBatchSize: 65536,
-  workers: 256,
-  numEpochs: 1000000,
-  evalEvery: 1000000,
-  checkpointEvery: 1000000,
-  lrDecayStep: 1000000000,
-  warmupSteps: 1000000000,
-  earlyStopPatience: 1000000,
-  k: 100000,
-} as const;
-
 /** Defaults filled and values checked (throws RangeError naming the option). */
 export function resolveTrainOptions(options: TrainOptions): ResolvedTrainOptions {
+  const d = TRAIN_DEFAULTS;
   const r: ResolvedTrainOptions = {
     trainDir: options.trainDir,
-    seed: options.seed ?? 42,
-    batchSize: options.batchSize ?? 128,
-    lr: options.lr ?? 0.001,
-    lrDecayStep: options.lrDecayStep ?? 1000,
-    lrDecayRate: options.lrDecayRate ?? 0.95,
-    warmupSteps: options.warmupSteps ?? 100,
+    seed: options.seed ?? d.seed,
+    batchSize: options.batchSize ?? d.batchSize,
+    lr: options.lr ?? d.lr,
+    lrDecayStep: options.lrDecayStep ?? d.lrDecayStep,
+    lrDecayRate: options.lrDecayRate ?? d.lrDecayRate,
+    warmupSteps: options.warmupSteps ?? d.warmupSteps,
     adam: {
-      beta1: options.adam?.beta1 ?? 0.9,
-      beta2: options.adam?.beta2 ?? 0.98,
-      epsilon: options.adam?.epsilon ?? 1e-8,
+      beta1: options.adam?.beta1 ?? d.adam.beta1,
+      beta2: options.adam?.beta2 ?? d.adam.beta2,
+      epsilon: options.adam?.epsilon ?? d.adam.epsilon,
     },
-    numEpochs: options.numEpochs ?? 1000,
-    evalEvery: options.evalEvery ?? 20,
-    evalProtocols: options.evalProtocols ?? ['sampled', 'full'],
-    ks: options.ks ?? [10],
-    evalUsers: options.evalUsers ?? 10000,
-    evalBatchSize: options.evalBatchSize ?? options.batchSize ?? 128,
-    earlyStopPatience: options.earlyStopPatience ?? 0,
-    batching: options.batching ?? DEFAULT_BATCHING,
-    lossNormalization: options.lossNormalization ?? 'batch',
-    timeUnit: options.timeUnit ?? 'hour',
+    numEpochs: options.numEpochs ?? d.numEpochs,
+    evalEvery: options.evalEvery ?? d.evalEvery,
+    evalProtocols: options.evalProtocols ?? [...d.evalProtocols],
+    ks: options.ks ?? [...d.ks],
+    evalUsers: options.evalUsers ?? d.evalUsers,
+    evalBatchSize: options.evalBatchSize ?? options.batchSize ?? d.batchSize,
+    earlyStopPatience: options.earlyStopPatience ?? d.earlyStopPatience,
+    batching: options.batching ?? d.batching,
+    lossNormalization: options.lossNormalization ?? d.lossNormalization,
+    timeUnit: options.timeUnit ?? d.timeUnit,
     resume: options.resume ?? false,
-    checkpointEvery: options.checkpointEvery ?? 1,
+    checkpointEvery: options.checkpointEvery ?? d.checkpointEvery,
     initFrom: options.initFrom ?? null,
     runInfo: options.runInfo ?? {},
     prefetch: options.prefetch ?? true,
     workers: options.workers ?? defaultWorkers(),
   };
-  const positiveInt = (name: string, v: number) => {
-    if (!Number.isInteger(v) || v <= 0) throw new RangeError(`${name} must be a positive integer, got ${v}`);
-    const max = (TRAIN_LIMITS as Record<string, number>)[name];
-    if (max !== undefined && v > max) throw new RangeError(`${name} must be at most ${max}, got ${v}`);
-  };
-  positiveInt('batchSize', r.batchSize);
-  positiveInt('lrDecayStep', r.lrDecayStep);
-  positiveInt('numEpochs', r.numEpochs);
-  positiveInt('evalEvery', r.evalEvery);
-  positiveInt('evalUsers', r.evalUsers);
-  positiveInt('evalBatchSize', r.evalBatchSize);
-  positiveInt('checkpointEvery', r.checkpointEvery);
-  positiveInt('workers', r.workers);
+  const { k: kRange, ...ranges } = TRAIN_RANGES;
+  for (const [name, range] of Object.entries(ranges)) checkRange(name, r[name as keyof typeof ranges], range);
   r.workers = Math.min(r.workers, r.batchSize);
-  if (!(r.lr > 0 && Number.isFinite(r.lr))) throw new RangeError(`lr must be a positive number, got ${r.lr}`);
-  if (!(r.lrDecayRate > 0 && r.lrDecayRate <= 1))
-    throw new RangeError(`lrDecayRate must be in (0, 1], got ${r.lrDecayRate}`);
-  if (!Number.isInteger(r.warmupSteps) || r.warmupSteps < 0)
-    throw new RangeError(`warmupSteps must be an integer >= 0, got ${r.warmupSteps}`);
-  if (!Number.isInteger(r.earlyStopPatience) || r.earlyStopPatience < 0) {
-    throw new RangeError(`earlyStopPatience must be an integer >= 0, got ${r.earlyStopPatience}`);
-  }
   if (r.lossNormalization !== 'batch' && r.lossNormalization !== 'epoch')
     throw new RangeError(`lossNormalization must be 'batch' or 'epoch', got ${String(r.lossNormalization)}`);
   if (!(BATCHINGS as readonly string[]).includes(r.batching))
     throw new RangeError(`batching must be one of ${BATCHINGS.join(', ')}, got ${String(r.batching)}`);
   if (r.evalProtocols.length === 0) throw new RangeError('evalProtocols must not be empty');
-  if (r.ks.length === 0 || !r.ks.every((k) => Number.isInteger(k) && k > 0))
-    throw new RangeError(`ks must be positive integers, got [${r.ks}]`);
-  if (!Number.isInteger(r.seed)) throw new RangeError(`seed must be an integer, got ${r.seed}`);
+  if (r.ks.length === 0) throw new RangeError('ks must not be empty');
+  for (const k of r.ks) checkRange('each of ks', k, kRange);
   return r;
 }

@@ -17,7 +17,7 @@ import { currentBackend, tf } from '@seqrec/runtime';
 import { saveCheckpoint } from './checkpoint';
 import { DataParallel } from './dataParallel';
 import { NonFiniteLossError } from './errors';
-import { evaluate, type EvalRecord } from './evaluate';
+import { evaluate, runEvalOptions, type EvalRecord } from './evaluate';
 import { MetricsLog } from './metricsLog';
 import { resolveTrainOptions, type ResolvedTrainOptions, type TrainOptions } from './options';
 import { startRun } from './runSetup';
@@ -101,17 +101,7 @@ export async function train(split: SplitDataset, vocab: unknown, options: TrainO
     const losses: number[] = [];
     let stopReason: TrainResult['stopReason'] = 'completed';
     let lastSaved: number | null = resumeFrom !== null ? state.epoch : null;
-    const evalOptions = {
-      protocols: o.evalProtocols,
-      ks: o.ks,
-      maxlen: config.maxlen,
-      batchSize: o.evalBatchSize,
-      evalUsers: o.evalUsers,
-      seed: o.seed,
-      time,
-      // Evaluation batches are exact under any layout; only the reference's own layout pads them.
-      bucketing: o.batching !== 'random',
-    };
+    const evalOptions = runEvalOptions(config, o);
 
     // lossNormalization 'epoch': a step's mean loss times (its positions / the mean per batch).
     const meanPositions = sampler.positionsPerEpoch / sampler.stepsPerEpoch;

@@ -5,6 +5,7 @@
  * `registerBenchCommand` adds the subcommand to the program built in run.ts.
  */
 import { type Command } from 'commander';
+import { MODEL_RANGES } from '@seqrec/models';
 import { BACKENDS } from '@seqrec/runtime';
 import { VARIANTS, renderBench, runBench, type BenchOptions, type Variant } from '../bench';
 import { UsageError } from '../errors';
@@ -35,7 +36,7 @@ export function benchOptionsFromFlags(raw: Record<string, unknown>): BenchOption
   const o: BenchOptions = { quick: bool('quick', raw['quick']), skipEpoch: bool('skip_epoch', raw['skip_epoch']) };
   if (raw['backend'] !== undefined) o.backend = choice('backend', raw['backend'], BACKENDS);
   if (raw['variants'] !== undefined) o.variants = parseVariants(raw['variants']);
-  if (raw['maxlens'] !== undefined) o.maxlens = intList('maxlens', raw['maxlens']);
+  if (raw['maxlens'] !== undefined) o.maxlens = intList('maxlens', raw['maxlens'], MODEL_RANGES.maxlen);
   if (raw['dataset'] !== undefined) o.dataset = String(raw['dataset']);
   if (raw['epochs'] !== undefined) o.epochs = int('epochs', raw['epochs']);
   return o;

@@ -5,8 +5,8 @@
  * 0 = best), the input of a paired comparison of two models (tools/compare-runs.js).
  */
 import { writeFileAtomic } from '@seqrec/data/node';
-import { evaluate, timeSettings, type Protocol, type SplitName } from '@seqrec/train';
-import { evalBucketing, type TrainSettings } from '../trainFlags';
+import { evaluate, runEvalOptions, type Protocol, type SplitName } from '@seqrec/train';
+import { recordedBatching, type RecordedSettings } from '../trainFlags';
 import { selectBackend } from '../backend';
 import { makeOutput, type CliIo } from '../io';
 import { bool, choice } from '../parseFlags';
@@ -19,7 +19,7 @@ export async function evalCommand(raw: Record<string, unknown>, io: CliIo): Prom
   const splitFlag = choice('split', raw['split'] ?? 'both', ['valid', 'test', 'both'] as const);
   const out = makeOutput(io, bool('json', raw['json']));
   const run = await openRunReporting(String(raw['train_dir']), (line) => io.stderr(`seqrec: ${line}\n`));
-  const s = run.args['seqrec_settings'] as TrainSettings;
+  const s = run.args['seqrec_settings'] as RecordedSettings;
   await selectBackend(
     s.device,
     raw['backend'] === undefined
@@ -33,15 +33,9 @@ export async function evalCommand(raw: Record<string, unknown>, io: CliIo): Prom
   const rankLines: string[] = ['split,protocol,user,rank'];
   const vocab = split.dataset.vocab;
   const records = await evaluate(model, split, {
-    protocols: protocol === 'both' ? (['sampled', 'full'] as Protocol[]) : [protocol],
     splits: splitFlag === 'both' ? (['valid', 'test'] as SplitName[]) : [splitFlag],
-    ks: s.ks,
-    maxlen: model.config.maxlen,
-    batchSize: s.evalBatchSize,
-    evalUsers: s.evalUsers,
-    seed: s.seed,
-    bucketing: evalBucketing(s),
-    time: timeSettings(model.config, s.timeUnit),
+    ...runEvalOptions(model.config, { ...s, batching: recordedBatching(s) }),
+    protocols: protocol === 'both' ? (['sampled', 'full'] as Protocol[]) : [protocol],
     onRanks:
       ranksOut === null
         ? undefined

@@ -5,8 +5,8 @@
 import { promises as fsp, constants as fsConstants } from 'node:fs';
 import * as path from 'node:path';
 import { type SplitDataset, type Vocabulary } from '@seqrec/data';
-import { evaluate, recommend, timeSettings, type EvalRecord } from '@seqrec/train';
-import { defaultWorkers, loadCheckpoint, train } from '@seqrec/train/node';
+import { evaluate, recommend, runEvalOptions, timeSettings, type EvalRecord } from '@seqrec/train';
+import { loadCheckpoint, resolveTrainOptions, train } from '@seqrec/train/node';
 import { type SequentialRecommender } from '@seqrec/models';
 import { loadModel } from '@seqrec/models/node';
 import { selectBackend } from '../backend';
@@ -16,7 +16,7 @@ import { UsageError } from '../errors';
 import { makeOutput, type CliIo, type Output } from '../io';
 import { formatRecords, progressReporter } from '../progress';
 import { ARGS_FILE } from '../trainDir';
-import { evalBucketing, flagOfOption, resolveTrainFlags, type TrainSettings } from '../trainFlags';
+import { flagOfOption, resolveTrainFlags, trainOptionsOf, type TrainSettings } from '../trainFlags';
 import { provenance } from '../provenance';
 import { checkSavedVocabulary, resolveSavedModel } from '../savedModel';
 
@@ -101,8 +101,9 @@ export async function trainCommand(raw: Record<string, unknown>, io: CliIo): Pro
       ? await resolveSavedModel(s.stateDictPath ?? path.join(s.trainDir, 'best'), savedFlag)
       : null;
   if (savedModelDir !== null) await checkSavedVocabulary(savedModelDir, savedFlag, dataset.vocab);
+  const options = trainOptionsOf(s);
   // The effective thread count (the train option's default and cap), recorded in args.json.
-  const workers = Math.min(s.workers ?? defaultWorkers(backend.backend), s.batchSize);
+  const { workers } = resolveTrainOptions(options);
   const args = {
     ...raw,
     workers: String(workers),
@@ -113,50 +114,16 @@ export async function trainCommand(raw: Record<string, unknown>, io: CliIo): Pro
     ...provenance(),
   };
   const vocab = dataset.vocab;
-  const evalOpts = {
-    protocols: s.protocols,
-    ks: s.ks,
-    maxlen: s.model.maxlen,
-    batchSize: s.evalBatchSize,
-    evalUsers: s.evalUsers,
-    seed: s.seed,
-    bucketing: evalBucketing(s),
-  };
-
   if (s.inferenceOnly) {
     const model = await loadModel(savedModelDir as string);
-    const records = await evaluate(model, split, {
-      ...evalOpts,
-      maxlen: model.config.maxlen,
-      time: timeSettings(model.config, s.timeUnit),
-    }).finally(() => model.dispose());
+    const records = await evaluate(model, split, runEvalOptions(model.config, s)).finally(() => model.dispose());
     report(out, records, null);
     return 0;
   }
 
   const result = await train(split, vocab.toJSON(), {
-    trainDir: s.trainDir,
-    model: s.model,
-    seed: s.seed,
-    batchSize: s.batchSize,
-    lr: s.lr,
-    lrDecayStep: s.lrDecayStep,
-    lrDecayRate: s.lrDecayRate,
-    warmupSteps: s.warmupSteps,
-    numEpochs: s.numEpochs,
-    evalEvery: s.evalEvery,
-    evalProtocols: s.protocols,
-    ks: s.ks,
-    evalUsers: s.evalUsers,
-    evalBatchSize: s.evalBatchSize,
-    earlyStopPatience: s.earlyStopPatience,
-    batching: s.batching,
-    lossNormalization: s.lossNormalization,
-    timeUnit: s.timeUnit,
-    resume: s.resume,
-    overwrite: s.overwrite,
+    ...options,
     initFrom: savedModelDir,
-    workers,
     reporter: progressReporter(out),
     // Written by the trainer once the train dir and the run are checked, never before.
     runFiles: { [ARGS_FILE]: JSON.stringify(args, null, 2) + '\n' },
