@@ -3,18 +3,17 @@
  * the top-10 next items. Everything runs in the page (tfjs on webgl, wasm or cpu).
  *
  * Query parameters: `model` (folder URL of a saved model or checkpoint, default `./model/`),
- * `backend` (`webgl` | `wasm` | `cpu`, default: the best the browser has), `time_unit` (for a
- * time-aware model whose folder has no run.json; default `hour`).
+ * `backend` (`webgl` | `wasm` | `cpu`, default: the best the browser has). The interval unit of
+ * a time-aware model is in its config.
  *
  * `window.seqrec` exposes the same to scripts (the end-to-end test drives the page through it).
  */
 // tfjs backends register themselves when imported; webgl is the page's own choice (cpu and wasm
 // come with @seqrec/runtime).
 import '@tensorflow/tfjs-backend-webgl';
-import type { TimeUnit, Vocabulary } from '@seqrec/data';
-import { loadModelFromUrl, type SequentialRecommender } from '@seqrec/models';
+import type { Vocabulary } from '@seqrec/data';
+import { loadModelFromUrl, recommend, timeSettings, type SequentialRecommender } from '@seqrec/models';
 import { initBackend, type BackendName, type BackendReport } from '@seqrec/runtime';
-import { recommend, timeSettings, type TimeSettings } from '@seqrec/train';
 
 export interface PageApi {
   backend: BackendReport;
@@ -33,20 +32,8 @@ declare global {
 const params = new URLSearchParams(location.search);
 const modelUrl = new URL(params.get('model') ?? './model/', location.href).href;
 
-async function timeUnitOf(url: string): Promise<TimeUnit> {
-  const asked = params.get('time_unit');
-  if (asked !== null) return asked as TimeUnit;
-  const run = await fetch(new URL('run.json', url.replace(/\/?$/, '/')).href).catch(() => null);
-  const options = run?.ok === true ? ((await run.json()) as { options?: { timeUnit?: TimeUnit } }).options : undefined;
-  return options?.timeUnit ?? 'hour';
-}
-
-function makeApi(
-  model: SequentialRecommender,
-  vocab: Vocabulary,
-  time: TimeSettings | null,
-  backend: BackendReport,
-): PageApi {
+function makeApi(model: SequentialRecommender, vocab: Vocabulary, backend: BackendReport): PageApi {
+  const time = timeSettings(model.config);
   const catalogue = Array.from({ length: vocab.numItems }, (_, i) => vocab.rawItem(i + 1));
   return {
     backend,
@@ -60,7 +47,7 @@ function makeApi(
       // Without timestamps, a time-aware model sees one item an hour up to now.
       const now = Math.floor(Date.now() / 1000);
       const times = time === null ? null : timestamps ?? items.map((_, i) => now - 3600 * (items.length - 1 - i));
-      const [rec] = await recommend(model, [{ items: ids, times }], k, time);
+      const [rec] = await recommend(model, [{ items: ids, times }], k);
       return Array.from(rec?.items ?? [], (id, i) => ({ item: vocab.rawItem(id), score: rec!.scores[i] as number }));
     },
   };
@@ -107,7 +94,7 @@ async function main(): Promise<void> {
   });
   const { model, vocab } = await loadModelFromUrl(modelUrl);
   if (vocab === null) throw new Error(`${modelUrl}: no vocab.json beside the model`);
-  const api = makeApi(model, vocab, timeSettings(model.config, await timeUnitOf(modelUrl)), backend);
+  const api = makeApi(model, vocab, backend);
   window.seqrec = api;
   render(api);
 }

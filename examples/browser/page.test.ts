@@ -12,10 +12,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import puppeteer, { type Browser } from 'puppeteer-core';
 import { Vocabulary } from '@seqrec/data';
-import { createModel, type SequentialRecommender } from '@seqrec/models';
+import { createModel, recommend, type SequentialRecommender } from '@seqrec/models';
 import { saveModel } from '@seqrec/models/node';
 import { initBackend, type BackendReport } from '@seqrec/runtime';
-import { recommend, timeSettings } from '@seqrec/train';
 import type { PageApi } from './main';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -63,7 +62,6 @@ const TIMES = [1_000_000, 1_003_600, 1_010_000, 1_050_000, 1_050_100, 1_200_000]
     const modelDir = path.join(tmp, 'model');
     await saveModel(model, modelDir);
     await fsp.writeFile(path.join(modelDir, 'vocab.json'), JSON.stringify(new Vocabulary(['u1'], RAW_ITEMS).toJSON()));
-    await fsp.writeFile(path.join(modelDir, 'run.json'), JSON.stringify({ options: { timeUnit: 'hour' } }));
     const site = await buildExample(path.join(tmp, 'site'));
     server = await startStaticServer({ root: site, modelDir });
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
@@ -106,7 +104,7 @@ const TIMES = [1_000_000, 1_003_600, 1_010_000, 1_050_000, 1_050_100, 1_200_000]
           TIMES,
         );
         const ids = Int32Array.from(HISTORY, (raw) => RAW_ITEMS.indexOf(raw) + 1);
-        const [want] = await recommend(model, [{ items: ids, times: TIMES }], 10, timeSettings(model.config, 'hour'));
+        const [want] = await recommend(model, [{ items: ids, times: TIMES }], 10);
         expect(got.map((r) => r.item)).toEqual(Array.from(want!.items, (id) => RAW_ITEMS[id - 1]));
         got.forEach((r, i) => expect(Math.abs(r.score - want!.scores[i]!)).toBeLessThan(1e-5));
 

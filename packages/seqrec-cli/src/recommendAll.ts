@@ -9,13 +9,11 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, promises as fsp } from 'node:fs';
 import * as path from 'node:path';
-import type { UserSplit, Vocabulary } from '@seqrec/data';
-import type { SequentialRecommender } from '@seqrec/models';
-import { recommend, type TimeSettings } from '@seqrec/train';
+import { userHistory, type UserSplit, type Vocabulary } from '@seqrec/data';
+import { recommend, type SequentialRecommender } from '@seqrec/models';
 import { writeFileAtomic } from '@seqrec/data/node';
 import { UsageError } from './errors';
 import { shardUsers, type Shard } from './shard';
-import { userHistory } from './userHistory';
 
 export const MANIFEST_SUFFIX = '.manifest.json';
 
@@ -23,7 +21,6 @@ export interface RecommendAllInputs {
   model: SequentialRecommender;
   vocab: Vocabulary;
   users: readonly UserSplit[];
-  time: TimeSettings | null;
   /** Identifies the model's weights (a hash): a new model means new outputs. */
   modelId: string;
   k: number;
@@ -107,7 +104,7 @@ export async function recommendAll(o: RecommendAllInputs): Promise<RecommendAllR
   try {
     for (let start = first; start < end; start += o.batchSize) {
       const batch = o.users.slice(start - 1, Math.min(end, start + o.batchSize) - 1);
-      const recs = await recommend(o.model, batch.map(userHistory), o.k, o.time);
+      const recs = await recommend(o.model, batch.map(userHistory), o.k);
       const text = recs
         .map((rec, i) =>
           JSON.stringify({

@@ -36,7 +36,7 @@ function checkArgs(value: unknown): string | null {
   if (typeof args['data_dir'] !== 'string') return "no 'data_dir' (not written by seqrec train?)";
   const s = args['seqrec_settings'] as Record<string, unknown> | undefined;
   if (typeof s !== 'object' || s === null) return "no 'seqrec_settings' (not written by seqrec train?)";
-  for (const key of ['device', 'ks', 'evalBatchSize', 'evalUsers', 'seed', 'timeUnit'])
+  for (const key of ['device', 'ks', 'evalBatchSize', 'evalUsers', 'seed'])
     if (!(key in s)) return `'seqrec_settings' has no '${key}'`;
   return null;
 }

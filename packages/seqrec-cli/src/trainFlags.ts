@@ -54,7 +54,7 @@ export const TRAIN_FLAGS: readonly (readonly [string, string, string | undefined
     'accepted for compatibility: tfjs computes in float32, so mHC always runs in full precision',
   ],
   ['time_span', 'S', String(MODEL.timeSpan), 'clip time intervals to 0..S'],
-  ['time_unit', TIME_UNITS.join('|'), TRAIN_DEFAULTS.timeUnit, 'unit of the time intervals'],
+  ['time_unit', TIME_UNITS.join('|'), MODEL.timeUnit, 'unit of the time intervals'],
   ['num_epochs', 'n', String(TRAIN_DEFAULTS.numEpochs), 'epochs to train'],
   [
     'inference_only',
@@ -125,7 +125,6 @@ const OPTION_SETTINGS = [
   'earlyStopPatience',
   'batching',
   'lossNormalization',
-  'timeUnit',
   'resume',
   'overwrite',
   'workers',
@@ -191,6 +190,7 @@ export function resolveTrainFlags(raw: Record<string, unknown>): TrainSettings {
       numHeads,
       dropoutRate: ranged('dropout_rate', s('dropout_rate'), MODEL_RANGES.dropoutRate),
       timeSpan: ranged('time_span', s('time_span'), MODEL_RANGES.timeSpan),
+      timeUnit: choice('time_unit', s('time_unit'), TIME_UNITS),
       mhc: noMhc
         ? null
         : {
@@ -201,7 +201,6 @@ export function resolveTrainFlags(raw: Record<string, unknown>): TrainSettings {
       l2Emb: ranged('l2_emb', s('l2_emb'), MODEL_RANGES.l2Emb),
       layerNormEps: MODEL.layerNormEps,
     },
-    timeUnit: choice('time_unit', s('time_unit'), TIME_UNITS),
     batchSize,
     lr: ranged('lr', s('lr'), TRAIN_RANGES.lr),
     lrDecayStep: ranged('lr_decay_step', s('lr_decay_step'), TRAIN_RANGES.lrDecayStep),

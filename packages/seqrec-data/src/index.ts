@@ -13,6 +13,8 @@ export { buildDataset } from './buildDataset';
 export type { Dataset, UserSequence } from './buildDataset';
 export { leaveOneOutSplit } from './leaveOneOutSplit';
 export type { SplitDataset, UserSplit } from './leaveOneOutSplit';
+export { userHistory } from './userHistory';
+export type { UserHistory } from './userHistory';
 export { datasetStats, formatStatsTable } from './datasetStats';
 export type { DatasetStats } from './datasetStats';
 export { Random } from './Random';

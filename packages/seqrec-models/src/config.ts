@@ -6,6 +6,7 @@
  *   TiSASRec          kind 'tisasrec', mhc null
  *   TiSASRec + mHC    kind 'tisasrec', mhc {...}   (the default, as in the original main.py)
  */
+import { TIME_UNITS, type TimeOptions, type TimeUnit } from '@seqrec/data';
 import { checkRange, intRange, numberRange } from './optionRange';
 
 export interface MhcConfig {
@@ -33,6 +34,11 @@ export interface ModelConfig {
   dropoutRate: number;
   /** S: intervals are clipped to 0..S (TiSASRec only). Default 100. */
   timeSpan: number;
+  /**
+   * Unit of the intervals (TiSASRec only; spec DATA_AND_EVAL.md §Time intervals). In the config
+   * because scoring a history needs it: a saved model is all that inference reads. Default 'hour'.
+   */
+  timeUnit: TimeUnit;
   /** null for the plain pre-LN residual. */
   mhc: MhcConfig | null;
   /** Weight of sum(item_emb^2) in the loss. Default 0. */
@@ -51,6 +57,7 @@ export const DEFAULT_MODEL_CONFIG: Readonly<Omit<ModelConfig, 'numItems'>> = {
   numHeads: 2,
   dropoutRate: 0.2,
   timeSpan: 100,
+  timeUnit: 'hour',
   mhc: DEFAULT_MHC,
   l2Emb: 0,
   layerNormEps: 1e-8,
@@ -102,6 +109,8 @@ export function resolveModelConfig(partial: Partial<ModelConfig> & { numItems: n
   };
   if (config.kind !== 'sasrec' && config.kind !== 'tisasrec')
     throw new RangeError(`model config: kind must be 'sasrec' or 'tisasrec', got '${String(config.kind)}'`);
+  if (!(TIME_UNITS as readonly string[]).includes(config.timeUnit))
+    throw new RangeError(`model config: timeUnit must be one of ${TIME_UNITS.join(', ')}, got '${String(config.timeUnit)}'`);
   const { mhc: mhcRanges, ...ranges } = MODEL_RANGES;
   for (const [name, range] of Object.entries(ranges)) checkRange(name, config[name as keyof typeof ranges], range, 'model config: ');
   const heads = headsProblem(config.hiddenUnits, config.numHeads);
@@ -111,4 +120,9 @@ export function resolveModelConfig(partial: Partial<ModelConfig> & { numItems: n
       checkRange(`mhc.${name}`, config.mhc[name as keyof MhcConfig], range, 'model config: ');
   }
   return config;
+}
+
+/** The interval settings of a model ({unit, span}), or null for SASRec (no intervals). */
+export function timeSettings(config: ModelConfig): TimeOptions | null {
+  return config.kind === 'tisasrec' ? { unit: config.timeUnit, span: config.timeSpan } : null;
 }

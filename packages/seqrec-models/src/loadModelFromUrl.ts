@@ -4,7 +4,15 @@
  * or any folder written by `saveModel` plus a vocabulary), so results map back to raw item ids.
  */
 import { Vocabulary } from '@seqrec/data';
-import { MODEL_FILE, modelFromSaved, parseModelJson, weightsPath } from './modelArtifacts';
+import {
+  LEGACY_RUN_FILE,
+  MODEL_FILE,
+  completeLegacyConfig,
+  modelFromSaved,
+  needsLegacyRunFile,
+  parseModelJson,
+  weightsPath,
+} from './modelArtifacts';
 import type { SequentialRecommender } from './types';
 
 export const VOCAB_FILE = 'vocab.json';
@@ -32,7 +40,11 @@ export async function loadModelFromUrl(url: string, options: LoadFromUrlOptions 
     if (!res.ok) throw new Error(`${u}: HTTP ${res.status}`);
     return res;
   };
-  const json = parseModelJson(await (await fetchOk(modelUrl)).text(), modelUrl);
+  let json = parseModelJson(await (await fetchOk(modelUrl)).text(), modelUrl);
+  if (needsLegacyRunFile(json)) {
+    const run = await get(base + LEGACY_RUN_FILE);
+    json = completeLegacyConfig(json, run.ok ? await run.text() : null);
+  }
   const weightsUrl = base + weightsPath(json);
   const [weights, vocabRes] = await Promise.all([
     fetchOk(weightsUrl).then((r) => r.arrayBuffer()),

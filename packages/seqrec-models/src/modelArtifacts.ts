@@ -5,7 +5,7 @@
  * a page fetches them (loadModelFromUrl.ts); both check sizes, names and shapes here.
  */
 import { tf } from '@seqrec/runtime';
-import { resolveModelConfig, type ModelConfig } from './config';
+import { DEFAULT_MODEL_CONFIG, resolveModelConfig, type ModelConfig } from './config';
 import { createModel } from './createModel';
 import type { SequentialRecommender } from './types';
 
@@ -50,6 +50,35 @@ export function parseModelJson(text: string, source: string): SavedModelJson {
     throw new Error(`${source}: not a seqrec model (format ${String(json.format)} v${String(json.formatVersion)})`);
   }
   return json;
+}
+
+/**
+ * Models saved before the time unit was in the config: the checkpoint's run file beside
+ * `model.json` recorded it among the training options (`options.timeUnit`). The loaders read it
+ * only for such a model ({@link needsLegacyRunFile}) and hand its text to {@link completeLegacyConfig}.
+ */
+export const LEGACY_RUN_FILE = 'run.json';
+
+/** Whether `json` was saved before `timeUnit` was in the config. */
+export function needsLegacyRunFile(json: SavedModelJson): boolean {
+  return !('timeUnit' in json.modelTopology.config);
+}
+
+/**
+ * `json` with the config's `timeUnit` taken from the run file's text beside it (the one place
+ * that reads this fallback); without a run file (null), or one that does not record a unit, the
+ * default unit, which is what every caller scored such a model with.
+ */
+export function completeLegacyConfig(json: SavedModelJson, runText: string | null): SavedModelJson {
+  if (!needsLegacyRunFile(json)) return json;
+  let unit: unknown;
+  try {
+    unit = runText === null ? undefined : (JSON.parse(runText) as { options?: { timeUnit?: unknown } }).options?.timeUnit;
+  } catch {
+    unit = undefined; // a damaged run file is reported by whoever owns it; the model still loads
+  }
+  const timeUnit = typeof unit === 'string' ? (unit as ModelConfig['timeUnit']) : DEFAULT_MODEL_CONFIG.timeUnit;
+  return { ...json, modelTopology: { ...json.modelTopology, config: { ...json.modelTopology.config, timeUnit } } };
 }
 
 /** The weights file's name relative to `model.json`. */

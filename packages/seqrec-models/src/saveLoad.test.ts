@@ -4,9 +4,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { initBackend, tf } from '@seqrec/runtime';
 import { createModel } from './createModel';
-import { MODEL_FILE, WEIGHTS_FILE } from './modelArtifacts';
+import { LEGACY_RUN_FILE, MODEL_FILE, WEIGHTS_FILE } from './modelArtifacts';
 import { loadModel, loadWeightsInto, saveModel } from './saveLoad';
-import { topK } from './topK';
+import { recommend } from './recommend';
 import { disposeBatch, randomBatch, toTensors } from './test-utils/batches';
 
 const config = {
@@ -75,21 +75,38 @@ test('a truncated weights file is a clear error, not garbage weights', async () 
   model.dispose();
 });
 
-test('topK returns the best items, never an excluded one or the padding id', () => {
+test('recommend returns the best items, never a history item, an excluded one or the padding id', async () => {
   const model = createModel({ ...config, kind: 'sasrec', mhc: null }, { seed: 2 });
   const batch = toTensors(randomBatch([5, 2], 8, 20, 4, 3));
   const all = model.scoreAll(batch).arraySync();
-  const exclude = [[1, 2, 3], []];
-  const { items, scores } = topK(model, batch, 5, exclude);
-  items.forEach((row, r) => {
+  const seq = batch.seq.arraySync();
+  const requests = seq.map((row, r) => ({ items: Int32Array.from(row.filter((id) => id !== 0)), exclude: r === 0 ? [1, 2, 3] : [] }));
+  const recs = await recommend(model, requests, 5);
+  recs.forEach(({ items, scores }, r) => {
+    const never = [...requests[r].items, ...requests[r].exclude];
     const ranked = all[r]
       .map((score, id) => ({ score, id }))
-      .filter(({ id }) => id !== 0 && !exclude[r].includes(id))
+      .filter(({ id }) => id !== 0 && !never.includes(id))
       .sort((x, y) => y.score - x.score)
       .slice(0, 5);
-    expect(Array.from(row)).toEqual(ranked.map((x) => x.id));
-    expect(Array.from(scores[r])).toEqual(ranked.map((x) => Math.fround(x.score)));
+    expect(Array.from(items)).toEqual(ranked.map((x) => x.id));
+    expect(Array.from(scores)).toEqual(ranked.map((x) => Math.fround(x.score)));
   });
   disposeBatch(batch);
   model.dispose();
+});
+
+test('a model saved before the time unit was in its config takes it from the run.json beside it, else hour', async () => {
+  const model = createModel(config, { seed: 3 });
+  await saveModel(model, dir);
+  const file = path.join(dir, MODEL_FILE);
+  const json = JSON.parse(fs.readFileSync(file, 'utf8'));
+  delete json.modelTopology.config.timeUnit;
+  fs.writeFileSync(file, JSON.stringify(json));
+  const withoutRun = await loadModel(dir);
+  expect(withoutRun.config.timeUnit).toBe('hour');
+  fs.writeFileSync(path.join(dir, LEGACY_RUN_FILE), JSON.stringify({ options: { timeUnit: 'day' } }));
+  const withRun = await loadModel(dir);
+  expect(withRun.config.timeUnit).toBe('day');
+  [model, withoutRun, withRun].forEach((m) => m.dispose());
 });

@@ -9,13 +9,16 @@ import * as path from 'node:path';
 import { writeFileAtomic } from '@seqrec/data/node';
 import { resolveModelConfig, type ModelConfig } from './config';
 import {
+  LEGACY_RUN_FILE,
   MODEL_FILE,
   WEIGHTS_FILE,
   assignSavedWeights,
   checkSavedConfig,
+  completeLegacyConfig,
   decodeSavedWeights,
   encodeModel,
   modelFromSaved,
+  needsLegacyRunFile,
   parseModelJson,
   weightsPath,
   type SavedModelJson,
@@ -34,7 +37,10 @@ export async function saveModel(model: SequentialRecommender, dir: string): Prom
 function readModelJson(dir: string): SavedModelJson {
   const file = path.join(dir, MODEL_FILE);
   if (!fs.existsSync(file)) throw new Error(`${file}: no saved model here (missing ${MODEL_FILE})`);
-  return parseModelJson(fs.readFileSync(file, 'utf8'), file);
+  const json = parseModelJson(fs.readFileSync(file, 'utf8'), file);
+  if (!needsLegacyRunFile(json)) return json;
+  const runFile = path.join(dir, LEGACY_RUN_FILE);
+  return completeLegacyConfig(json, fs.existsSync(runFile) ? fs.readFileSync(runFile, 'utf8') : null);
 }
 
 function readWeightBytes(dir: string, json: SavedModelJson): { file: string; bytes: ArrayBuffer } {

@@ -22,7 +22,6 @@ export const TRAIN_DEFAULTS = {
   earlyStopPatience: 0,
   batching: DEFAULT_BATCHING,
   lossNormalization: 'batch',
-  timeUnit: 'hour',
   checkpointEvery: 1,
   /** Negatives per user of the sampled evaluation protocol (spec DATA_AND_EVAL.md §Evaluation). */
   evalNegatives: 100,

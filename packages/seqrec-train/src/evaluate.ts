@@ -17,11 +17,10 @@ import {
   type SplitDataset,
   type TimeOptions,
 } from '@seqrec/data';
-import type { ModelConfig, SequentialRecommender } from '@seqrec/models';
+import { timeSettings, type ModelConfig, type SequentialRecommender } from '@seqrec/models';
 import { TRAIN_DEFAULTS } from './defaults';
 import { MetricAccumulator, type Metrics } from './metrics';
 import { fullRanks, sampledRanks } from './rank';
-import { timeSettings } from './timeSettings';
 
 /** Interval settings of TiSASRec (spec DATA_AND_EVAL.md §Time intervals): {unit, span}. */
 export type TimeSettings = TimeOptions;
@@ -76,7 +75,6 @@ export interface RunEvalSettings {
   evalUsers: number;
   seed: number;
   batching: Batching;
-  timeUnit: TimeSettings['unit'];
 }
 
 /**
@@ -90,7 +88,7 @@ export function runEvalOptions(config: ModelConfig, run: RunEvalSettings): EvalO
     batchSize: run.evalBatchSize,
     evalUsers: run.evalUsers,
     seed: run.seed,
-    time: timeSettings(config, run.timeUnit),
+    time: timeSettings(config),
     // Evaluation batches are exact under any layout; only the reference's own layout pads them.
     bucketing: run.batching !== 'random',
   };

@@ -1,7 +1,6 @@
 // @seqrec/train: evaluation protocols, metrics, ranks, Adam, schedules, training steps and
 // recommendation; browser-safe. The training loop, checkpoints and worker threads (Node only)
 // are exported by `@seqrec/train/node` (src/node.ts).
-export { timeSettings } from './timeSettings';
 export { TRAIN_DEFAULTS, TRAIN_LIMITS, TRAIN_RANGES } from './defaults';
 export type { TrainEvent } from './events';
 export { evaluate, runEvalOptions, PROTOCOLS, SPLITS } from './evaluate';
@@ -28,5 +27,3 @@ export {
   MemoryLimitError,
   short,
 } from './errors';
-export { recommend } from './recommend';
-export type { RecommendRequest, Recommendation } from './recommend';

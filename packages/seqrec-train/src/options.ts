@@ -7,7 +7,7 @@ import { tf } from '@seqrec/runtime';
 import { BATCHINGS, type Batching } from '@seqrec/data';
 import { checkRange, type ModelConfig, type SequentialRecommender } from '@seqrec/models';
 import type { CheckpointStage } from './checkpoint';
-import type { Protocol, TimeSettings } from './evaluate';
+import type { Protocol } from './evaluate';
 import { TRAIN_DEFAULTS, TRAIN_RANGES } from './defaults';
 import type { TrainEvent } from './events';
 
@@ -60,8 +60,6 @@ export interface TrainOptions {
    * (docs/RESULTS.md measures what that does to learning). Default 'batch'.
    */
   lossNormalization?: 'batch' | 'epoch';
-  /** TiSASRec interval settings. Default {unit: 'hour', span: model.timeSpan}; ignored by SASRec. */
-  timeUnit?: TimeSettings['unit'];
   /** Continue from `<trainDir>/last` if it exists. Default false. */
   resume?: boolean;
   /** Write `last/` every this many epochs (and at every evaluation and the end). Default 1. */
@@ -135,7 +133,6 @@ export function resolveTrainOptions(options: TrainOptions): ResolvedTrainOptions
     earlyStopPatience: options.earlyStopPatience ?? d.earlyStopPatience,
     batching: options.batching ?? d.batching,
     lossNormalization: options.lossNormalization ?? d.lossNormalization,
-    timeUnit: options.timeUnit ?? d.timeUnit,
     resume: options.resume ?? false,
     checkpointEvery: options.checkpointEvery ?? d.checkpointEvery,
     initFrom: options.initFrom ?? null,

@@ -4,6 +4,7 @@
  *
  * A target whose score is NaN gets the worst rank (every other candidate counts as beating it).
  */
+import { excludedItemsMask } from '@seqrec/models';
 import { tf } from '@seqrec/runtime';
 
 /**
@@ -22,8 +23,9 @@ export function sampledRanks(scores: tf.Tensor2D): tf.Tensor1D {
 }
 
 /**
- * Ranks against every item (the `full` protocol). Excluded items get score -Infinity first, so
- * they never beat a finite target; column 0 (padding) is always excluded; the target is never.
+ * Ranks against every item (the `full` protocol). Excluded items (`excludedItemsMask` of
+ * @seqrec/models, as recommendations exclude a history) get score -Infinity first, so they never
+ * beat a finite target; column 0 (padding) is always excluded; the target is never.
  * @param scores [B, V+1] scores of every item id.
  * @param targets [B] target item ids.
  * @param exclude per row, the item ids to exclude (the input sequence).
@@ -32,23 +34,7 @@ export function sampledRanks(scores: tf.Tensor2D): tf.Tensor1D {
 export function fullRanks(scores: tf.Tensor2D, targets: Int32Array, exclude: readonly Int32Array[]): tf.Tensor1D {
   return tf.tidy(() => {
     const [b, n] = scores.shape;
-    let total = 0;
-    for (const row of exclude) total += row.length;
-    const indices = new Int32Array(2 * (total + b));
-    let k = 0;
-    for (let r = 0; r < b; r++) {
-      const row = exclude[r] ?? new Int32Array(0);
-      for (let j = 0; j < row.length; j++) {
-        indices[k++] = r;
-        indices[k++] = row[j] as number;
-      }
-      indices[k++] = r;
-      indices[k++] = 0;
-    }
-    const excluded = tf.greater(
-      tf.scatterND(tf.tensor2d(indices, [total + b, 2], 'int32'), tf.ones([total + b], 'int32'), [b, n]),
-      0,
-    );
+    const excluded = excludedItemsMask(exclude, n);
     const isTarget = tf.cast(tf.oneHot(tf.tensor1d(targets, 'int32'), n), 'bool');
     const masked = tf.where(tf.logicalAnd(excluded, tf.logicalNot(isTarget)), tf.fill([b, n], -Infinity), scores);
     const targetScore = tf.sum(tf.where(isTarget, scores, tf.zerosLike(scores)), 1, true);

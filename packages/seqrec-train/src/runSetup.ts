@@ -80,7 +80,9 @@ export async function startRun(
       model = ckpt.model;
       if (ckpt.trainer === null || ckpt.optimizer === null)
         throw new TrainDirError(`--resume: ${ckpt.dir} is not a resumable checkpoint (no trainer or optimizer state)`);
-      const differences = resumeDifferences(ckpt.run, ckpt.vocab, { options: o, model: asked, dataFingerprint, vocab });
+      // The loaded model's config, not run.json's: loading completes an older run's (its time unit).
+      const recorded = { ...ckpt.run, modelConfig: model.config };
+      const differences = resumeDifferences(recorded, ckpt.vocab, { options: o, model: asked, dataFingerprint, vocab });
       if (differences.length > 0) throw new ResumeMismatchError(o.trainDir, differences, options.optionName);
       for (const note of ckpt.notes) report(note);
       state = ckpt.trainer;

@@ -12,7 +12,7 @@
 import * as path from 'node:path';
 import { TrainSampler, type SamplerState, type SplitDataset, type TrainBatch } from '@seqrec/data';
 import { PrefetchSampler } from '@seqrec/data/node';
-import type { ModelConfig, SequentialRecommender } from '@seqrec/models';
+import { timeSettings, type ModelConfig, type SequentialRecommender } from '@seqrec/models';
 import { currentBackend, tf } from '@seqrec/runtime';
 import { saveCheckpoint } from './checkpoint';
 import { DataParallel } from './dataParallel';
@@ -22,7 +22,6 @@ import { MetricsLog } from './metricsLog';
 import { resolveTrainOptions, type ResolvedTrainOptions, type TrainOptions } from './options';
 import { startRun } from './runSetup';
 import { learningRate } from './schedule';
-import { timeSettings } from './timeSettings';
 import { trainStep, weightsAreFinite } from './trainStep';
 
 export interface TrainResult {
@@ -69,7 +68,7 @@ export async function train(split: SplitDataset, vocab: unknown, options: TrainO
     (message) => report({ type: 'info', message }),
   );
   const config = model.config;
-  const time = timeSettings(config, o.timeUnit);
+  const time = timeSettings(config);
   const samplerOptions = { maxlen: config.maxlen, batchSize: o.batchSize, seed: o.seed, batching: o.batching, time };
   const sampler = o.prefetch ? new PrefetchSampler(split, samplerOptions) : new TrainSampler(split, samplerOptions);
   if (state.samplerState !== null) sampler.setState(state.samplerState as SamplerState);

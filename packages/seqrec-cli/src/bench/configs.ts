@@ -3,7 +3,7 @@
  * seqrec default head count, plus 1 head for the variants without mHC (the PyTorch reference
  * numbers are 1 head). Also maps a variant to its model config.
  */
-import { DEFAULT_MHC, type ModelConfig } from '@seqrec/models';
+import { DEFAULT_MHC, DEFAULT_MODEL_CONFIG, type ModelConfig } from '@seqrec/models';
 import type { ResolvedBenchOptions } from './options';
 import type { BenchConfig, Variant } from './types';
 
@@ -39,17 +39,15 @@ export function isTimeAware(variant: Variant): boolean {
 /** The model config of a variant (dropout 0.2 as in training; mHC with its defaults). */
 export function modelConfigOf(c: Omit<BenchConfig, 'batch'>): ModelConfig {
   return {
+    ...DEFAULT_MODEL_CONFIG,
     kind: isTimeAware(c.variant) ? 'tisasrec' : 'sasrec',
     numItems: c.numItems,
     maxlen: c.maxlen,
     hiddenUnits: c.hidden,
     numBlocks: c.blocks,
     numHeads: c.heads,
-    dropoutRate: 0.2,
     timeSpan: c.timeSpan,
     mhc: c.variant.endsWith('+mhc') ? { ...DEFAULT_MHC } : null,
-    l2Emb: 0,
-    layerNormEps: 1e-8,
   };
 }
 

@@ -2,7 +2,8 @@
  * `seqrec recommend`: top-K raw item ids for a known user (their whole history) or for a given
  * list of raw item ids (oldest first, with --timestamps for time-aware models).
  */
-import { recommend, timeSettings } from '@seqrec/train';
+import { userHistory } from '@seqrec/data';
+import { recommend, timeSettings } from '@seqrec/models';
 import { selectBackend } from '../backend';
 import { UsageError } from '../errors';
 import { makeOutput, type CliIo } from '../io';
@@ -10,7 +11,6 @@ import { bool, int } from '../parseFlags';
 import { openRunReporting, reloadSplit } from '../trainDir';
 import { recommendAllCommand } from './recommendAll';
 import type { TrainSettings } from '../trainFlags';
-import { userHistory } from '../userHistory';
 
 export async function recommendCommand(raw: Record<string, unknown>, io: CliIo): Promise<number> {
   if (bool('all', raw['all'])) return recommendAllCommand(raw, io);
@@ -24,7 +24,7 @@ export async function recommendCommand(raw: Record<string, unknown>, io: CliIo):
   const s = run.args['seqrec_settings'] as TrainSettings;
   await selectBackend(s.device, s.backend, () => undefined);
   const model = run.checkpoint.model;
-  const time = timeSettings(model.config, s.timeUnit);
+  const time = timeSettings(model.config);
   let items: Int32Array;
   let times: number[] | null = null;
   if (user !== undefined) {
@@ -32,9 +32,7 @@ export async function recommendCommand(raw: Record<string, unknown>, io: CliIo):
     if (id === undefined) throw new UsageError(`--user '${user}' is not in the training data`);
     const u = (await reloadSplit(run)).users[id - 1];
     if (u === undefined) throw new UsageError(`--user '${user}' is not in the training data`);
-    const history = userHistory(u);
-    items = history.items;
-    times = history.times === null || history.times === undefined ? null : Array.from(history.times);
+    ({ items, times } = userHistory(u));
   } else {
     const raws = String(itemsFlag)
       .split(',')
@@ -63,7 +61,7 @@ export async function recommendCommand(raw: Record<string, unknown>, io: CliIo):
       throw new UsageError('this model is time-aware (TiSASRec): give --timestamps for the --items');
     }
   }
-  const [rec] = await recommend(model, [{ items, times }], k, time);
+  const [rec] = await recommend(model, [{ items, times }], k);
   model.dispose();
   const list = Array.from(rec?.items ?? [], (id, i) => ({
     item: run.vocab.rawItem(id),

@@ -6,7 +6,6 @@ import { createHash } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { WEIGHTS_FILE } from '@seqrec/models';
-import { timeSettings } from '@seqrec/train';
 import { selectBackend } from '../backend';
 import { UsageError } from '../errors';
 import { makeOutput, type CliIo } from '../io';
@@ -35,7 +34,6 @@ export async function recommendAllCommand(raw: Record<string, unknown>, io: CliI
       model,
       vocab: run.vocab,
       users: split.users,
-      time: timeSettings(model.config, s.timeUnit),
       modelId: createHash('sha256').update(weights).digest('hex'),
       k,
       shard,

@@ -4,10 +4,10 @@
  */
 import { promises as fsp, constants as fsConstants } from 'node:fs';
 import * as path from 'node:path';
-import { type SplitDataset, type Vocabulary } from '@seqrec/data';
-import { evaluate, recommend, runEvalOptions, timeSettings, type EvalRecord } from '@seqrec/train';
+import { userHistory, type SplitDataset, type Vocabulary } from '@seqrec/data';
+import { evaluate, runEvalOptions, type EvalRecord } from '@seqrec/train';
 import { loadCheckpoint, resolveTrainOptions, train } from '@seqrec/train/node';
-import { type SequentialRecommender } from '@seqrec/models';
+import { recommend, type SequentialRecommender } from '@seqrec/models';
 import { loadModel } from '@seqrec/models/node';
 import { selectBackend } from '../backend';
 import { columnOptions } from '../columnFlags';
@@ -16,7 +16,7 @@ import { UsageError } from '../errors';
 import { makeOutput, type CliIo, type Output } from '../io';
 import { formatRecords, progressReporter } from '../progress';
 import { ARGS_FILE } from '../trainDir';
-import { flagOfOption, resolveTrainFlags, trainOptionsOf, type TrainSettings } from '../trainFlags';
+import { flagOfOption, resolveTrainFlags, trainOptionsOf } from '../trainFlags';
 import { provenance } from '../provenance';
 import { checkSavedVocabulary, resolveSavedModel } from '../savedModel';
 
@@ -52,20 +52,11 @@ export async function printExamples(
   model: SequentialRecommender,
   split: SplitDataset,
   vocab: Vocabulary,
-  settings: { timeUnit: TrainSettings['timeUnit'] },
   count = 3,
 ): Promise<void> {
   const users = split.users.filter((u) => u.test !== 0).slice(0, count);
   if (users.length === 0) return;
-  const history = (u: (typeof users)[number]) => Int32Array.from([...u.train, u.valid, u.test]);
-  const times = (u: (typeof users)[number]) =>
-    u.trainTimes === null ? null : [...u.trainTimes, u.validTime, u.testTime];
-  const recs = await recommend(
-    model,
-    users.map((u) => ({ items: history(u), times: times(u) })),
-    5,
-    timeSettings(model.config, settings.timeUnit),
-  );
+  const recs = await recommend(model, users.map(userHistory), 5);
   out.human('example recommendations (top 5, history excluded):');
   users.forEach((u, i) => {
     const r = recs[i] as { items: Int32Array };
@@ -137,7 +128,7 @@ export async function trainCommand(raw: Record<string, unknown>, io: CliIo): Pro
       }`,
     );
     const best = await loadCheckpoint(result.bestDir);
-    await printExamples(out, best.model, split, vocab, s);
+    await printExamples(out, best.model, split, vocab);
     best.model.dispose();
   }
   report(out, result.best?.records ?? [], {

@@ -1,10 +1,10 @@
 /**
  * The service's recommendation logic, independent of HTTP: a request body (raw ids) becomes a
  * history of dense ids on the model current at arrival, joins the next micro-batch, and comes
- * back as raw item ids with scores. Top-K and history exclusion are `recommend` of @seqrec/train.
+ * back as raw item ids with scores. Top-K and history exclusion are `recommend` of @seqrec/models.
  */
-import { recommend, type Recommendation, type RecommendRequest } from '@seqrec/train';
-import { userHistory } from '../userHistory';
+import { userHistory } from '@seqrec/data';
+import { recommend, type Recommendation, type RecommendRequest } from '@seqrec/models';
 import { MicroBatcher, type MicroBatcherOptions } from './MicroBatcher';
 import type { ModelSlot } from './ModelSlot';
 import type { ServedModel } from './ServedModel';
@@ -73,7 +73,6 @@ async function runJobs(jobs: Job[]): Promise<Recommendation[]> {
       served.model,
       rows.map((i) => (jobs[i] as Job).request),
       k,
-      served.time,
     );
     rows.forEach((i, r) => {
       const rec = recs[r] as Recommendation;

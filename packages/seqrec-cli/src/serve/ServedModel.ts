@@ -6,10 +6,8 @@
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import type { UserSplit, Vocabulary } from '@seqrec/data';
-import type { SequentialRecommender } from '@seqrec/models';
-import { timeSettings, type TimeSettings } from '@seqrec/train';
+import { timeSettings, type SequentialRecommender } from '@seqrec/models';
 import { openRun, reloadSplit } from '../trainDir';
-import type { TrainSettings } from '../trainFlags';
 
 export interface ModelDescription {
   /** Changes with every (re)load: tells clients which model answered. */
@@ -38,7 +36,7 @@ export class ServedModel {
     readonly model: SequentialRecommender,
     readonly vocab: Vocabulary,
     readonly users: readonly UserSplit[],
-    readonly time: TimeSettings | null,
+    readonly time: ReturnType<typeof timeSettings>,
     readonly description: ModelDescription,
   ) {}
 
@@ -47,7 +45,6 @@ export class ServedModel {
     const run = await openRun(trainDir);
     try {
       const split = await reloadSplit(run);
-      const settings = run.args['seqrec_settings'] as TrainSettings;
       const model = run.checkpoint.model;
       const trainer = run.checkpoint.trainer;
       const provenance = Object.fromEntries(
@@ -66,7 +63,7 @@ export class ServedModel {
         checkpoint: { epoch: trainer?.epoch ?? null, best: trainer?.best ?? null },
         provenance,
       };
-      return new ServedModel(model, run.vocab, split.users, timeSettings(model.config, settings.timeUnit), description);
+      return new ServedModel(model, run.vocab, split.users, timeSettings(model.config), description);
     } catch (error) {
       run.checkpoint.model.dispose();
       throw error;

@@ -56,6 +56,7 @@ export function fixtureModelConfig(fixture: ModelFixture): ModelConfig {
     numHeads: c.numHeads,
     dropoutRate: 0,
     timeSpan: c.timeSpan ?? 1,
+    timeUnit: 'hour', // the fixture gives the intervals themselves
     mhc: c.mhc,
     l2Emb: c.l2Emb,
     layerNormEps: c.layerNormEps,

@@ -1,12 +1,14 @@
 /**
- * Top-K recommendations for histories given as dense item ids (oldest first), with the
- * history's own items (and any `exclude` ids) excluded. Scores and the top-K selection stay on the device; only K ids
- * and K scores per history are downloaded.
+ * Inference, in one place: top-K recommendations for histories given as dense item ids (oldest
+ * first), with the history's own items (and any `exclude` ids) excluded, and the exclusion mask
+ * that evaluation's full ranking shares (`fullRanks` of @seqrec/train). Everything scoring needs
+ * comes from the model's config (window, interval unit and span). Scores and the top-K selection
+ * stay on the device; only K ids and K scores per history are downloaded.
  */
 import { timeIntervalMatrix } from '@seqrec/data';
-import type { SequentialRecommender } from '@seqrec/models';
 import { tf } from '@seqrec/runtime';
-import type { TimeSettings } from './evaluate';
+import { timeSettings } from './config';
+import type { SequentialRecommender } from './types';
 
 export interface RecommendRequest {
   /** Dense item ids, oldest first (only the newest `maxlen` are used). */
@@ -25,16 +27,36 @@ export interface Recommendation {
 }
 
 /**
- * @param k recommendations per history (clipped to the number of recommendable items).
- * @param time the model's interval settings (null for SASRec).
+ * [B, columns] bool: true at the padding id 0 and at every id of row b's `exclude[b]` (ids
+ * outside 0..columns-1 are ignored). The items no row may be recommended or ranked against.
  */
+export function excludedItemsMask(exclude: readonly ArrayLike<number>[], columns: number): tf.Tensor2D {
+  return tf.tidy(() => {
+    const b = exclude.length;
+    const idx: number[] = [];
+    exclude.forEach((ids, row) => {
+      idx.push(row, 0);
+      for (let i = 0; i < ids.length; i++) {
+        const id = ids[i] as number;
+        if (Number.isInteger(id) && id > 0 && id < columns) idx.push(row, id);
+      }
+    });
+    const hits = tf.scatterND(tf.tensor2d(idx, [idx.length / 2, 2], 'int32'), tf.ones([idx.length / 2], 'int32'), [
+      b,
+      columns,
+    ]);
+    return tf.greater(hits, 0) as tf.Tensor2D;
+  });
+}
+
+/** @param k recommendations per history (clipped to the number of recommendable items). */
 export async function recommend(
   model: SequentialRecommender,
   requests: readonly RecommendRequest[],
   k: number,
-  time: TimeSettings | null,
 ): Promise<Recommendation[]> {
   const { maxlen, numItems } = model.config;
+  const time = timeSettings(model.config);
   const b = requests.length;
   if (b === 0) return [];
   const windows = requests.map((r) => {
@@ -48,29 +70,20 @@ export async function recommend(
   windows.forEach((w, row) => {
     const pad = t - w.items.length;
     seq.set(w.items, row * t + pad);
-    if (rel !== null) {
+    if (rel !== null && time !== null) {
       if (w.times === null) throw new RangeError('recommend: this model is time-aware; every history needs timestamps');
-      const m = timeIntervalMatrix(w.times, time as TimeSettings);
+      const m = timeIntervalMatrix(w.times, time);
       const n = w.items.length;
       for (let i = 0; i < n; i++) rel.set(m.subarray(i * n, (i + 1) * n), row * t * t + (pad + i) * t + pad);
     }
   });
   const kk = Math.max(0, Math.min(k, numItems));
-  const excluded = requests.map((r) => excludedIds(r, numItems));
+  const excluded = requests.map((r) => [...r.items, ...Array.from(r.exclude ?? [])]);
   const { values, indices } = tf.tidy(() => {
     const seqT = tf.tensor2d(seq, [b, t], 'int32');
     const relT = rel === null ? null : tf.tensor3d(rel, [b, t, t], 'int32');
     const scores = model.scoreAll({ seq: seqT, rel: relT });
-    const idx: number[] = [];
-    excluded.forEach((ids, row) => ids.forEach((item) => idx.push(row, item)));
-    const mask = tf.greater(
-      tf.scatterND(tf.tensor2d(idx, [idx.length / 2, 2], 'int32'), tf.ones([idx.length / 2], 'int32'), [
-        b,
-        numItems + 1,
-      ]),
-      0,
-    );
-    const masked = tf.where(mask, tf.fill([b, numItems + 1], -Infinity), scores);
+    const masked = tf.where(excludedItemsMask(excluded, numItems + 1), tf.fill([b, numItems + 1], -Infinity), scores);
     return tf.topk(masked, kk);
   });
   const v = (await values.data()) as Float32Array;
@@ -79,18 +92,12 @@ export async function recommend(
   indices.dispose();
   return excluded.map((ids, row) => {
     // Fewer recommendable items than k: drop the excluded (-Infinity) tail.
-    const keep = Math.min(kk, numItems - ids.size);
+    const keep = Math.min(kk, numItems - distinctItemIds(ids, numItems));
     return { items: ix.slice(row * kk, row * kk + keep), scores: v.slice(row * kk, row * kk + keep) };
   });
 }
 
-/** The distinct dense ids a request must not get back: its history and its valid `exclude` ids. */
-function excludedIds(request: RecommendRequest, numItems: number): Set<number> {
-  const ids = new Set<number>(request.items);
-  const extra = request.exclude ?? [];
-  for (let i = 0; i < extra.length; i++) {
-    const id = extra[i] as number;
-    if (Number.isInteger(id) && id >= 1 && id <= numItems) ids.add(id);
-  }
-  return ids;
+/** How many distinct ids of 1..numItems `ids` holds. */
+function distinctItemIds(ids: readonly number[], numItems: number): number {
+  return new Set(ids.filter((id) => Number.isInteger(id) && id >= 1 && id <= numItems)).size;
 }
