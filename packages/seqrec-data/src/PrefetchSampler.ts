@@ -14,7 +14,7 @@ import { packSplit } from './packSplit';
 import { type FromWorker, type PrefetchWorkerData, type ToWorker } from './prefetchWorker';
 import { Random } from './Random';
 import { startWorker } from './startWorker';
-import { type SamplerOptions, type SamplerState, checkSamplerOptions } from './TrainSampler';
+import { type BatchSampler, type SamplerOptions, type SamplerState, checkSamplerOptions } from './TrainSampler';
 import { type TrainBatch, epochPositions, trainableRows } from './trainEpoch';
 
 export interface PrefetchOptions {
@@ -46,7 +46,7 @@ function adopt(b: TrainBatch): TrainBatch {
   };
 }
 
-export class PrefetchSampler {
+export class PrefetchSampler implements BatchSampler {
   private readonly data: PrefetchWorkerData;
   private readonly capacity: number;
   private rng: Random;

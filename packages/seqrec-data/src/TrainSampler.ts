@@ -49,7 +49,24 @@ export function checkSamplerOptions(o: SamplerOptions, where: string): void {
     throw new RangeError(`${where}: batching must be one of ${BATCHINGS.join(', ')}, got ${String(o.batching)}`);
 }
 
-export class TrainSampler {
+/**
+ * What the trainer needs of a sampler: `TrainSampler` (batches on this thread) and
+ * `PrefetchSampler` of `@seqrec/data/node` (the same batches from a worker thread).
+ */
+export interface BatchSampler {
+  /** Batches per epoch. */
+  readonly stepsPerEpoch: number;
+  /** Target positions (pos != 0) of one epoch, summed over its batches. */
+  readonly positionsPerEpoch: number;
+  /** The next epoch's batches; advances the state by one epoch at once. */
+  epoch(): Iterable<TrainBatch> | AsyncIterable<TrainBatch>;
+  getState(): SamplerState;
+  setState(state: SamplerState): void;
+  /** Releases what the sampler holds (a worker thread); it stays usable. */
+  close(): Promise<void>;
+}
+
+export class TrainSampler implements BatchSampler {
   private readonly packed: PackedSplit;
   private readonly rows: Int32Array;
   private readonly plan: EpochPlan;
@@ -94,6 +111,9 @@ export class TrainSampler {
   getState(): SamplerState {
     return { epoch: this.epochIndex, rng: this.rng.getState() };
   }
+
+  /** Nothing to release (no worker): part of {@link BatchSampler}. */
+  async close(): Promise<void> {}
 
   setState(state: SamplerState): void {
     if (!Number.isInteger(state?.epoch) || state.epoch < 0)

@@ -22,7 +22,7 @@ export type { RandomState } from './Random';
 export { TIME_UNITS, TIME_UNIT_SECONDS, personalTimeScale, timeIntervalMatrix } from './timeIntervals';
 export type { TimeOptions, TimeUnit } from './timeIntervals';
 export { TrainSampler } from './TrainSampler';
-export type { SamplerOptions, SamplerState } from './TrainSampler';
+export type { BatchSampler, SamplerOptions, SamplerState } from './TrainSampler';
 export { BATCHINGS, DEFAULT_BATCHING } from './trainEpoch';
 export type { Batching, TrainBatch } from './trainEpoch';
 export { evalBatches } from './evalBatches';

@@ -14,6 +14,7 @@
  */
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
+import type { SamplerState } from '@seqrec/data';
 import { MODEL_FILE, type ModelConfig, type SequentialRecommender } from '@seqrec/models';
 import { loadModel, saveModel } from '@seqrec/models/node';
 import type { AdamState } from './adam';
@@ -30,7 +31,7 @@ export interface TrainerState {
   /** Optimizer steps taken so far. */
   globalStep: number;
   /** `TrainSampler.getState()` after `epoch`. */
-  samplerState: unknown;
+  samplerState: SamplerState | null;
   /** The model's dropout RNG state (`getRngState()`), null before the first checkpoint. */
   modelRngState: number | null;
   /** Best evaluation so far (by the selection metric), or null before the first one. */

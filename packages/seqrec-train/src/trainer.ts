@@ -10,7 +10,7 @@
  * the model, optimizer and RNG states stay on this thread, so checkpoints are unchanged.
  */
 import * as path from 'node:path';
-import { TrainSampler, type SamplerState, type SplitDataset, type TrainBatch } from '@seqrec/data';
+import { TrainSampler, type BatchSampler, type SplitDataset, type TrainBatch } from '@seqrec/data';
 import { PrefetchSampler } from '@seqrec/data/node';
 import { timeSettings, type ModelConfig, type SequentialRecommender } from '@seqrec/models';
 import { currentBackend, tf } from '@seqrec/runtime';
@@ -70,8 +70,10 @@ export async function train(split: SplitDataset, vocab: unknown, options: TrainO
   const config = model.config;
   const time = timeSettings(config);
   const samplerOptions = { maxlen: config.maxlen, batchSize: o.batchSize, seed: o.seed, batching: o.batching, time };
-  const sampler = o.prefetch ? new PrefetchSampler(split, samplerOptions) : new TrainSampler(split, samplerOptions);
-  if (state.samplerState !== null) sampler.setState(state.samplerState as SamplerState);
+  const sampler: BatchSampler = o.prefetch
+    ? new PrefetchSampler(split, samplerOptions)
+    : new TrainSampler(split, samplerOptions);
+  if (state.samplerState !== null) sampler.setState(state.samplerState);
   let parallel: DataParallel | null = null;
   try {
     if (o.workers > 1)
@@ -79,7 +81,7 @@ export async function train(split: SplitDataset, vocab: unknown, options: TrainO
     return await loop();
   } finally {
     await parallel?.close();
-    if (sampler instanceof PrefetchSampler) await sampler.close();
+    await sampler.close();
     adam.dispose();
     await claim.release();
   }
@@ -113,7 +115,7 @@ export async function train(split: SplitDataset, vocab: unknown, options: TrainO
       let lossSum = 0;
       let step = 0;
       let lr = learningRate(o, state.globalStep, epoch);
-      for await (const batch of sampler.epoch() as AsyncIterable<TrainBatch> | Iterable<TrainBatch>) {
+      for await (const batch of sampler.epoch()) {
         lr = learningRate(o, state.globalStep, epoch);
         const scale = lossScale(batch);
         const loss =
