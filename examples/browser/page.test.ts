@@ -85,7 +85,7 @@ const TIMES = [1_000_000, 1_003_600, 1_010_000, 1_050_000, 1_050_100, 1_200_000]
       const page = await browser.newPage();
       try {
         page.setDefaultTimeout(150_000); // a 5 MB bundle on a loaded 2-core machine can take a while
-      await page.goto(`${url}?backend=${backend}`, { waitUntil: 'domcontentloaded' });
+        await page.goto(`${url}?backend=${backend}`, { waitUntil: 'domcontentloaded' });
         await page.waitForFunction(() => window.seqrec !== undefined || window.seqrecError !== undefined, {
           timeout: 90_000,
         });

@@ -32,7 +32,12 @@ export const TRAIN_FLAGS: readonly (readonly [string, string, string | undefined
   ['train_dir', 'dir', undefined, 'output folder (checkpoints, metrics.jsonl, args.json); required'],
   ['batch_size', 'n', String(TRAIN_DEFAULTS.batchSize), 'users per training batch'],
   ['lr', 'x', String(TRAIN_DEFAULTS.lr), 'peak learning rate (Adam, betas 0.9/0.98)'],
-  ['lr_decay_step', 'epochs', String(TRAIN_DEFAULTS.lrDecayStep), 'multiply the learning rate by --lr_decay_rate every this many epochs'],
+  [
+    'lr_decay_step',
+    'epochs',
+    String(TRAIN_DEFAULTS.lrDecayStep),
+    'multiply the learning rate by --lr_decay_rate every this many epochs',
+  ],
   ['lr_decay_rate', 'x', String(TRAIN_DEFAULTS.lrDecayRate), 'learning-rate decay factor'],
   ['warmup_steps', 'n', String(TRAIN_DEFAULTS.warmupSteps), 'optimizer steps of linear warm-up (0 = none)'],
   ['maxlen', 'n', String(MODEL.maxlen), 'longest input sequence'],
@@ -80,7 +85,12 @@ export const TRAIN_FLAGS: readonly (readonly [string, string, string | undefined
   ['resume', '', undefined, "continue from <train_dir>/last (the settings that change the result must be the run's)"],
   ['overwrite', '', undefined, 'replace the run in --train_dir (deletes only the files seqrec wrote there)'],
   ['json', '', undefined, 'JSON lines on stdout (one per evaluation, then a summary); human logs go to stderr'],
-  ['early_stop_patience', 'evals', String(TRAIN_DEFAULTS.earlyStopPatience), 'stop after this many evaluations without improvement (0 = never)'],
+  [
+    'early_stop_patience',
+    'evals',
+    String(TRAIN_DEFAULTS.earlyStopPatience),
+    'stop after this many evaluations without improvement (0 = never)',
+  ],
   [
     'batching',
     BATCHINGS.join('|'),

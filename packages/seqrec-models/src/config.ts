@@ -110,9 +110,12 @@ export function resolveModelConfig(partial: Partial<ModelConfig> & { numItems: n
   if (config.kind !== 'sasrec' && config.kind !== 'tisasrec')
     throw new RangeError(`model config: kind must be 'sasrec' or 'tisasrec', got '${String(config.kind)}'`);
   if (!(TIME_UNITS as readonly string[]).includes(config.timeUnit))
-    throw new RangeError(`model config: timeUnit must be one of ${TIME_UNITS.join(', ')}, got '${String(config.timeUnit)}'`);
+    throw new RangeError(
+      `model config: timeUnit must be one of ${TIME_UNITS.join(', ')}, got '${String(config.timeUnit)}'`,
+    );
   const { mhc: mhcRanges, ...ranges } = MODEL_RANGES;
-  for (const [name, range] of Object.entries(ranges)) checkRange(name, config[name as keyof typeof ranges], range, 'model config: ');
+  for (const [name, range] of Object.entries(ranges))
+    checkRange(name, config[name as keyof typeof ranges], range, 'model config: ');
   const heads = headsProblem(config.hiddenUnits, config.numHeads);
   if (heads !== null) throw new RangeError(`model config: ${heads}`);
   if (config.mhc !== null) {

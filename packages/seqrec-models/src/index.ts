@@ -1,4 +1,12 @@
-export { DEFAULT_MODEL_CONFIG, DEFAULT_MHC, MODEL_LIMITS, MODEL_RANGES, headsProblem, resolveModelConfig, timeSettings } from './config';
+export {
+  DEFAULT_MODEL_CONFIG,
+  DEFAULT_MHC,
+  MODEL_LIMITS,
+  MODEL_RANGES,
+  headsProblem,
+  resolveModelConfig,
+  timeSettings,
+} from './config';
 export { checkRange, intRange, numberRange, rangeProblem } from './optionRange';
 export type { OptionRange } from './optionRange';
 export type { ModelConfig, MhcConfig } from './config';
@@ -7,7 +15,14 @@ export { createModel } from './createModel';
 export type { CreateModelOptions } from './createModel';
 export { SASRec } from './sasrec';
 export { TiSASRec } from './tisasrec';
-export { MODEL_FILE, WEIGHTS_FILE, LEGACY_RUN_FILE, encodeModel, parseModelJson, modelFromSaved } from './modelArtifacts';
+export {
+  MODEL_FILE,
+  WEIGHTS_FILE,
+  LEGACY_RUN_FILE,
+  encodeModel,
+  parseModelJson,
+  modelFromSaved,
+} from './modelArtifacts';
 export type { SavedModelJson } from './modelArtifacts';
 export { loadModelFromUrl, VOCAB_FILE } from './loadModelFromUrl';
 export type { LoadedFromUrl, LoadFromUrlOptions } from './loadModelFromUrl';

@@ -73,7 +73,8 @@ export function completeLegacyConfig(json: SavedModelJson, runText: string | nul
   if (!needsLegacyRunFile(json)) return json;
   let unit: unknown;
   try {
-    unit = runText === null ? undefined : (JSON.parse(runText) as { options?: { timeUnit?: unknown } }).options?.timeUnit;
+    unit =
+      runText === null ? undefined : (JSON.parse(runText) as { options?: { timeUnit?: unknown } }).options?.timeUnit;
   } catch {
     unit = undefined; // a damaged run file is reported by whoever owns it; the model still loads
   }

@@ -80,7 +80,10 @@ test('recommend returns the best items, never a history item, an excluded one or
   const batch = toTensors(randomBatch([5, 2], 8, 20, 4, 3));
   const all = model.scoreAll(batch).arraySync();
   const seq = batch.seq.arraySync();
-  const requests = seq.map((row, r) => ({ items: Int32Array.from(row.filter((id) => id !== 0)), exclude: r === 0 ? [1, 2, 3] : [] }));
+  const requests = seq.map((row, r) => ({
+    items: Int32Array.from(row.filter((id) => id !== 0)),
+    exclude: r === 0 ? [1, 2, 3] : [],
+  }));
   const recs = await recommend(model, requests, 5);
   recs.forEach(({ items, scores }, r) => {
     const never = [...requests[r].items, ...requests[r].exclude];
