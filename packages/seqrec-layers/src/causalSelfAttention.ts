@@ -52,6 +52,12 @@ export function attentionBias(seq: tf.Tensor2D, segments: tf.Tensor2D | null = n
   return tf.tensor4d(bias, [B, 1, T, T]);
 }
 
+/** Per-forward inputs of an attention layer (TimeIntervalAttention adds the intervals). */
+export interface AttentionInputs {
+  /** [B, 1, T, T] additive causal + key-padding bias, from attentionBias. */
+  bias: tf.Tensor4D;
+}
+
 export class CausalSelfAttention extends Layer {
   readonly q: Dense;
   readonly k: Dense;
@@ -72,11 +78,11 @@ export class CausalSelfAttention extends Layer {
   }
 
   /**
-   * u:    [B, T, d] normalised input
-   * bias: [B, 1, T, T] from attentionBias
+   * u:      [B, T, d] normalised input
+   * inputs: the bias [B, 1, T, T]
    * returns [B, T, d]
    */
-  apply(u: tf.Tensor3D, bias: tf.Tensor4D, context: ForwardContext): tf.Tensor3D {
+  apply(u: tf.Tensor3D, { bias }: AttentionInputs, context: ForwardContext): tf.Tensor3D {
     return tf.tidy(() => {
       const q = this.scaledQueries(u); // [B, h, T, dh]
       const k = this.splitHeads(this.k.apply(u)); // [B, h, T, dh]

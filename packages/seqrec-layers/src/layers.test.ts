@@ -135,7 +135,7 @@ test('attention and FFN: shapes for two window lengths, no leaked tensors', () =
     const u = tf.randomNormal([1, T, 8], 0, 1, 'float32', T) as tf.Tensor3D;
     const bias = attentionBias(seq);
     const before = tf.memory().numTensors;
-    const out = attention.apply(u, bias, training);
+    const out = attention.apply(u, { bias }, training);
     const ff = ffn.apply(u, INFERENCE);
     expect(out.shape).toEqual([1, T, 8]);
     expect(ff.shape).toEqual([1, T, 8]);

@@ -12,7 +12,7 @@
  * Letters: B batch, T window, d hidden, h heads, dh = d / h, S time span.
  */
 import { tf } from '@seqrec/runtime';
-import { CausalSelfAttention } from './causalSelfAttention';
+import { CausalSelfAttention, type AttentionInputs } from './causalSelfAttention';
 import type { ForwardContext } from './forwardContext';
 
 /** Per-forward inputs shared by every block (the tables are model weights, after dropout). */
@@ -73,18 +73,23 @@ function scatterToBuckets(values: tf.Tensor1D, index: tf.Tensor, count: number):
   return scatter(values, index) as tf.Tensor1D;
 }
 
+/** The inputs of interval attention: the bias, and the intervals (null only by mistake: an error). */
+export interface TimeIntervalAttentionInputs extends AttentionInputs {
+  intervals: TimeIntervalInputs | null;
+}
+
 export class TimeIntervalAttention extends CausalSelfAttention {
   /**
-   * u:    [B, T, d] normalised input
-   * bias: [B, 1, T, T] from attentionBias
+   * u:      [B, T, d] normalised input
+   * inputs: the bias [B, 1, T, T] and the interval inputs
    * returns [B, T, d]
    */
-  applyWithIntervals(
+  override apply(
     u: tf.Tensor3D,
-    bias: tf.Tensor4D,
-    intervals: TimeIntervalInputs,
+    { bias, intervals }: TimeIntervalAttentionInputs,
     context: ForwardContext,
   ): tf.Tensor3D {
+    if (intervals === null) throw new Error(`${this.name}: TiSASRec attention needs time intervals (rel)`);
     return tf.tidy(() => {
       const [B, T] = u.shape;
       const h = this.config.numHeads;

@@ -69,11 +69,8 @@ export class TransformerBlock extends Layer {
     return tf.mul(streams, inputs.mask.expandDims(3)); // mask [B, T, 1, 1]
   }
 
+  /** Either attention takes the block's inputs: interval attention its intervals, causal attention the bias alone. */
   private attention(u: tf.Tensor3D, inputs: BlockInputs, context: ForwardContext): tf.Tensor3D {
-    if (this.attn instanceof TimeIntervalAttention) {
-      if (inputs.intervals === null) throw new Error(`${this.name}: TiSASRec attention needs time intervals (rel)`);
-      return this.attn.applyWithIntervals(u, inputs.bias, inputs.intervals, context);
-    }
-    return this.attn.apply(u, inputs.bias, context);
+    return this.attn.apply(u, inputs, context);
   }
 }
