@@ -17,7 +17,7 @@ export { CausalSelfAttention, attentionBias, MASKED_SCORE } from './causalSelfAt
 export type { AttentionConfig, AttentionInputs } from './causalSelfAttention';
 export { TimeIntervalAttention, intervalBucketIndex } from './timeIntervalAttention';
 export type { TimeIntervalAttentionInputs, TimeIntervalInputs } from './timeIntervalAttention';
-export { sinkhornKnopp } from './sinkhorn';
+export { sinkhornKnopp } from './mhc/sinkhorn';
 export { maskedSoftmax } from './maskedSoftmax';
-export { ManifoldHyperConnection, expandStreams, mergeStreams } from './manifoldHyperConnection';
-export type { ManifoldHyperConnectionConfig } from './manifoldHyperConnection';
+export { ManifoldHyperConnection, expandStreams, mergeStreams } from './mhc/manifoldHyperConnection';
+export type { ManifoldHyperConnectionConfig } from './mhc/manifoldHyperConnection';

@@ -10,7 +10,7 @@ import { dropoutMask } from './dropout';
 import { Embedding } from './embedding';
 import { INFERENCE, SeedSequence } from './forwardContext';
 import { LayerNorm } from './layerNorm';
-import { ManifoldHyperConnection } from './manifoldHyperConnection';
+import { ManifoldHyperConnection } from './mhc/manifoldHyperConnection';
 import { maskedSoftmax } from './maskedSoftmax';
 import { PointwiseFeedForward } from './pointwiseFeedForward';
 

@@ -7,7 +7,7 @@ import { sinkhornKnopp } from './sinkhorn';
 import { SinkhornBlock } from './sinkhornBlock';
 import { SinkhornBlock4 } from './sinkhornBlock4';
 
-const FIXTURE = path.resolve(__dirname, '../../../../shared/fixtures/sinkhorn.json');
+const FIXTURE = path.resolve(__dirname, '../../../../../shared/fixtures/sinkhorn.json');
 const hasFixture = requireOutside('the Sinkhorn spec fixture', [FIXTURE]);
 
 interface SinkhornCase {

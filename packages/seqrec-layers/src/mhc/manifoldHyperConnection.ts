@@ -15,7 +15,7 @@
  * Letters: B batch, T window, d hidden, n streams; N = B * T tokens.
  */
 import { tf } from '@seqrec/runtime';
-import { Layer } from './layer';
+import { Layer } from '../layer';
 import { gateCoefficients, residualCoefficients } from './mixingCoefficients';
 import { rmsNormalize } from './rmsNormalize';
 
