@@ -8,6 +8,20 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${RUNS:-runs}
 
+# Learning curves by `seqrec plot`: flags (each with a value), then label=dir runs; the first run
+# is plot's --train_dir, the others are drawn beside it.
+plot() {
+  local args=() runs=()
+  while [ $# -gt 0 ]; do
+    case "$1" in
+      --*) args+=("$1" "$2"); shift 2 ;;
+      *) runs+=("$1"); shift ;;
+    esac
+  done
+  node packages/seqrec-cli/bin/seqrec.js plot "${args[@]}" --train_dir "${runs[0]#*=}" --label "${runs[0]%%=*}" \
+    "${runs[@]:1}"
+}
+
 for dataset in ml100k ml1m; do
   runs=(
     "SASRec=$RUNS/$dataset-sasrec"
@@ -32,9 +46,9 @@ for dataset in ml100k ml1m; do
   node tools/results-table.js --curves "${present[@]}"
   echo
   for protocol in sampled full; do
-    node tools/plot-curves.js --out "docs/results/$name-valid-ndcg10-$protocol.svg" --metric NDCG@10 --split valid \
+    plot --out "docs/results/$name-valid-ndcg10-$protocol.svg" --metric NDCG@10 --split valid \
       --protocol $protocol --title "$title: valid NDCG@10 ($protocol)" "${present[@]}"
-    node tools/plot-curves.js --out "docs/results/$name-valid-ndcg10-$protocol-from60.svg" --metric NDCG@10 \
+    plot --out "docs/results/$name-valid-ndcg10-$protocol-from60.svg" --metric NDCG@10 \
       --split valid --protocol $protocol --from_epoch 60 --title "$title: valid NDCG@10 ($protocol), epoch 60 on" \
       "${present[@]}"
   done
@@ -50,7 +64,7 @@ if grep -qs '"type":"eval","epoch":220,' "$RUNS/ml1m-sasrec-300/metrics.jsonl"; 
   node tools/results-table.js "SASRec=$RUNS/ml1m-sasrec" "${longer[@]}"
   echo
   for protocol in sampled full; do
-    node tools/plot-curves.js --out "docs/results/ml1m-partial-300-valid-ndcg10-$protocol.svg" --metric NDCG@10 \
+    plot --out "docs/results/ml1m-partial-300-valid-ndcg10-$protocol.svg" --metric NDCG@10 \
       --split valid --protocol $protocol --from_epoch 60 --title "$title: valid NDCG@10 ($protocol)" "${longer[@]}"
   done
 fi

@@ -10,6 +10,7 @@ import { registerBenchCommand } from './commands/bench';
 import { convertCommand } from './commands/convert';
 import { evalCommand } from './commands/eval';
 import { infoCommand } from './commands/info';
+import { plotCommand } from './commands/plot';
 import { recommendCommand } from './commands/recommend';
 import { serveCommand } from './commands/serve';
 import { statsCommand } from './commands/stats';
@@ -99,6 +100,21 @@ function buildProgram(io: CliIo, setAction: (a: Action) => void): Command {
     .option('--time_column <name>', 'csv/tsv: header of the timestamp column')
     .option('--json', 'JSON on stdout')
     .action((opts: Record<string, unknown>) => setAction(() => statsCommand(opts, io)));
+
+  program
+    .command('plot')
+    .description("a train dir's learning curve (and other runs' as label=dir) as an SVG, from metrics.jsonl")
+    .argument('[runs...]', 'more runs to draw beside it, as label=dir')
+    .requiredOption('--train_dir <dir>', 'a train dir written by seqrec train')
+    .option('--out <file.svg>', 'output file (default: <train_dir>/curves.svg)')
+    .option('--metric <name>', 'metric to draw', 'NDCG@10')
+    .option('--split <valid|test>', 'split', 'valid')
+    .option('--protocol <sampled|full>', 'evaluation protocol', 'full')
+    .option('--from_epoch <n>', 'leave out earlier evaluations (and zoom the y axis to the rest)', '0')
+    .option('--title <text>', 'title (default: split, protocol and metric)')
+    .option('--label <name>', "the --train_dir run's name in the legend (default: the folder's name)")
+    .option('--json', 'one JSON line on stdout')
+    .action((runs: string[], opts: Record<string, unknown>) => setAction(() => plotCommand(runs, opts, io)));
 
   program
     .command('info')
