@@ -1,11 +1,12 @@
 /**
  * The service's recommendation logic, independent of HTTP: a request body (raw ids) becomes a
  * history of dense ids on the model current at arrival, joins the next micro-batch, and comes
- * back as raw item ids with scores. Top-K and history exclusion are `recommend` of @seqrec/train.
+ * back as raw item ids with scores. Top-K and history exclusion are `recommend` of @seqrec/train
+ * (ServedModel.score: on a scoring thread, or on this one).
  */
-import { recommend, type Recommendation, type RecommendRequest } from '@seqrec/train';
+import type { Recommendation, RecommendRequest } from '@seqrec/train';
 import { userHistory } from '../userHistory';
-import { MicroBatcher, type MicroBatcherOptions } from './MicroBatcher';
+import { MicroBatcher, type BatchingStats, type MicroBatcherOptions } from './MicroBatcher';
 import type { ModelSlot } from './ModelSlot';
 import type { ServedModel } from './ServedModel';
 
@@ -44,8 +45,13 @@ interface Job {
 export class RecommendService {
   private readonly batcher: MicroBatcher<Job, Recommendation>;
 
+  /** `batching.concurrency` should be the served model's (its scoring threads). */
   constructor(private readonly slot: ModelSlot, batching: MicroBatcherOptions) {
     this.batcher = new MicroBatcher((jobs) => runJobs(jobs), batching);
+  }
+
+  get batching(): BatchingStats {
+    return this.batcher.stats;
   }
 
   async recommend(body: RecommendBody): Promise<RecommendResponse> {
@@ -69,11 +75,9 @@ async function runJobs(jobs: Job[]): Promise<Recommendation[]> {
   for (const served of new Set(jobs.map((j) => j.served))) {
     const rows = jobs.flatMap((j, i) => (j.served === served ? [i] : []));
     const k = Math.max(...rows.map((i) => (jobs[i] as Job).k));
-    const recs = await recommend(
-      served.model,
+    const recs = await served.score(
       rows.map((i) => (jobs[i] as Job).request),
       k,
-      served.time,
     );
     rows.forEach((i, r) => {
       const rec = recs[r] as Recommendation;
