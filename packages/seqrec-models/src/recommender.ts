@@ -97,7 +97,7 @@ export abstract class Recommender extends Layer implements SequentialRecommender
 
   score(batch: SequenceBatch, candidates: tf.Tensor2D, options: ScoreOptions = {}): tf.Tensor2D {
     return tf.tidy(() => {
-      const last = this.lastFeatures(batch, options); // [B, d]
+      const last = this.newestFeatures(batch, options); // [B, d]
       const candidateRows = tf.gather(this.itemEmbedding.table, candidates); // [B, C, d]
       return tf.sum(tf.mul(candidateRows, last.expandDims(1)), -1) as tf.Tensor2D; // [B, C]
     });
@@ -105,7 +105,7 @@ export abstract class Recommender extends Layer implements SequentialRecommender
 
   scoreAll(batch: SequenceBatch, options: ScoreOptions = {}): tf.Tensor2D {
     return tf.tidy(() => {
-      const last = this.lastFeatures(batch, options); // [B, d]
+      const last = this.newestFeatures(batch, options); // [B, d]
       const items = this.itemEmbedding.table.slice([1, 0]); // [V, d], without the padding row
       const scores = tf.matMul(last, items, false, true); // [B, V]
       return tf.concat([tf.fill([last.shape[0], 1], -Infinity), scores], 1) as tf.Tensor2D; // [B, V+1]
@@ -120,8 +120,12 @@ export abstract class Recommender extends Layer implements SequentialRecommender
     this.dropoutSeeds.setState(state);
   }
 
-  /** [B, d] features at the newest position, in inference mode. */
-  private lastFeatures(batch: SequenceBatch, options: ScoreOptions): tf.Tensor2D {
+  lastFeatures(batch: SequenceBatch, options: ScoreOptions = {}): tf.Tensor2D {
+    return tf.tidy(() => this.newestFeatures(batch, options));
+  }
+
+  /** [B, d] features at the newest position, in inference mode. Call inside a tidy. */
+  private newestFeatures(batch: SequenceBatch, options: ScoreOptions): tf.Tensor2D {
     if (options.lastPositionOnly === true) return this.newestPositionForward(batch);
     const features = this.forward(batch, INFERENCE); // [B, T, d]
     const [B, T, d] = features.shape;

@@ -55,6 +55,8 @@ export interface SequentialRecommender {
   trainingLogits(batch: TrainingBatch, options?: ForwardOptions): { posLogits: tf.Tensor2D; negLogits: tf.Tensor2D };
   /** BCE loss of the spec, plus l2Emb * sum(item_emb^2). A scalar. */
   loss(batch: TrainingBatch, options?: ForwardOptions): tf.Scalar;
+  /** [B, d] final features at the newest position (eval mode): what `score` and `scoreAll` multiply the item embeddings by. */
+  lastFeatures(batch: SequenceBatch, options?: ScoreOptions): tf.Tensor2D;
   /** [B, C] scores of the given candidate ids at the last position (eval mode). */
   score(batch: SequenceBatch, candidates: tf.Tensor2D, options?: ScoreOptions): tf.Tensor2D;
   /** [B, V+1] scores of every item id at the last position; column 0 (padding) is -Infinity. */

@@ -1,13 +1,14 @@
 /**
  * The service's recommendation logic, independent of HTTP: a request body (raw ids) becomes a
  * history of dense ids on the model current at arrival, joins the next micro-batch, and comes
- * back as raw item ids with scores. Top-K and history exclusion are `recommend` of @seqrec/train
- * (ServedModel.score: on a scoring thread, or on this one).
+ * back as raw item ids with scores. Top-K and history exclusion: `scoreRequests` (via
+ * ServedModel.score, on a scoring thread or on this one).
  */
-import type { Recommendation, RecommendRequest } from '@seqrec/train';
+import type { Recommendation } from '@seqrec/train';
 import { userHistory } from '../userHistory';
 import { MicroBatcher, type BatchingStats, type MicroBatcherOptions } from './MicroBatcher';
 import type { ModelSlot } from './ModelSlot';
+import type { ScoringRequest } from './scoreRequests';
 import type { ServedModel } from './ServedModel';
 
 type RawId = string | number;
@@ -38,7 +39,7 @@ export class RequestError extends Error {
 
 interface Job {
   served: ServedModel;
-  request: RecommendRequest;
+  request: ScoringRequest;
   k: number;
 }
 
@@ -89,7 +90,7 @@ async function runJobs(jobs: Job[]): Promise<Recommendation[]> {
 }
 
 /** Raw ids -> dense ids on `served`; a RequestError naming the field when that is impossible. */
-function toRequest(served: ServedModel, body: RecommendBody): RecommendRequest {
+function toRequest(served: ServedModel, body: RecommendBody): ScoringRequest {
   const { vocab } = served;
   if ((body.user === undefined) === (body.items === undefined))
     throw new RequestError(400, body.user === undefined ? 'items' : 'user', 'give exactly one of user or items');
@@ -100,7 +101,7 @@ function toRequest(served: ServedModel, body: RecommendBody): RecommendRequest {
     const id = vocab.userId(String(body.user));
     const split = id === undefined ? undefined : served.users[id - 1];
     if (split === undefined) throw new RequestError(404, 'user', `user '${String(body.user)}' is not a known user`);
-    return { ...userHistory(split), exclude };
+    return { ...userHistory(split), exclude, user: id as number };
   }
   const raws = body.items as RawId[];
   const items = Int32Array.from(raws, (raw, i) => {

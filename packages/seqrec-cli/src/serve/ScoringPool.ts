@@ -9,7 +9,8 @@ import type { Worker } from 'node:worker_threads';
 import { startWorker } from '@seqrec/data/node';
 import type { SequentialRecommender } from '@seqrec/models';
 import type { BackendName } from '@seqrec/runtime';
-import type { Recommendation, RecommendRequest, TimeSettings } from '@seqrec/train';
+import type { Recommendation, TimeSettings } from '@seqrec/train';
+import type { ScoringRequest } from './scoreRequests';
 import type { FromScoringWorker, ScoreBatch, ScoringWorkerData } from './scoringWorker';
 
 interface Task {
@@ -43,7 +44,7 @@ export class ScoringPool {
   static async start(
     model: SequentialRecommender,
     time: TimeSettings | null,
-    options: { threads: number; backend: BackendName },
+    options: { threads: number; backend: BackendName; users: number },
   ): Promise<ScoringPool> {
     if (!Number.isInteger(options.threads) || options.threads < 1)
       throw new RangeError(`ScoringPool: threads must be an integer >= 1, got ${options.threads}`);
@@ -53,6 +54,7 @@ export class ScoringPool {
       seed: model.seed,
       weights: Array.from(model.weights, ([name, w]) => [name, w.dataSync() as Float32Array]),
       time,
+      users: options.users,
     };
     const file = path.join(__dirname, `scoringWorker${path.extname(__filename)}`);
     const workers = Array.from({ length: options.threads }, () => startWorker(file, { workerData: data }));
@@ -70,7 +72,7 @@ export class ScoringPool {
   }
 
   /** Top-`k` of each request, computed by one worker as one batch. */
-  score(requests: RecommendRequest[], k: number): Promise<Recommendation[]> {
+  score(requests: ScoringRequest[], k: number): Promise<Recommendation[]> {
     if (this.closed) return Promise.reject(new Error('ScoringPool: closed'));
     return new Promise<Recommendation[]>((resolve, reject) => {
       this.waiting.push({ batch: { id: nextBatchId++, requests, k }, resolve, reject });

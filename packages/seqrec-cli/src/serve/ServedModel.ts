@@ -8,10 +8,12 @@ import * as path from 'node:path';
 import type { UserSplit, Vocabulary } from '@seqrec/data';
 import type { SequentialRecommender } from '@seqrec/models';
 import { tf, type BackendName } from '@seqrec/runtime';
-import { recommend, timeSettings, type Recommendation, type RecommendRequest, type TimeSettings } from '@seqrec/train';
+import { timeSettings, type Recommendation, type TimeSettings } from '@seqrec/train';
 import { openRun, reloadSplit } from '../trainDir';
 import type { TrainSettings } from '../trainFlags';
 import { ScoringPool } from './ScoringPool';
+import { scoreRequests, type ScoringRequest } from './scoreRequests';
+import { UserFeatureCache } from './UserFeatureCache';
 
 export interface ServedModelOptions {
   /** Scoring threads (worker_threads, each with a copy of the model); 0 scores on the calling thread. Default 0. */
@@ -40,6 +42,7 @@ let loads = 0;
 
 export class ServedModel {
   private refs = 1; // the holder's own reference
+  private readonly cache: UserFeatureCache; // used when scoring here (no pool)
 
   private constructor(
     readonly model: SequentialRecommender,
@@ -48,7 +51,9 @@ export class ServedModel {
     readonly time: TimeSettings | null,
     readonly description: ModelDescription,
     private readonly pool: ScoringPool | null,
-  ) {}
+  ) {
+    this.cache = new UserFeatureCache(users.length, model.config.hiddenUnits);
+  }
 
   /** Loads the best checkpoint of `trainDir` and its dataset (for known users' histories). */
   static async load(trainDir: string, options: ServedModelOptions = {}): Promise<ServedModel> {
@@ -79,7 +84,11 @@ export class ServedModel {
       const pool =
         threads === 0
           ? null
-          : await ScoringPool.start(model, time, { threads, backend: tf.getBackend() as BackendName });
+          : await ScoringPool.start(model, time, {
+              threads,
+              backend: tf.getBackend() as BackendName,
+              users: split.users.length,
+            });
       return new ServedModel(model, run.vocab, split.users, time, description, pool);
     } catch (error) {
       run.checkpoint.model.dispose();
@@ -88,8 +97,9 @@ export class ServedModel {
   }
 
   /** Top-`k` of each request as one batch: on a scoring thread when there are any, else here. */
-  score(requests: RecommendRequest[], k: number): Promise<Recommendation[]> {
-    return this.pool === null ? recommend(this.model, requests, k, this.time) : this.pool.score(requests, k);
+  score(requests: ScoringRequest[], k: number): Promise<Recommendation[]> {
+    if (this.pool !== null) return this.pool.score(requests, k);
+    return scoreRequests(this.model, this.time, this.cache, requests, k);
   }
 
   /** Batches that can compute at once (the scoring threads; 1 without). */

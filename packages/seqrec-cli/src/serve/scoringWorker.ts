@@ -2,13 +2,15 @@
  * A scoring thread of the service (worker_threads; started by ScoringPool). It owns a tfjs
  * backend instance of its own (the main thread's backend, pinned) and a copy of the served
  * model (its config, seed and weights, sent at start), and answers micro-batches with
- * `recommend` of @seqrec/train. The forward pass of a batch then blocks this thread, not the
+ * `scoreRequests` (known users' features cached in the worker). The forward pass of a batch then blocks this thread, not the
  * main thread's event loop, which keeps reading, validating and queueing requests meanwhile.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { createModel, type ModelConfig, type SequentialRecommender } from '@seqrec/models';
 import { initBackend, tf, type BackendName } from '@seqrec/runtime';
-import { recommend, type Recommendation, type RecommendRequest, type TimeSettings } from '@seqrec/train';
+import type { Recommendation, TimeSettings } from '@seqrec/train';
+import { scoreRequests, type ScoringRequest } from './scoreRequests';
+import { UserFeatureCache } from './UserFeatureCache';
 
 /** workerData of a scoring worker. */
 export interface ScoringWorkerData {
@@ -18,12 +20,14 @@ export interface ScoringWorkerData {
   /** Every weight by name (ModelWeights order). */
   weights: [string, Float32Array][];
   time: TimeSettings | null;
+  /** Known users (dense ids 1..users), for the feature cache. */
+  users: number;
 }
 
 /** Messages main -> worker. */
 export interface ScoreBatch {
   id: number;
-  requests: RecommendRequest[];
+  requests: ScoringRequest[];
   k: number;
 }
 
@@ -57,7 +61,8 @@ if (port !== null) {
   };
   const ready = (async () => {
     await initBackend({ backend: data.backend });
-    return modelFrom(data);
+    const model = modelFrom(data);
+    return { model, cache: new UserFeatureCache(data.users, model.config.hiddenUnits) };
   })();
   ready.then(
     () => post({ type: 'ready' }),
@@ -66,7 +71,7 @@ if (port !== null) {
   // One batch at a time: the pool sends a worker its next batch only after the previous answer.
   port.on('message', (batch: ScoreBatch) => {
     void ready
-      .then((model) => recommend(model, batch.requests, batch.k, data.time))
+      .then(({ model, cache }) => scoreRequests(model, data.time, cache, batch.requests, batch.k))
       .then(
         (recommendations) =>
           post(
