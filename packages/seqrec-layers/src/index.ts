@@ -21,3 +21,5 @@ export { sinkhornKnopp } from './sinkhorn';
 export { maskedSoftmax } from './maskedSoftmax';
 export { ManifoldHyperConnection, expandStreams, mergeStreams } from './manifoldHyperConnection';
 export type { ManifoldHyperConnectionConfig } from './manifoldHyperConnection';
+export { lastQueryAttention } from './lastQueryAttention';
+export { hyperConnectionAtLastPosition } from './lastPositionHyperConnection';

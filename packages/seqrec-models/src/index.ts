@@ -1,6 +1,6 @@
 export { DEFAULT_MODEL_CONFIG, DEFAULT_MHC, MODEL_LIMITS, resolveModelConfig } from './config';
 export type { ModelConfig, MhcConfig } from './config';
-export type { SequenceBatch, TrainingBatch, ForwardOptions, SequentialRecommender } from './types';
+export type { SequenceBatch, TrainingBatch, ForwardOptions, ScoreOptions, SequentialRecommender } from './types';
 export { createModel } from './createModel';
 export type { CreateModelOptions } from './createModel';
 export { SASRec } from './sasrec';

@@ -33,6 +33,15 @@ export interface ForwardOptions {
   rowOffset?: number;
 }
 
+export interface ScoreOptions {
+  /**
+   * Computes the last block at the newest position only (its keys and values still read every
+   * position): the same scores as the full forward, for about half a 2-block model's work.
+   * Default false (the full forward, then its newest position).
+   */
+  lastPositionOnly?: boolean;
+}
+
 /** What every model of this package offers (SASRec and TiSASRec, with or without mHC). */
 export interface SequentialRecommender {
   readonly config: ModelConfig;
@@ -46,10 +55,12 @@ export interface SequentialRecommender {
   trainingLogits(batch: TrainingBatch, options?: ForwardOptions): { posLogits: tf.Tensor2D; negLogits: tf.Tensor2D };
   /** BCE loss of the spec, plus l2Emb * sum(item_emb^2). A scalar. */
   loss(batch: TrainingBatch, options?: ForwardOptions): tf.Scalar;
+  /** [B, d] final features at the newest position (eval mode): what `score` and `scoreAll` multiply the item embeddings by. */
+  lastFeatures(batch: SequenceBatch, options?: ScoreOptions): tf.Tensor2D;
   /** [B, C] scores of the given candidate ids at the last position (eval mode). */
-  score(batch: SequenceBatch, candidates: tf.Tensor2D): tf.Tensor2D;
+  score(batch: SequenceBatch, candidates: tf.Tensor2D, options?: ScoreOptions): tf.Tensor2D;
   /** [B, V+1] scores of every item id at the last position; column 0 (padding) is -Infinity. */
-  scoreAll(batch: SequenceBatch): tf.Tensor2D;
+  scoreAll(batch: SequenceBatch, options?: ScoreOptions): tf.Tensor2D;
   /** The dropout random state (a counter); checkpoints store it so a resumed run is identical. */
   getRngState(): number;
   setRngState(state: number): void;

@@ -60,7 +60,7 @@ export async function recommend(
   const { values, indices } = tf.tidy(() => {
     const seqT = tf.tensor2d(seq, [b, t], 'int32');
     const relT = rel === null ? null : tf.tensor3d(rel, [b, t, t], 'int32');
-    const scores = model.scoreAll({ seq: seqT, rel: relT });
+    const scores = model.scoreAll({ seq: seqT, rel: relT }, { lastPositionOnly: true }); // [B, V+1]
     const idx: number[] = [];
     excluded.forEach((ids, row) => ids.forEach((item) => idx.push(row, item)));
     const mask = tf.greater(

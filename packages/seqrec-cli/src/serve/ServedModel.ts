@@ -7,9 +7,18 @@ import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import type { UserSplit, Vocabulary } from '@seqrec/data';
 import type { SequentialRecommender } from '@seqrec/models';
-import { timeSettings, type TimeSettings } from '@seqrec/train';
+import { tf, type BackendName } from '@seqrec/runtime';
+import { timeSettings, type Recommendation, type TimeSettings } from '@seqrec/train';
 import { openRun, reloadSplit } from '../trainDir';
 import type { TrainSettings } from '../trainFlags';
+import { ScoringPool } from './ScoringPool';
+import { scoreRequests, type ScoringRequest } from './scoreRequests';
+import { UserFeatureCache } from './UserFeatureCache';
+
+export interface ServedModelOptions {
+  /** Scoring threads (worker_threads, each with a copy of the model); 0 scores on the calling thread. Default 0. */
+  threads?: number;
+}
 
 export interface ModelDescription {
   /** Changes with every (re)load: tells clients which model answered. */
@@ -33,6 +42,7 @@ let loads = 0;
 
 export class ServedModel {
   private refs = 1; // the holder's own reference
+  private readonly cache: UserFeatureCache; // used when scoring here (no pool)
 
   private constructor(
     readonly model: SequentialRecommender,
@@ -40,10 +50,13 @@ export class ServedModel {
     readonly users: readonly UserSplit[],
     readonly time: TimeSettings | null,
     readonly description: ModelDescription,
-  ) {}
+    private readonly pool: ScoringPool | null,
+  ) {
+    this.cache = new UserFeatureCache(users.length, model.config.hiddenUnits);
+  }
 
   /** Loads the best checkpoint of `trainDir` and its dataset (for known users' histories). */
-  static async load(trainDir: string): Promise<ServedModel> {
+  static async load(trainDir: string, options: ServedModelOptions = {}): Promise<ServedModel> {
     const run = await openRun(trainDir);
     try {
       const split = await reloadSplit(run);
@@ -66,11 +79,32 @@ export class ServedModel {
         checkpoint: { epoch: trainer?.epoch ?? null, best: trainer?.best ?? null },
         provenance,
       };
-      return new ServedModel(model, run.vocab, split.users, timeSettings(model.config, settings.timeUnit), description);
+      const time = timeSettings(model.config, settings.timeUnit);
+      const threads = options.threads ?? 0;
+      const pool =
+        threads === 0
+          ? null
+          : await ScoringPool.start(model, time, {
+              threads,
+              backend: tf.getBackend() as BackendName,
+              users: split.users.length,
+            });
+      return new ServedModel(model, run.vocab, split.users, time, description, pool);
     } catch (error) {
       run.checkpoint.model.dispose();
       throw error;
     }
+  }
+
+  /** Top-`k` of each request as one batch: on a scoring thread when there are any, else here. */
+  score(requests: ScoringRequest[], k: number): Promise<Recommendation[]> {
+    if (this.pool !== null) return this.pool.score(requests, k);
+    return scoreRequests(this.model, this.time, this.cache, requests, k);
+  }
+
+  /** Batches that can compute at once (the scoring threads; 1 without). */
+  get concurrency(): number {
+    return this.pool?.size ?? 1;
   }
 
   /** Keeps the model alive until the matching {@link release}. */
@@ -82,7 +116,9 @@ export class ServedModel {
 
   release(): void {
     this.refs -= 1;
-    if (this.refs === 0) this.model.dispose();
+    if (this.refs > 0) return;
+    this.model.dispose();
+    void this.pool?.close();
   }
 }
 
