@@ -23,7 +23,7 @@ export const LOSS_FLAG_ROWS: readonly (readonly [string, string, string | undefi
     'loss',
     LOSSES.join('|'),
     DEFAULT_LOSS_CONFIG.loss,
-    'training objective: bce (one sampled negative per position, the papers\'), ce (softmax over every item), sampled_softmax (--num_negatives shared per step, log-Q corrected), gbce (gSASRec\'s generalised BCE)',
+    "training objective: bce (one sampled negative per position, the papers'), ce (softmax over every item), sampled_softmax (--num_negatives shared per step, log-Q corrected), gbce (gSASRec's generalised BCE)",
   ],
   [
     'num_negatives',
@@ -55,7 +55,10 @@ const FLAG_OF: Record<keyof LossConfig, string> = {
 
 /** A @seqrec/models message with its option names spelled as flags. */
 function asFlags(message: string): string {
-  return message.replace(/\b(loss|numNegatives|negativeSampling|gbceT)\b/g, (name) => `--${FLAG_OF[name as keyof LossConfig]}`);
+  return message.replace(
+    /\b(loss|numNegatives|negativeSampling|gbceT)\b/g,
+    (name) => `--${FLAG_OF[name as keyof LossConfig]}`,
+  );
 }
 
 /** Checks and types the loss flags (`raw` keyed by snake_case flag name). */

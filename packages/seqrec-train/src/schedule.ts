@@ -43,7 +43,8 @@ function afterWarmup(schedule: LrSchedule, step: number, epoch: number): number 
   if (kind === 'constant') return 1;
   if (kind === 'cosine') {
     const total = schedule.totalSteps;
-    if (total === undefined || !(total > 0)) throw new RangeError(`lrSchedule 'cosine' needs totalSteps > 0, got ${total}`);
+    if (total === undefined || !(total > 0))
+      throw new RangeError(`lrSchedule 'cosine' needs totalSteps > 0, got ${total}`);
     const span = Math.max(1, total - schedule.warmupSteps);
     const progress = Math.min(1, Math.max(0, (step - schedule.warmupSteps) / span));
     return 0.5 * (1 + Math.cos(Math.PI * progress));

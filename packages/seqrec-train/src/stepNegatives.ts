@@ -33,14 +33,21 @@ export class StepNegativeSampler {
   private readonly cumulative: Float64Array | null;
   private readonly logQ: Float64Array | null;
 
-  constructor(private readonly numItems: number, loss: LossConfig, private readonly seed: number, split?: SplitDataset) {
+  constructor(
+    private readonly numItems: number,
+    loss: LossConfig,
+    private readonly seed: number,
+    split?: SplitDataset,
+  ) {
     this.numNegatives = loss.numNegatives;
     if (loss.loss === 'sampled_softmax' && loss.negativeSampling === 'popularity') {
-      if (split === undefined) throw new Error('StepNegativeSampler: popularity sampling needs the split (item counts)');
+      if (split === undefined)
+        throw new Error('StepNegativeSampler: popularity sampling needs the split (item counts)');
       const counts = new Float64Array(numItems + 1);
       for (const u of split.users) for (const item of u.train) counts[item] = (counts[item] as number) + 1;
       this.cumulative = new Float64Array(numItems + 1);
-      for (let i = 1; i <= numItems; i++) this.cumulative[i] = (this.cumulative[i - 1] as number) + (counts[i] as number);
+      for (let i = 1; i <= numItems; i++)
+        this.cumulative[i] = (this.cumulative[i - 1] as number) + (counts[i] as number);
       const total = this.cumulative[numItems] as number;
       // An item never seen in training is never drawn; as a target it counts as seen once.
       this.logQ = counts.map((c) => Math.log(Math.max(c, 1) / total));
@@ -55,7 +62,8 @@ export class StepNegativeSampler {
     const rng = new Random((Math.imul(this.seed ^ 0x6e656773, 0x9e3779b1) + step) >>> 0);
     const items = new Int32Array(this.numNegatives);
     const cumulative = this.cumulative;
-    for (let i = 0; i < items.length; i++) items[i] = cumulative === null ? 1 + rng.nextInt(this.numItems) : draw(cumulative, rng.nextFloat());
+    for (let i = 0; i < items.length; i++)
+      items[i] = cumulative === null ? 1 + rng.nextInt(this.numItems) : draw(cumulative, rng.nextFloat());
     const logQ = this.logQ;
     if (logQ === null) return { items, logQ: null, targetLogQ: null };
     return {

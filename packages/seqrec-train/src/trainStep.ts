@@ -4,7 +4,13 @@
  */
 import { tf } from '@seqrec/runtime';
 import type { TrainBatch } from '@seqrec/data';
-import { DEFAULT_LOSS_CONFIG, trainingLoss, type LossConfig, type SequentialRecommender, type TrainingBatch } from '@seqrec/models';
+import {
+  DEFAULT_LOSS_CONFIG,
+  trainingLoss,
+  type LossConfig,
+  type SequentialRecommender,
+  type TrainingBatch,
+} from '@seqrec/models';
 import type { Adam } from './adam';
 import type { StepNegatives } from './stepNegatives';
 

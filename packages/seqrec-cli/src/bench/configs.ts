@@ -16,18 +16,18 @@ export function benchConfigs(o: ResolvedBenchOptions): BenchConfig[] {
       if (o.oneHeadRows && !variant.endsWith('+mhc') && o.heads !== 1) heads.push(1);
       for (const h of heads) {
         for (const loss of o.losses) {
-        out.push({
-          variant,
-          batch: o.batch,
-          maxlen,
-          hidden: o.hidden,
-          blocks: o.blocks,
-          heads: h,
-          timeSpan: o.timeSpan,
-          numItems: o.numItems,
-          loss,
-          numNegatives: o.numNegatives,
-        });
+          out.push({
+            variant,
+            batch: o.batch,
+            maxlen,
+            hidden: o.hidden,
+            blocks: o.blocks,
+            heads: h,
+            timeSpan: o.timeSpan,
+            numItems: o.numItems,
+            loss,
+            numNegatives: o.numNegatives,
+          });
         }
       }
     }
@@ -61,14 +61,11 @@ export function modelConfigOf(
 
 /** A short label, e.g. `TiSASRec+mHC L200 h2`, with the loss and V when they are not the defaults' (bce, 3416). */
 export function configLabel(
-  c: Pick<BenchConfig, 'variant' | 'maxlen' | 'heads'> & Partial<Pick<BenchConfig, 'loss' | 'numNegatives' | 'numItems'>>,
+  c: Pick<BenchConfig, 'variant' | 'maxlen' | 'heads'> &
+    Partial<Pick<BenchConfig, 'loss' | 'numNegatives' | 'numItems'>>,
 ): string {
   const loss =
-    c.loss === undefined || c.loss === 'bce'
-      ? ''
-      : c.loss === 'ce'
-      ? ' ce'
-      : ` ${c.loss} N${c.numNegatives}`;
+    c.loss === undefined || c.loss === 'bce' ? '' : c.loss === 'ce' ? ' ce' : ` ${c.loss} N${c.numNegatives}`;
   const items = c.numItems === undefined || c.numItems === 3416 ? '' : ` V${c.numItems}`;
   return `${variantName(c.variant)} L${c.maxlen} h${c.heads}${loss}${items}`;
 }

@@ -94,7 +94,10 @@ export function registerBenchCommand(
     )
     .option('--epochs <n>', 'epochs timed per variant (default 2, 1 with --quick)')
     .option('--losses <list>', `training losses timed, comma-separated: ${LOSSES.join(',')} (default bce)`)
-    .option('--num_negatives <n>', `shared negatives per step of sampled_softmax and gbce (default ${DEFAULT_LOSS_CONFIG.numNegatives})`)
+    .option(
+      '--num_negatives <n>',
+      `shared negatives per step of sampled_softmax and gbce (default ${DEFAULT_LOSS_CONFIG.numNegatives})`,
+    )
     .option('--num_items <n>', 'V of the synthetic steps (default 3416; e.g. 1000000 for a million-item catalogue)')
     .option('--skip_scoring', 'time training steps only (full ranking at V = 1M alone needs GBs)')
     .action((opts: Record<string, unknown>) => setAction(() => benchCommand(opts, io)));

@@ -61,15 +61,22 @@ const USES: Record<keyof Omit<LossConfig, 'loss'>, readonly LossName[]> = {
  */
 export function resolveLossConfig(partial: Partial<LossConfig> = {}, numItems?: number): LossConfig {
   const config: LossConfig = { ...DEFAULT_LOSS_CONFIG };
-  for (const [key, value] of Object.entries(partial)) if (value !== undefined) (config as unknown as Record<string, unknown>)[key] = value;
+  for (const [key, value] of Object.entries(partial))
+    if (value !== undefined) (config as unknown as Record<string, unknown>)[key] = value;
   if (!(LOSSES as readonly string[]).includes(config.loss))
     throw new RangeError(`loss must be one of ${LOSSES.join(', ')}, got '${String(config.loss)}'`);
   for (const [key, users] of Object.entries(USES) as [keyof typeof USES, readonly LossName[]][]) {
     if (partial[key] !== undefined && !users.includes(config.loss))
       throw new RangeError(`${key} applies to loss ${users.join(' / ')}, not to '${config.loss}'`);
   }
-  if (!Number.isInteger(config.numNegatives) || config.numNegatives < 1 || config.numNegatives > LOSS_LIMITS.numNegatives)
-    throw new RangeError(`numNegatives must be an integer in [1, ${LOSS_LIMITS.numNegatives}], got ${config.numNegatives}`);
+  if (
+    !Number.isInteger(config.numNegatives) ||
+    config.numNegatives < 1 ||
+    config.numNegatives > LOSS_LIMITS.numNegatives
+  )
+    throw new RangeError(
+      `numNegatives must be an integer in [1, ${LOSS_LIMITS.numNegatives}], got ${config.numNegatives}`,
+    );
   if (!(NEGATIVE_SAMPLINGS as readonly string[]).includes(config.negativeSampling))
     throw new RangeError(
       `negativeSampling must be one of ${NEGATIVE_SAMPLINGS.join(', ')}, got '${String(config.negativeSampling)}'`,
@@ -89,7 +96,9 @@ export function checkLossForCatalogue(config: LossConfig, numItems: number): voi
   }
   if (config.loss === 'gbce' && config.numNegatives > numItems - 1) {
     throw new RangeError(
-      `numNegatives (${config.numNegatives}) must be at most the catalogue size - 1 (${numItems - 1}) for gbce (alpha = N / (V - 1) <= 1)`,
+      `numNegatives (${config.numNegatives}) must be at most the catalogue size - 1 (${
+        numItems - 1
+      }) for gbce (alpha = N / (V - 1) <= 1)`,
     );
   }
 }
