@@ -109,7 +109,12 @@ describe('StepNegativeSampler', () => {
     const loss = resolveLossConfig({ loss: 'sampled_softmax', numNegatives: 20000, negativeSampling: 'popularity' });
     const counts = new Map<number, number>();
     let total = 0;
-    for (const u of split.users) for (const item of u.train) counts.set(item, (counts.get(item) ?? 0) + 1), total++;
+    for (const u of split.users) {
+      for (const item of u.train) {
+        counts.set(item, (counts.get(item) ?? 0) + 1);
+        total++;
+      }
+    }
     const drawn = new StepNegativeSampler(numItems, loss, 1, split).forStep(0, pos);
     drawn.items.forEach((id, i) => expect(drawn.logQ![i]).toBeCloseTo(Math.log((counts.get(id) as number) / total), 5));
     expect(drawn.targetLogQ![0]).toBe(0); // padding
