@@ -5,10 +5,11 @@
  */
 import { BACKENDS, DEVICES, type BackendName, type Device } from '@seqrec/runtime';
 import { BATCHINGS, DEFAULT_BATCHING, type Batching, type InteractionFormat, type TimeUnit } from '@seqrec/data';
-import { MODEL_LIMITS, type ModelConfig } from '@seqrec/models';
-import type { Protocol } from '@seqrec/train';
+import { MODEL_LIMITS, type LossConfig, type ModelConfig } from '@seqrec/models';
+import type { LrScheduleName, Protocol } from '@seqrec/train';
 import { TRAIN_LIMITS } from '@seqrec/train/node';
 import { COLUMN_FLAG_ROWS } from './columnFlags';
+import { LOSS_FLAG_ROWS, resolveLossFlags } from './lossFlags';
 import { UsageError } from './errors';
 import { bool, choice, int, intList, num } from './parseFlags';
 
@@ -26,6 +27,7 @@ export const TRAIN_FLAGS: readonly (readonly [string, string, string | undefined
   ['lr_decay_step', 'epochs', '1000', 'multiply the learning rate by --lr_decay_rate every this many epochs'],
   ['lr_decay_rate', 'x', '0.95', 'learning-rate decay factor'],
   ['warmup_steps', 'n', '100', 'optimizer steps of linear warm-up (0 = none)'],
+  ...LOSS_FLAG_ROWS,
   ['maxlen', 'n', '200', 'longest input sequence'],
   ['hidden_units', 'd', '50', 'embedding / hidden size'],
   ['num_blocks', 'n', '2', 'transformer blocks'],
@@ -108,6 +110,9 @@ export interface TrainSettings {
   lrDecayStep: number;
   lrDecayRate: number;
   warmupSteps: number;
+  lrSchedule: LrScheduleName;
+  /** The training objective and its settings (@seqrec/models `LossConfig`). */
+  loss: LossConfig;
   numEpochs: number;
   seed: number;
   evalEvery: number;
@@ -143,6 +148,7 @@ export function resolveTrainFlags(raw: Record<string, unknown>): TrainSettings {
   const noMhc = bool('no_mhc', raw['no_mhc']);
   const batchSize = int('batch_size', s('batch_size'), 1, TRAIN_LIMITS.batchSize);
   const evalProtocol = choice('eval_protocol', s('eval_protocol'), ['sampled', 'full', 'both'] as const);
+  const { lrSchedule, ...loss } = resolveLossFlags(raw);
   return {
     dataset: s('dataset') as string,
     trainDir: s('train_dir') as string,
@@ -174,6 +180,8 @@ export function resolveTrainFlags(raw: Record<string, unknown>): TrainSettings {
     lrDecayStep: int('lr_decay_step', s('lr_decay_step'), 1, TRAIN_LIMITS.lrDecayStep),
     lrDecayRate: num('lr_decay_rate', s('lr_decay_rate'), (x) => x > 0 && x <= 1, 'a number in (0, 1]'),
     warmupSteps: int('warmup_steps', s('warmup_steps'), 0, TRAIN_LIMITS.warmupSteps),
+    lrSchedule,
+    loss,
     numEpochs: int('num_epochs', s('num_epochs'), 1, TRAIN_LIMITS.numEpochs),
     seed: int('seed', s('seed'), 0),
     evalEvery: int('eval_every', s('eval_every'), 1, TRAIN_LIMITS.evalEvery),

@@ -11,3 +11,17 @@ export { loadModelFromUrl, VOCAB_FILE } from './loadModelFromUrl';
 export type { LoadedFromUrl, LoadFromUrlOptions } from './loadModelFromUrl';
 export { topK } from './topK';
 export type { TopK } from './topK';
+export {
+  LOSSES,
+  NEGATIVE_SAMPLINGS,
+  DEFAULT_LOSS_CONFIG,
+  LOSS_LIMITS,
+  resolveLossConfig,
+  checkLossForCatalogue,
+} from './losses/lossConfig';
+export type { LossConfig, LossName, NegativeSampling } from './losses/lossConfig';
+export { trainingLoss } from './losses/trainingLoss';
+export { gbceBeta } from './losses/generalizedBce';
+export { fullCrossEntropyLoss, CE_CHUNK_FLOATS } from './losses/fullCrossEntropy';
+export { sampledSoftmaxLoss } from './losses/sampledSoftmax';
+export type { SharedNegatives } from './losses/sampledSoftmax';

@@ -5,7 +5,15 @@
 import * as os from 'node:os';
 import { tf } from '@seqrec/runtime';
 import { BATCHINGS, DEFAULT_BATCHING, type Batching } from '@seqrec/data';
-import type { ModelConfig, SequentialRecommender } from '@seqrec/models';
+import {
+  resolveLossConfig,
+  type LossConfig,
+  type LossName,
+  type ModelConfig,
+  type NegativeSampling,
+  type SequentialRecommender,
+} from '@seqrec/models';
+import { DEFAULT_LR_SCHEDULE, LR_SCHEDULES, type LrScheduleName } from './schedule';
 import type { CheckpointStage } from './checkpoint';
 import type { Protocol, TimeSettings } from './evaluate';
 import type { TrainEvent } from './events';
@@ -27,6 +35,23 @@ export interface TrainOptions {
   lrDecayRate?: number;
   /** Optimizer steps of linear warm-up (0 = none). Default 100. */
   warmupSteps?: number;
+  /**
+   * The schedule after warm-up (`LR_SCHEDULES`, schedule.ts): 'step' (decay by lrDecayRate every
+   * lrDecayStep epochs), 'cosine' (to 0 at the last step of numEpochs), 'constant'. Default 'step'.
+   */
+  lrSchedule?: LrScheduleName;
+  /**
+   * The training objective (`LOSSES` of @seqrec/models): 'bce' (the spec's, one sampled negative
+   * per position), 'ce' (softmax over every item), 'sampled_softmax' (numNegatives shared per step,
+   * log-Q corrected), 'gbce' (gSASRec). Default 'bce'.
+   */
+  loss?: LossName;
+  /** Negatives per step of sampled_softmax and gbce (refused for the other losses). Default 256. */
+  numNegatives?: number;
+  /** sampled_softmax's negative distribution: 'uniform' or 'popularity' (train counts). Default 'uniform'. */
+  negativeSampling?: NegativeSampling;
+  /** gbce's calibration t in [0, 1]. Default 0.75. */
+  gbceT?: number;
   /** Adam betas and epsilon. Default 0.9, 0.98, 1e-8. */
   adam?: { beta1?: number; beta2?: number; epsilon?: number };
   /** Last epoch (1-based, inclusive). Default 1000. */
@@ -133,6 +158,13 @@ export function resolveTrainOptions(options: TrainOptions): ResolvedTrainOptions
     lrDecayStep: options.lrDecayStep ?? 1000,
     lrDecayRate: options.lrDecayRate ?? 0.95,
     warmupSteps: options.warmupSteps ?? 100,
+    lrSchedule: options.lrSchedule ?? DEFAULT_LR_SCHEDULE,
+    ...resolveLossConfig({
+      loss: options.loss,
+      numNegatives: options.numNegatives,
+      negativeSampling: options.negativeSampling,
+      gbceT: options.gbceT,
+    }),
     adam: {
       beta1: options.adam?.beta1 ?? 0.9,
       beta2: options.adam?.beta2 ?? 0.98,
@@ -181,9 +213,16 @@ export function resolveTrainOptions(options: TrainOptions): ResolvedTrainOptions
     throw new RangeError(`lossNormalization must be 'batch' or 'epoch', got ${String(r.lossNormalization)}`);
   if (!(BATCHINGS as readonly string[]).includes(r.batching))
     throw new RangeError(`batching must be one of ${BATCHINGS.join(', ')}, got ${String(r.batching)}`);
+  if (!(LR_SCHEDULES as readonly string[]).includes(r.lrSchedule))
+    throw new RangeError(`lrSchedule must be one of ${LR_SCHEDULES.join(', ')}, got ${String(r.lrSchedule)}`);
   if (r.evalProtocols.length === 0) throw new RangeError('evalProtocols must not be empty');
   if (r.ks.length === 0 || !r.ks.every((k) => Number.isInteger(k) && k > 0))
     throw new RangeError(`ks must be positive integers, got [${r.ks}]`);
   if (!Number.isInteger(r.seed)) throw new RangeError(`seed must be an integer, got ${r.seed}`);
   return r;
+}
+
+/** The loss settings of resolved options, as @seqrec/models takes them. */
+export function lossConfigOf(o: ResolvedTrainOptions): LossConfig {
+  return { loss: o.loss, numNegatives: o.numNegatives, negativeSampling: o.negativeSampling, gbceT: o.gbceT };
 }

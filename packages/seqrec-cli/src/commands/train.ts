@@ -5,7 +5,7 @@
 import { promises as fsp, constants as fsConstants } from 'node:fs';
 import * as path from 'node:path';
 import { type SplitDataset, type Vocabulary } from '@seqrec/data';
-import { evaluate, recommend, timeSettings, type EvalRecord } from '@seqrec/train';
+import { evaluate, recommend, timeSettings, usesStepNegatives, type EvalRecord } from '@seqrec/train';
 import { defaultWorkers, loadCheckpoint, train } from '@seqrec/train/node';
 import { type SequentialRecommender } from '@seqrec/models';
 import { loadModel } from '@seqrec/models/node';
@@ -14,6 +14,7 @@ import { columnOptions } from '../columnFlags';
 import { loadSplit, resolveDatasetPath } from '../dataset';
 import { UsageError } from '../errors';
 import { makeOutput, type CliIo, type Output } from '../io';
+import { checkLossFlagsForCatalogue } from '../lossFlags';
 import { formatRecords, progressReporter } from '../progress';
 import { ARGS_FILE } from '../trainDir';
 import { evalBucketing, flagOfOption, resolveTrainFlags, type TrainSettings } from '../trainFlags';
@@ -94,6 +95,7 @@ export async function trainCommand(raw: Record<string, unknown>, io: CliIo): Pro
   out.human(
     `data: ${datasetPath ?? 'synthetic (embedded generator)'}: ${dataset.numUsers} users, ${dataset.numItems} items`,
   );
+  checkLossFlagsForCatalogue(s.loss, dataset.numItems);
   // A model to start from or evaluate is checked before anything is written.
   const savedFlag = s.stateDictPath !== null ? `--state_dict_path ${s.stateDictPath}` : `--train_dir ${s.trainDir}`;
   const savedModelDir =
@@ -143,6 +145,12 @@ export async function trainCommand(raw: Record<string, unknown>, io: CliIo): Pro
     lrDecayStep: s.lrDecayStep,
     lrDecayRate: s.lrDecayRate,
     warmupSteps: s.warmupSteps,
+    lrSchedule: s.lrSchedule,
+    loss: s.loss.loss,
+    // Only the settings the loss reads (the others are refused by @seqrec/train when given).
+    ...(usesStepNegatives(s.loss) ? { numNegatives: s.loss.numNegatives } : {}),
+    ...(s.loss.loss === 'sampled_softmax' ? { negativeSampling: s.loss.negativeSampling } : {}),
+    ...(s.loss.loss === 'gbce' ? { gbceT: s.loss.gbceT } : {}),
     numEpochs: s.numEpochs,
     evalEvery: s.evalEvery,
     evalProtocols: s.protocols,
