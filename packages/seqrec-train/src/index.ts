@@ -30,5 +30,5 @@ export {
   MemoryLimitError,
   short,
 } from './errors';
-export { recommend } from './recommend';
+export { recommend, historyBatch, excludedIds } from './recommend';
 export type { RecommendRequest, Recommendation } from './recommend';

@@ -37,24 +37,7 @@ export async function recommend(
   const { maxlen, numItems } = model.config;
   const b = requests.length;
   if (b === 0) return [];
-  const windows = requests.map((r) => {
-    if (r.items.length === 0) throw new RangeError('recommend: a history must hold at least one item');
-    const start = Math.max(0, r.items.length - maxlen);
-    return { items: r.items.subarray(start), times: r.times ? Array.from(r.times).slice(start) : null };
-  });
-  const t = Math.max(...windows.map((w) => w.items.length));
-  const seq = new Int32Array(b * t);
-  const rel = time === null ? null : new Int32Array(b * t * t);
-  windows.forEach((w, row) => {
-    const pad = t - w.items.length;
-    seq.set(w.items, row * t + pad);
-    if (rel !== null) {
-      if (w.times === null) throw new RangeError('recommend: this model is time-aware; every history needs timestamps');
-      const m = timeIntervalMatrix(w.times, time as TimeSettings);
-      const n = w.items.length;
-      for (let i = 0; i < n; i++) rel.set(m.subarray(i * n, (i + 1) * n), row * t * t + (pad + i) * t + pad);
-    }
-  });
+  const { seq, rel, length: t } = historyBatch(requests, maxlen, time);
   const kk = Math.max(0, Math.min(k, numItems));
   const excluded = requests.map((r) => excludedIds(r, numItems));
   const { values, indices } = tf.tidy(() => {
@@ -85,12 +68,40 @@ export async function recommend(
 }
 
 /** The distinct dense ids a request must not get back: its history and its valid `exclude` ids. */
-function excludedIds(request: RecommendRequest, numItems: number): Set<number> {
-  const ids = new Set<number>(request.items);
-  const extra = request.exclude ?? [];
-  for (let i = 0; i < extra.length; i++) {
-    const id = extra[i] as number;
+export function excludedIds(request: RecommendRequest, numItems: number): Set<number> {
+  const ids = new Set<number>();
+  for (const id of request.items) if (id >= 1 && id <= numItems) ids.add(id);
+  for (const id of Array.from(request.exclude ?? []))
     if (Number.isInteger(id) && id >= 1 && id <= numItems) ids.add(id);
-  }
   return ids;
+}
+
+/**
+ * The newest `maxlen` items of each history, left-padded to the longest (length T):
+ * seq [B*T], rel [B*T*T] (the model's interval matrices; null for SASRec).
+ */
+export function historyBatch(
+  requests: readonly RecommendRequest[],
+  maxlen: number,
+  time: TimeSettings | null,
+): { seq: Int32Array; rel: Int32Array | null; rows: number; length: number } {
+  const windows = requests.map((r) => {
+    if (r.items.length === 0) throw new RangeError('recommend: a history must hold at least one item');
+    const start = Math.max(0, r.items.length - maxlen);
+    return { items: r.items.subarray(start), times: r.times ? Array.from(r.times).slice(start) : null };
+  });
+  const b = windows.length;
+  const t = Math.max(...windows.map((w) => w.items.length));
+  const seq = new Int32Array(b * t);
+  const rel = time === null ? null : new Int32Array(b * t * t);
+  windows.forEach((w, row) => {
+    const pad = t - w.items.length;
+    seq.set(w.items, row * t + pad);
+    if (rel === null) return;
+    if (w.times === null) throw new RangeError('recommend: this model is time-aware; every history needs timestamps');
+    const m = timeIntervalMatrix(w.times, time as TimeSettings);
+    const n = w.items.length;
+    for (let i = 0; i < n; i++) rel.set(m.subarray(i * n, (i + 1) * n), row * t * t + (pad + i) * t + pad);
+  });
+  return { seq, rel, rows: b, length: t };
 }

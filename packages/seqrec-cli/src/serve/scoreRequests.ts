@@ -7,10 +7,16 @@
  *
  * Letters: B requests, T window, d hidden, V items.
  */
-import { timeIntervalMatrix } from '@seqrec/data';
 import type { SequentialRecommender } from '@seqrec/models';
 import { tf } from '@seqrec/runtime';
-import { recommend, type Recommendation, type RecommendRequest, type TimeSettings } from '@seqrec/train';
+import {
+  excludedIds,
+  historyBatch,
+  recommend,
+  type Recommendation,
+  type RecommendRequest,
+  type TimeSettings,
+} from '@seqrec/train';
 import type { UserFeatureCache } from './UserFeatureCache';
 
 /** A request as the scorer receives it: a history, and the dense user id when it is a known user's. */
@@ -60,7 +66,7 @@ async function scoreKnownUsers(
   if (missing.length > 0) {
     const histories = missing.map((u) => requests[users.indexOf(u)] as ScoringRequest);
     const features = tf.tidy(() =>
-      model.lastFeatures(historyBatch(histories, model.config.maxlen, time), { lastPositionOnly: true }),
+      model.lastFeatures(historyTensors(histories, model.config.maxlen, time), { lastPositionOnly: true }),
     );
     const values = features.dataSync(); // [missing, d]
     features.dispose();
@@ -93,37 +99,11 @@ async function scoreKnownUsers(
   });
 }
 
-/** The newest `maxlen` items of each history, left-padded to the longest: seq [B, T], rel [B, T, T] (TiSASRec). */
-function historyBatch(requests: readonly RecommendRequest[], maxlen: number, time: TimeSettings | null) {
-  const windows = requests.map((r) => {
-    if (r.items.length === 0) throw new RangeError('a history must hold at least one item');
-    const start = Math.max(0, r.items.length - maxlen);
-    return { items: r.items.subarray(start), times: r.times ? Array.from(r.times).slice(start) : null };
-  });
-  const b = windows.length;
-  const t = Math.max(...windows.map((w) => w.items.length));
-  const seq = new Int32Array(b * t);
-  const rel = time === null ? null : new Int32Array(b * t * t);
-  windows.forEach((w, row) => {
-    const pad = t - w.items.length;
-    seq.set(w.items, row * t + pad);
-    if (rel === null) return;
-    if (w.times === null) throw new RangeError('this model is time-aware; every history needs timestamps');
-    const m = timeIntervalMatrix(w.times, time as TimeSettings);
-    const n = w.items.length;
-    for (let i = 0; i < n; i++) rel.set(m.subarray(i * n, (i + 1) * n), row * t * t + (pad + i) * t + pad);
-  });
+/** historyBatch of @seqrec/train as the model's input tensors (caller disposes; inside a tidy here). */
+function historyTensors(requests: readonly RecommendRequest[], maxlen: number, time: TimeSettings | null) {
+  const { seq, rel, rows, length } = historyBatch(requests, maxlen, time);
   return {
-    seq: tf.tensor2d(seq, [b, t], 'int32'),
-    rel: rel === null ? null : tf.tensor3d(rel, [b, t, t], 'int32'),
+    seq: tf.tensor2d(seq, [rows, length], 'int32'),
+    rel: rel === null ? null : tf.tensor3d(rel, [rows, length, length], 'int32'),
   };
-}
-
-/** The distinct dense ids a request must not get back: its history and its valid `exclude` ids. */
-function excludedIds(request: RecommendRequest, numItems: number): Set<number> {
-  const ids = new Set<number>();
-  for (const id of request.items) if (id >= 1 && id <= numItems) ids.add(id);
-  for (const id of Array.from(request.exclude ?? []))
-    if (Number.isInteger(id) && id >= 1 && id <= numItems) ids.add(id);
-  return ids;
 }
