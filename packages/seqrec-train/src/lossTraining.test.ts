@@ -5,7 +5,7 @@
  * one, and a resume with another loss is refused.
  */
 import { TrainSampler, type TrainBatch } from '@seqrec/data';
-import { createModel, resolveLossConfig, type LossConfig, type SequentialRecommender } from '@seqrec/models';
+import { createModel, resolveLossConfig, type LossConfig } from '@seqrec/models';
 import { initBackend, tf } from '@seqrec/runtime';
 import { Adam } from './adam';
 import { DataParallel, liveGradientWorkers } from './dataParallel';
@@ -14,6 +14,7 @@ import { StepNegativeSampler } from './stepNegatives';
 import { train } from './trainer';
 import { trainStep } from './trainStep';
 import { TINY_MODEL, TINY_TRAIN, tempDir, tinySplit } from './test-utils/tiny';
+import { maxWeightDiff as maxDiff } from './test-utils/weights';
 
 // Worker threads load tfjs from the sources and tiny trainings run: minutes on a loaded machine.
 jest.setTimeout(600_000);
@@ -35,20 +36,6 @@ const LOSS_CASES: Array<[string, LossConfig]> = [
 function firstBatch(batchSize = 40): TrainBatch {
   const sampler = new TrainSampler(split, { maxlen: 20, batchSize, seed: 5, batching: 'packed', time: null });
   return sampler.epoch()[Symbol.iterator]().next().value as TrainBatch;
-}
-
-/** Largest parameter difference (the attention key bias has an exactly-zero gradient: rounding noise only). */
-function maxDiff(a: SequentialRecommender, b: SequentialRecommender): number {
-  let worst = 0;
-  for (const [name, w] of a.weights) {
-    if (/\.attn\.k\.bias$/.test(name)) continue;
-    const other = b.weights.get(name) as tf.Variable;
-    worst = Math.max(
-      worst,
-      tf.tidy(() => tf.max(tf.abs(tf.sub(w, other))).dataSync()[0] as number),
-    );
-  }
-  return worst;
 }
 
 beforeAll(async () => {
