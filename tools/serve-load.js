@@ -10,6 +10,8 @@
  *
  * --history N: valid requests send N item ids (a full maxlen window at N = maxlen) with
  * timestamps; --history 0 asks for known users (their own, dataset-length histories).
+ * --warmup N: before measuring, send the request cycle N times (JIT, known-user feature cache).
+ * --profile DIR: the server writes a V8 CPU profile (node --cpu-prof) into DIR on exit.
  */
 /* global fetch */
 const { spawn } = require('node:child_process');
@@ -30,7 +32,10 @@ const { values: args } = parseArgs({
     k: { type: 'string', default: '10' },
     max_batch: { type: 'string', default: '64' },
     max_wait_ms: { type: 'string', default: '2' },
+    threads: { type: 'string', default: '1' },
     seed: { type: 'string', default: '1' },
+    profile: { type: 'string' },
+    warmup: { type: 'string', default: '0' },
   },
 });
 if (!args.train_dir) {
@@ -76,8 +81,9 @@ for (let i = 0; i < 200; i++) {
 }
 
 async function startServer() {
-  const argv = [mainJs, 'serve', '--train_dir', args.train_dir, '--port', '0'];
-  argv.push('--max_batch', args.max_batch, '--max_wait_ms', args.max_wait_ms);
+  const profile = args.profile === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', args.profile];
+  const argv = [...profile, mainJs, 'serve', '--train_dir', args.train_dir, '--port', '0'];
+  argv.push('--max_batch', args.max_batch, '--max_wait_ms', args.max_wait_ms, '--threads', args.threads);
   const child = spawn(process.execPath, argv, { stdio: ['ignore', 'pipe', 'inherit'] });
   const url = await new Promise((resolve, reject) => {
     let out = '';
@@ -91,8 +97,36 @@ async function startServer() {
   return { child, url };
 }
 
+/** CPU seconds (user + system, all threads) a process has used so far, from /proc (Linux); null elsewhere. */
+function cpuSeconds(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ 100)
+  } catch {
+    return null;
+  }
+}
+
+/** Sends the request cycle `passes` times, `connections` at a time (not measured). */
+async function warmUp(url, passes) {
+  for (let pass = 0; pass < passes; pass++) {
+    for (let i = 0; i < requests.length; i += Number(args.connections)) {
+      const chunk = requests.slice(i, i + Number(args.connections));
+      await Promise.all(
+        chunk.map((r) =>
+          fetch(`${url}${r.path}`, { method: r.method, headers: r.headers, body: r.body }).then((res) => res.text()),
+        ),
+      );
+    }
+  }
+}
+
 async function main() {
   const { child, url } = await startServer();
+  await warmUp(url, Number(args.warmup));
+  const batchingBefore = (await (await fetch(`${url}/v1/health`)).json()).batching;
+  const cpuBefore = cpuSeconds(child.pid);
+  const clientCpuBefore = process.cpuUsage();
   const model = await (await fetch(`${url}/v1/model`)).json();
   const tally = { ok: 0, rejected: 0, wrong: 0 };
   let next = 0;
@@ -124,6 +158,10 @@ async function main() {
       (error, res) => (error ? reject(error) : resolve(res)),
     );
   });
+  const { batching } = await (await fetch(`${url}/v1/health`)).json();
+  const cpuAfter = cpuSeconds(child.pid);
+  const serverCpu = cpuBefore === null || cpuAfter === null ? null : cpuAfter - cpuBefore;
+  const clientCpu = process.cpuUsage(clientCpuBefore);
   child.kill('SIGTERM');
   const exitCode = await new Promise((resolve) => child.on('exit', resolve));
   const seconds = result.duration;
@@ -137,7 +175,9 @@ async function main() {
         items: model.catalogue_size,
       },
       history: history === 0 ? 'known users' : history,
+      warmup: Number(args.warmup),
       connections: Number(args.connections),
+      threads: Number(args.threads),
       seconds,
       recommendations_per_s: Math.round(tally.ok / seconds),
       requests_per_s: Math.round(result.requests.total / seconds),
@@ -150,9 +190,19 @@ async function main() {
       ok: tally.ok,
       rejected_as_expected: tally.rejected,
       wrong_status: tally.wrong,
+      mean_batch:
+        Math.round(
+          (10 * (batching.requests - batchingBefore.requests)) / Math.max(1, batching.batches - batchingBefore.batches),
+        ) / 10,
+      largest_batch: batching.largest,
       errors: result.errors,
       timeouts: result.timeouts,
       server_exit: exitCode,
+      // CPU time the server used during the run, and recommendations per CPU second: what one
+      // core would give if the server had it to itself (less sensitive to other load than rec/s).
+      server_cpu_s: serverCpu === null ? null : Math.round(serverCpu * 10) / 10,
+      recommendations_per_server_cpu_s: serverCpu === null ? null : Math.round(tally.ok / serverCpu),
+      client_cpu_s: Math.round((clientCpu.user + clientCpu.system) / 1e5) / 10,
       loadavg: os.loadavg().map((x) => Math.round(x * 100) / 100),
     }) + '\n',
   );

@@ -6,10 +6,13 @@
  *
  *   node tools/step-probe.js --kind tisasrec --mhc 0 --batch 128 --maxlen 200 --time-span 256 \
  *     --hidden 50 --blocks 2 --heads 1 --backend wasm --steps 3 --warmup 1
+ *
+ * `--loss bce|ce|sampled_softmax|gbce` (default bce) picks the objective (@seqrec/models
+ * `trainingLoss`); the sampled ones draw `--negatives` (default 256) uniform negatives per step.
  */
 const { parseArgs } = require('node:util');
 const { initBackend, tf } = require('@seqrec/runtime');
-const { createModel } = require('@seqrec/models');
+const { createModel, resolveLossConfig, trainingLoss } = require('@seqrec/models');
 
 const { values: args } = parseArgs({
   options: {
@@ -26,6 +29,8 @@ const { values: args } = parseArgs({
     steps: { type: 'string', default: '3' },
     warmup: { type: 'string', default: '1' },
     seed: { type: 'string', default: '1' },
+    loss: { type: 'string', default: 'bce' },
+    negatives: { type: 'string', default: '256' },
   },
 });
 
@@ -79,13 +84,29 @@ async function main() {
     neg: tf.tensor2d(raw.neg, [B, T], 'int32'),
     rel: args.kind === 'tisasrec' ? tf.tensor3d(raw.rel, [B, T, T], 'int32') : null,
   };
+  const sampled = args.loss === 'sampled_softmax' || args.loss === 'gbce';
+  const lossConfig = resolveLossConfig(
+    sampled ? { loss: args.loss, numNegatives: Number(args.negatives) } : { loss: args.loss },
+    V,
+  );
   const optimizer = tf.train.adam(0.001, 0.9, 0.98);
   const variables = [...model.weights.values()];
   const seconds = [];
   const total = Number(args.warmup) + Number(args.steps);
   for (let step = 0; step < total; step++) {
     const start = process.hrtime.bigint();
-    const loss = optimizer.minimize(() => model.loss(batch, { training: true }), true, variables);
+    const negatives = sampled
+      ? tf.tensor1d(
+          Int32Array.from({ length: lossConfig.numNegatives }, () => 1 + Math.floor(random() * V)),
+          'int32',
+        )
+      : null;
+    const loss = optimizer.minimize(
+      () => trainingLoss(model, { ...batch, negatives }, lossConfig, { training: true }),
+      true,
+      variables,
+    );
+    negatives?.dispose();
     loss.dataSync();
     loss.dispose();
     if (step >= Number(args.warmup)) seconds.push(Number(process.hrtime.bigint() - start) / 1e9);
@@ -94,6 +115,7 @@ async function main() {
   const out = {
     backend: report.backend,
     kind: args.kind,
+    loss: args.loss,
     mhc: mhc ? mhc.expansionRate : 0,
     batch: B,
     maxlen: T,

@@ -16,6 +16,12 @@ and the FFN's as torch.nn.Linear's, Adam with betas (0.9, 0.98) and no warm-up, 
 users drawn in a random order with every batch padded to the window of its longest user (no
 length bucketing). Model and loss follow MODEL.md (pre-LN, as the reference with norm_first).
 Needs torch and numpy only; not part of any package.
+
+Losses (`--loss`, as seqrec's `--loss`, issue 13): `bce` (MODEL.md, one negative per position),
+`ce` (softmax over every item), `sampled_softmax` (`--num_negatives` N shared by the batch, drawn
+per step, uniform or by training popularity with the log-Q correction; accidental hits left out)
+and `gbce` (gSASRec, Petrov & Macdonald 2023: N uniform negatives, beta = alpha (t (1 - 1/alpha)
++ 1/alpha) with alpha = N / (V - 1) and t = `--gbce_t`). Each is the mean over target positions.
 """
 import argparse
 import gzip
@@ -94,6 +100,41 @@ class SASRecReference(nn.Module):
         # -log sigmoid(x) = softplus(-x), -log(1 - sigmoid(x)) = softplus(x)
         loss = F.softplus(-pos_logits[real]).mean() + F.softplus(neg_logits[real]).mean()
         return loss + self.l2_emb * (self.item_emb**2).sum(), features, pos_logits, neg_logits
+
+
+def training_loss(model, seq, pos, neg, loss, negatives=None, log_q=None):
+    """The loss of `--loss` (see the module docstring): mean over the target positions (pos != 0).
+    negatives [N] (sampled_softmax, gbce) are shared by the batch; log_q [V+1] is the log sampling
+    probability of every item (sampled_softmax with popularity sampling), else None."""
+    if loss.name == "bce":
+        return model.loss(seq, pos, neg)[0]
+    features = model.features(seq)
+    real = pos != 0
+    rows, targets = features[real], pos[real]  # [M,d], [M]
+    l2 = model.l2_emb * (model.item_emb**2).sum()
+    if loss.name == "ce":
+        logits = rows @ model.item_emb[1:].T  # [M,V]; class c is item c+1
+        return F.cross_entropy(logits, targets - 1) + l2
+    pos_logits = (rows * model.item_emb[targets]).sum(-1)  # [M]
+    neg_logits = rows @ model.item_emb[negatives].T  # [M,N]
+    hit = targets[:, None] == negatives[None, :]  # accidental hits: left out
+    if loss.name == "sampled_softmax":
+        if log_q is not None:
+            pos_logits = pos_logits - log_q[targets]
+            neg_logits = neg_logits - log_q[negatives][None, :]
+        logits = torch.cat([pos_logits[:, None], neg_logits.masked_fill(hit, -1e9)], 1)  # [M,N+1]
+        return (torch.logsumexp(logits, 1) - pos_logits).mean() + l2
+    alpha = negatives.shape[0] / (model.item_emb.shape[0] - 2)  # N / (V - 1)
+    beta = alpha * (loss.gbce_t * (1 - 1 / alpha) + 1 / alpha)
+    per_position = beta * F.softplus(-pos_logits) + (F.softplus(neg_logits) * ~hit).sum(1)
+    return (per_position / (negatives.shape[0] + 1)).mean() + l2
+
+
+def draw_negatives(loss, num_items, rng, popularity):
+    """N negatives for one step, with replacement: uniform over 1..V or by training counts."""
+    if loss.name == "sampled_softmax" and loss.negative_sampling == "popularity":
+        return torch.from_numpy(rng.choice(np.arange(num_items + 1), size=loss.num_negatives, p=popularity))
+    return torch.from_numpy(rng.integers(1, num_items + 1, size=loss.num_negatives))
 
 
 def init_like_reference(model):
@@ -267,13 +308,21 @@ def train(args):
                             like["dropoutRate"], like["layerNormEps"], like["l2Emb"])
     init_like_reference(model)
     adam = torch.optim.Adam(model.parameters(), lr=args.lr, betas=(0.9, 0.98))
+    counts = np.zeros(num_items + 1)
+    for s in sequences.values():
+        np.add.at(counts, s, 1)
+    popularity = counts / counts.sum()
+    log_q = torch.log(torch.from_numpy(np.maximum(counts, 1) / counts.sum())).float()
+    if not (args.loss == "sampled_softmax" and args.negative_sampling == "popularity"):
+        log_q = None
     os.makedirs(args.out, exist_ok=True)
     log = open(os.path.join(args.out, "metrics.jsonl"), "w")
     for epoch in range(1, args.num_epochs + 1):
         model.train()
         start, losses = time.time(), []
         for seq, pos, neg in batches(sequences, num_items, like["maxlen"], args.batch_size, rng):
-            loss = model.loss(seq, pos, neg)[0]
+            negatives = None if args.name in ("bce", "ce") else draw_negatives(args, num_items, rng, popularity)
+            loss = training_loss(model, seq, pos, neg, args, negatives, log_q)
             adam.zero_grad()
             loss.backward()
             adam.step()
@@ -306,7 +355,13 @@ def main():
     p.add_argument("--lr", type=float, default=0.001)
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--loss", choices=["bce", "ce", "sampled_softmax", "gbce"], default="bce")
+    p.add_argument("--num_negatives", type=int, default=256, help="sampled_softmax and gbce")
+    p.add_argument("--negative_sampling", choices=["uniform", "popularity"], default="uniform")
+    p.add_argument("--gbce_t", type=float, default=0.75)
     args = parser.parse_args()
+    if args.command == "train":
+        args.name = args.loss
     sys.exit(check(args.fixture) if args.command == "check" else train(args))
 
 

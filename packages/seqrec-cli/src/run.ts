@@ -79,6 +79,7 @@ function buildProgram(io: CliIo, setAction: (a: Action) => void): Command {
     .option('--backend <tensorflow|wasm|cpu>', 'tfjs backend (default: as in training)')
     .option('--max_batch <n>', 'most requests in one forward pass', '64')
     .option('--max_wait_ms <ms>', 'longest wait for a batch to fill', '2')
+    .option('--threads <n>', 'scoring threads, each with a copy of the model (0 = score on the HTTP thread)', '1')
     .action((opts: Record<string, unknown>) => setAction(() => serveCommand(opts, io)));
 
   program

@@ -12,10 +12,19 @@ import {
   type Batching,
   type InteractionFormat,
 } from '@seqrec/data';
-import { DEFAULT_MHC, DEFAULT_MODEL_CONFIG, MODEL_RANGES, headsProblem, type ModelConfig } from '@seqrec/models';
+import {
+  DEFAULT_MHC,
+  DEFAULT_MODEL_CONFIG,
+  MODEL_RANGES,
+  headsProblem,
+  lossSettingsUsed,
+  type LossConfig,
+  type ModelConfig,
+} from '@seqrec/models';
 import { TRAIN_DEFAULTS, TRAIN_RANGES, type Protocol } from '@seqrec/train';
 import type { TrainOptions } from '@seqrec/train/node';
 import { COLUMN_FLAG_ROWS } from './columnFlags';
+import { LOSS_FLAG_ROWS, resolveLossFlags } from './lossFlags';
 import { UsageError } from './errors';
 import { bool, choice, intList, ranged } from './parseFlags';
 
@@ -40,6 +49,7 @@ export const TRAIN_FLAGS: readonly (readonly [string, string, string | undefined
   ],
   ['lr_decay_rate', 'x', String(TRAIN_DEFAULTS.lrDecayRate), 'learning-rate decay factor'],
   ['warmup_steps', 'n', String(TRAIN_DEFAULTS.warmupSteps), 'optimizer steps of linear warm-up (0 = none)'],
+  ...LOSS_FLAG_ROWS,
   ['maxlen', 'n', String(MODEL.maxlen), 'longest input sequence'],
   ['hidden_units', 'd', String(MODEL.hiddenUnits), 'embedding / hidden size'],
   ['num_blocks', 'n', String(MODEL.numBlocks), 'transformer blocks'],
@@ -126,6 +136,7 @@ const OPTION_SETTINGS = [
   'lrDecayStep',
   'lrDecayRate',
   'warmupSteps',
+  'lrSchedule',
   'numEpochs',
   'evalEvery',
   'evalProtocols',
@@ -152,6 +163,8 @@ export interface TrainSettings extends Omit<OptionSettings, 'model' | 'workers'>
   device: Device;
   backend?: BackendName;
   model: Omit<ModelConfig, 'numItems'>;
+  /** The training objective and its settings (@seqrec/models `LossConfig`). */
+  loss: LossConfig;
   json: boolean;
   inferenceOnly: boolean;
   stateDictPath: string | null;
@@ -160,12 +173,18 @@ export interface TrainSettings extends Omit<OptionSettings, 'model' | 'workers'>
   workers: number | undefined;
 }
 
-/** The train options the flags set: the settings of {@link OPTION_SETTINGS}, under the same names. */
-export function trainOptionsOf(s: TrainSettings): Pick<TrainOptions, (typeof OPTION_SETTINGS)[number]> {
-  return Object.fromEntries(OPTION_SETTINGS.map((key) => [key, s[key]])) as Pick<
+/**
+ * The train options the flags set: the settings of {@link OPTION_SETTINGS} under the same names,
+ * and of the loss settings only those the loss reads (@seqrec/train refuses the others).
+ */
+export function trainOptionsOf(
+  s: TrainSettings,
+): Pick<TrainOptions, (typeof OPTION_SETTINGS)[number]> & Partial<LossConfig> {
+  const options = Object.fromEntries(OPTION_SETTINGS.map((key) => [key, s[key]])) as Pick<
     TrainOptions,
     (typeof OPTION_SETTINGS)[number]
   >;
+  return { ...options, ...lossSettingsUsed(s.loss) };
 }
 
 /** `--eval_protocol`'s value for a protocol list: `both`, or the one protocol. */
@@ -185,6 +204,7 @@ export function resolveTrainFlags(raw: Record<string, unknown>): TrainSettings {
   const noMhc = bool('no_mhc', raw['no_mhc']);
   const batchSize = ranged('batch_size', s('batch_size'), TRAIN_RANGES.batchSize);
   const evalProtocol = choice('eval_protocol', s('eval_protocol'), ['sampled', 'full', 'both'] as const);
+  const { lrSchedule, ...loss } = resolveLossFlags(raw);
   return {
     dataset: s('dataset') as string,
     trainDir: s('train_dir') as string,
@@ -216,6 +236,8 @@ export function resolveTrainFlags(raw: Record<string, unknown>): TrainSettings {
     lrDecayStep: ranged('lr_decay_step', s('lr_decay_step'), TRAIN_RANGES.lrDecayStep),
     lrDecayRate: ranged('lr_decay_rate', s('lr_decay_rate'), TRAIN_RANGES.lrDecayRate),
     warmupSteps: ranged('warmup_steps', s('warmup_steps'), TRAIN_RANGES.warmupSteps),
+    lrSchedule,
+    loss,
     numEpochs: ranged('num_epochs', s('num_epochs'), TRAIN_RANGES.numEpochs),
     seed: ranged('seed', s('seed'), TRAIN_RANGES.seed),
     evalEvery: ranged('eval_every', s('eval_every'), TRAIN_RANGES.evalEvery),

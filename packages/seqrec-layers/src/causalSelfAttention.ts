@@ -40,12 +40,19 @@ export function attentionBias(seq: tf.Tensor2D, segments: tf.Tensor2D | null = n
   const ids = seq.dataSync();
   const slots = segments?.dataSync() ?? null;
   const bias = new Float32Array(B * T * T);
+  const keyBias = new Float32Array(T); // one row's key-padding bias
   for (let b = 0; b < B; b++) {
+    for (let j = 0; j < T; j++) keyBias[j] = ids[b * T + j] === 0 ? MASKED_SCORE : 0;
     for (let i = 0; i < T; i++) {
       const row = (b * T + i) * T;
+      if (slots === null) {
+        // One user per row: keys 0..i keep their padding bias, keys after i are masked.
+        bias.set(keyBias.subarray(0, i + 1), row);
+        bias.fill(MASKED_SCORE, row + i + 1, row + T);
+        continue;
+      }
       for (let j = 0; j < T; j++) {
-        if (j > i || ids[b * T + j] === 0 || (slots !== null && slots[b * T + j] !== slots[b * T + i]))
-          bias[row + j] = MASKED_SCORE;
+        if (j > i || keyBias[j] !== 0 || slots[b * T + j] !== slots[b * T + i]) bias[row + j] = MASKED_SCORE;
       }
     }
   }

@@ -21,3 +21,5 @@ export { sinkhornKnopp } from './mhc/sinkhorn';
 export { maskedSoftmax } from './maskedSoftmax';
 export { ManifoldHyperConnection, expandStreams, mergeStreams } from './mhc/manifoldHyperConnection';
 export type { ManifoldHyperConnectionConfig } from './mhc/manifoldHyperConnection';
+export { lastQueryAttention } from './lastQueryAttention';
+export { hyperConnectionAtLastPosition } from './mhc/lastPositionHyperConnection';

@@ -10,7 +10,7 @@ export {
 export { checkRange, intRange, numberRange, rangeProblem } from './optionRange';
 export type { OptionRange } from './optionRange';
 export type { ModelConfig, MhcConfig } from './config';
-export type { SequenceBatch, TrainingBatch, ForwardOptions, SequentialRecommender } from './types';
+export type { SequenceBatch, TrainingBatch, ForwardOptions, ScoreOptions, SequentialRecommender } from './types';
 export { createModel } from './createModel';
 export type { CreateModelOptions } from './createModel';
 export { SASRec } from './sasrec';
@@ -26,5 +26,21 @@ export {
 export type { SavedModelJson } from './modelArtifacts';
 export { loadModelFromUrl, VOCAB_FILE } from './loadModelFromUrl';
 export type { LoadedFromUrl, LoadFromUrlOptions } from './loadModelFromUrl';
-export { recommend, excludedItemsMask } from './recommend';
+export { recommend, excludedItemsMask, excludedIds, historyBatch, topKExcluding } from './recommend';
 export type { RecommendRequest, Recommendation } from './recommend';
+export {
+  LOSSES,
+  NEGATIVE_SAMPLINGS,
+  DEFAULT_LOSS_CONFIG,
+  LOSS_LIMITS,
+  LOSS_RANGES,
+  resolveLossConfig,
+  lossSettingsUsed,
+  checkLossForCatalogue,
+} from './losses/lossConfig';
+export type { LossConfig, LossName, NegativeSampling } from './losses/lossConfig';
+export { trainingLoss } from './losses/trainingLoss';
+export { gbceBeta } from './losses/generalizedBce';
+export { fullCrossEntropyLoss, CE_CHUNK_FLOATS } from './losses/fullCrossEntropy';
+export { sampledSoftmaxLoss } from './losses/sampledSoftmax';
+export type { SharedNegatives } from './losses/sampledSoftmax';

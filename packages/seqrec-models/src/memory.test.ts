@@ -1,5 +1,7 @@
 /**
- * Peak memory of one TiSASRec training step at full size (B 128, T 200, S 256, d 50, one head,
+ * Peak memory of one training step at full size. The losses beyond BCE (SASRec, B 128, T 200,
+ * V 3416 = ML-1M; ce's [M, V] softmax is chunked, the sampled ones use 256 shared negatives) must
+ * stay under the same 3 GB. Below, that of one TiSASRec training step at full size (B 128, T 200, S 256, d 50, one head,
  * the size at which the PyTorch reference's [B, T, T, d] form holds 8.7 GB) on wasm must stay
  * under 3 GB RSS. Runs tools/step-probe.js in a fresh process so the peak is this step's alone;
  * it uses the built packages, which the root `npm test` builds first.
@@ -51,3 +53,24 @@ test('a full-size TiSASRec training step on wasm stays under 3 GB RSS', () => {
   );
   expect(report.peakRssBytes).toBeLessThan(LIMIT_BYTES);
 });
+
+test.each(['ce', 'sampled_softmax', 'gbce'])(
+  'a full-size SASRec training step with loss %s on wasm stays under 3 GB RSS',
+  (loss) => {
+    if (!fs.existsSync(BUILT)) throw new Error(`${BUILT} is missing: run \`npm run build\` before this test`);
+    const args = ['--kind', 'sasrec', '--batch', '128', '--maxlen', '200', '--items', '3416', '--hidden', '50'];
+    const run = spawnSync(
+      process.execPath,
+      [PROBE, ...args, '--heads', '1', '--backend', 'wasm', '--steps', '1', '--warmup', '0', '--loss', loss],
+      { cwd: ROOT, encoding: 'utf8' },
+    );
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    const report = JSON.parse(run.stdout.trim().split('\n').pop()!) as { loss: string; peakRssBytes: number };
+    expect(report.loss).toBe(loss);
+    console.info(
+      `SASRec B128 T200 V3416 d50 h1 loss ${loss} on wasm: peak RSS ${(report.peakRssBytes / 1e9).toFixed(2)} GB`,
+    );
+    expect(report.peakRssBytes).toBeLessThan(LIMIT_BYTES);
+  },
+);

@@ -28,6 +28,12 @@ beforeAll(async () => {
 });
 
 describe.each(VARIANTS)('%s', (_name, variant) => {
+  test('creating and disposing the model frees every tensor it made', () => {
+    const before = tf.memory().numTensors;
+    createModel({ ...base, ...variant }, { seed: 3 }).dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   test('trimming a padded batch to its longest sequence leaves real positions unchanged', () => {
     const model = createModel({ ...base, ...variant }, { seed: 3 });
     const full = randomBatch([5, 2, 7], base.maxlen, base.numItems, base.timeSpan, 11);

@@ -20,7 +20,8 @@ import {
 } from '@seqrec/layers';
 import type { ModelConfig } from './config';
 import { TransformerBlock, type BlockInputs } from './transformerBlock';
-import type { ForwardOptions, SequenceBatch, SequentialRecommender, TrainingBatch } from './types';
+import { blockAtLastPosition } from './lastPositionBlock';
+import type { ForwardOptions, ScoreOptions, SequenceBatch, SequentialRecommender, TrainingBatch } from './types';
 import { windowPositions } from './windowPositions';
 
 export abstract class Recommender extends Layer implements SequentialRecommender {
@@ -94,17 +95,17 @@ export abstract class Recommender extends Layer implements SequentialRecommender
     return tf.sum(tf.mul(features, this.itemEmbedding.apply(items)), -1) as tf.Tensor2D;
   }
 
-  score(batch: SequenceBatch, candidates: tf.Tensor2D): tf.Tensor2D {
+  score(batch: SequenceBatch, candidates: tf.Tensor2D, options: ScoreOptions = {}): tf.Tensor2D {
     return tf.tidy(() => {
-      const last = this.lastFeatures(batch); // [B, d]
+      const last = this.newestFeatures(batch, options); // [B, d]
       const candidateRows = tf.gather(this.itemEmbedding.table, candidates); // [B, C, d]
       return tf.sum(tf.mul(candidateRows, last.expandDims(1)), -1) as tf.Tensor2D; // [B, C]
     });
   }
 
-  scoreAll(batch: SequenceBatch): tf.Tensor2D {
+  scoreAll(batch: SequenceBatch, options: ScoreOptions = {}): tf.Tensor2D {
     return tf.tidy(() => {
-      const last = this.lastFeatures(batch); // [B, d]
+      const last = this.newestFeatures(batch, options); // [B, d]
       const items = this.itemEmbedding.table.slice([1, 0]); // [V, d], without the padding row
       const scores = tf.matMul(last, items, false, true); // [B, V]
       return tf.concat([tf.fill([last.shape[0], 1], -Infinity), scores], 1) as tf.Tensor2D; // [B, V+1]
@@ -119,11 +120,33 @@ export abstract class Recommender extends Layer implements SequentialRecommender
     this.dropoutSeeds.setState(state);
   }
 
-  /** [B, d] features at the newest position, in inference mode. */
-  private lastFeatures(batch: SequenceBatch): tf.Tensor2D {
+  lastFeatures(batch: SequenceBatch, options: ScoreOptions = {}): tf.Tensor2D {
+    return tf.tidy(() => this.newestFeatures(batch, options));
+  }
+
+  /** [B, d] features at the newest position, in inference mode. Call inside a tidy. */
+  private newestFeatures(batch: SequenceBatch, options: ScoreOptions): tf.Tensor2D {
+    if (options.lastPositionOnly === true) return this.newestPositionForward(batch);
     const features = this.forward(batch, INFERENCE); // [B, T, d]
     const [B, T, d] = features.shape;
     return features.slice([0, T - 1, 0], [B, 1, d]).reshape([B, d]);
+  }
+
+  /**
+   * seq [B, T] -> [B, d], the features of `forward` at the newest position, with the last block
+   * computed at that position only (lastPositionBlock.ts). Inference mode; call inside a tidy.
+   */
+  private newestPositionForward(batch: SequenceBatch): tf.Tensor2D {
+    if (batch.segments != null)
+      throw new Error('lastPositionOnly scores one user per row: packed batches are for training');
+    const { x, inputs } = this.blockInputs(batch, INFERENCE);
+    let h = x;
+    this.blocks.forEach((block, i) => {
+      h = i < this.blocks.length - 1 ? block.apply(h, inputs, INFERENCE) : blockAtLastPosition(block, h, inputs);
+    }); // [B, 1, d] or [B, 1, n, d]
+    if (h.rank === 4) h = mergeStreams(h as tf.Tensor4D); // [B, 1, d]
+    const [B, , d] = h.shape;
+    return (this.lastLn.apply(h) as tf.Tensor3D).reshape([B, d as number]);
   }
 
   private contextFor(options: ForwardOptions): ForwardContext {
@@ -134,6 +157,18 @@ export abstract class Recommender extends Layer implements SequentialRecommender
 
   /** The whole network: seq [B, T] -> features [B, T, d]. Call inside a tidy. */
   private forward(batch: SequenceBatch, context: ForwardContext): tf.Tensor3D {
+    const { x: embedded, inputs } = this.blockInputs(batch, context);
+    let x = embedded;
+    for (const block of this.blocks) x = block.apply(x, inputs, context);
+    if (x.rank === 4) x = mergeStreams(x as tf.Tensor4D); // [B, T, d]
+    return this.lastLn.apply(x) as tf.Tensor3D;
+  }
+
+  /**
+   * seq [B, T] -> the first block's input x ([B, T, d], or [B, T, n, d] mHC streams) and the
+   * per-forward tensors every block shares. Call inside a tidy.
+   */
+  private blockInputs(batch: SequenceBatch, context: ForwardContext): { x: tf.Tensor; inputs: BlockInputs } {
     const { seq } = batch;
     const T = seq.shape[1];
     if (T > this.config.maxlen) throw new RangeError(`window of ${T} positions exceeds maxlen ${this.config.maxlen}`);
@@ -149,9 +184,7 @@ export abstract class Recommender extends Layer implements SequentialRecommender
     let x: tf.Tensor = tf.mul(dropout(embedded, this.config.dropoutRate, context), mask);
     const streamCount = this.config.mhc?.expansionRate ?? 0;
     if (streamCount > 0) x = expandStreams(x as tf.Tensor3D, streamCount); // [B, T, n, d]
-    for (const block of this.blocks) x = block.apply(x, inputs, context);
-    if (streamCount > 0) x = mergeStreams(x as tf.Tensor4D); // [B, T, d]
-    return this.lastLn.apply(x) as tf.Tensor3D;
+    return { x, inputs };
   }
 }
 

@@ -21,6 +21,12 @@ export interface TrainingBatch extends SequenceBatch {
   pos: tf.Tensor2D;
   /** [B, T] int32 negative item per position, 0 where pos is 0. */
   neg: tf.Tensor2D;
+  /** [N] int32 negatives shared by every position of the step (losses sampled_softmax and gbce). */
+  negatives?: tf.Tensor1D | null;
+  /** [N] log of each shared negative's sampling probability; null/absent when uniform. */
+  negativeLogQ?: tf.Tensor1D | null;
+  /** [B, T] log sampling probability of each position's target (0 at padding); null/absent when uniform. */
+  targetLogQ?: tf.Tensor2D | null;
 }
 
 export interface ForwardOptions {
@@ -31,6 +37,15 @@ export interface ForwardOptions {
    * row in the whole batch, so dropout masks equal those of the whole batch. Default 0.
    */
   rowOffset?: number;
+}
+
+export interface ScoreOptions {
+  /**
+   * Computes the last block at the newest position only (its keys and values still read every
+   * position): the same scores as the full forward, for about half a 2-block model's work.
+   * Default false (the full forward, then its newest position).
+   */
+  lastPositionOnly?: boolean;
 }
 
 /** What every model of this package offers (SASRec and TiSASRec, with or without mHC). */
@@ -46,10 +61,12 @@ export interface SequentialRecommender {
   trainingLogits(batch: TrainingBatch, options?: ForwardOptions): { posLogits: tf.Tensor2D; negLogits: tf.Tensor2D };
   /** BCE loss of the spec, plus l2Emb * sum(item_emb^2). A scalar. */
   loss(batch: TrainingBatch, options?: ForwardOptions): tf.Scalar;
+  /** [B, d] final features at the newest position (eval mode): what `score` and `scoreAll` multiply the item embeddings by. */
+  lastFeatures(batch: SequenceBatch, options?: ScoreOptions): tf.Tensor2D;
   /** [B, C] scores of the given candidate ids at the last position (eval mode). */
-  score(batch: SequenceBatch, candidates: tf.Tensor2D): tf.Tensor2D;
+  score(batch: SequenceBatch, candidates: tf.Tensor2D, options?: ScoreOptions): tf.Tensor2D;
   /** [B, V+1] scores of every item id at the last position; column 0 (padding) is -Infinity. */
-  scoreAll(batch: SequenceBatch): tf.Tensor2D;
+  scoreAll(batch: SequenceBatch, options?: ScoreOptions): tf.Tensor2D;
   /** The dropout random state (a counter); checkpoints store it so a resumed run is identical. */
   getRngState(): number;
   setRngState(state: number): void;

@@ -1,5 +1,5 @@
 import { TrainSampler, type Batching, type TrainBatch } from '@seqrec/data';
-import { createModel, type SequentialRecommender } from '@seqrec/models';
+import { createModel } from '@seqrec/models';
 import { initBackend, tf } from '@seqrec/runtime';
 import { Adam } from './adam';
 import { DataParallel, liveGradientWorkers } from './dataParallel';
@@ -7,6 +7,7 @@ import { NonFiniteLossError } from './errors';
 import { train } from './trainer';
 import { trainStep } from './trainStep';
 import { TINY_MODEL, TINY_TRAIN, tempDir, tinySplit } from './test-utils/tiny';
+import { maxWeightDiff as maxDiff } from './test-utils/weights';
 
 const split = tinySplit();
 const vocab = split.dataset.vocab.toJSON();
@@ -17,28 +18,6 @@ function firstBatch(timeAware: boolean, batchSize = 40, batching: Batching = 'bu
   const time = timeAware ? { unit: 'hour' as const, span: 16 } : null;
   const sampler = new TrainSampler(split, { maxlen: 20, batchSize, seed: 5, batching, time });
   return sampler.epoch()[Symbol.iterator]().next().value as TrainBatch;
-}
-
-/**
- * The attention key bias adds q.b to every score of a query, which softmax cancels: its exact
- * gradient is 0, and what autodiff returns is float rounding noise (~1e-10) whose value depends
- * on summation order. Adam divides by sqrt(v) + 1e-8, so that noise moves the bias by up to ~lr/20
- * differently in the two runs, with no effect on any output (the losses below stay equal).
- */
-const EXACT_ZERO_GRADIENT = /\.attn\.k\.bias$/;
-
-/** Largest parameter difference, weights with an exactly-zero gradient left out. */
-function maxDiff(a: SequentialRecommender, b: SequentialRecommender): number {
-  let worst = 0;
-  for (const [name, w] of a.weights) {
-    if (EXACT_ZERO_GRADIENT.test(name)) continue;
-    const other = b.weights.get(name) as tf.Variable;
-    worst = Math.max(
-      worst,
-      tf.tidy(() => tf.max(tf.abs(tf.sub(w, other))).dataSync()[0] as number),
-    );
-  }
-  return worst;
 }
 
 beforeAll(async () => {

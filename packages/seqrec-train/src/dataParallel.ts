@@ -3,7 +3,9 @@
  * on one thread, so with W workers each step's batch is cut into W contiguous row shards; the
  * main thread computes shard 0 and W-1 gradient workers (gradientWorker.ts) the others, at once.
  *
- * Exactness: shard w's loss is its own mean over its N_w target positions (+ the l2Emb term), so
+ * Exactness: shard w's loss (any loss of @seqrec/models: each is a mean over target positions;
+ * the shared negatives of sampled_softmax / gbce are drawn once per step and sent to every
+ * shard) is its own mean over its N_w target positions (+ the l2Emb term), so
  * the whole batch's gradient is sum_w (N_w / N) grad_w (the l2 term too, as the weights sum to
  * 1), and the loss likewise. Dropout masks are drawn per global row from the dropout state at
  * the start of the step, which every shard replays (ForwardOptions.rowOffset), so a shard gets
@@ -22,11 +24,20 @@ import * as path from 'node:path';
 import { type Worker } from 'node:worker_threads';
 import { type TrainBatch } from '@seqrec/data';
 import { startWorker } from '@seqrec/data/node';
-import type { SequentialRecommender } from '@seqrec/models';
+import { DEFAULT_LOSS_CONFIG, type LossConfig, type SequentialRecommender } from '@seqrec/models';
 import { tf, type BackendRequest } from '@seqrec/runtime';
 import type { Adam } from './adam';
 import type { FromGradientWorker, GradientWorkerData, ToGradientWorker } from './gradientWorker';
-import { checksum, readWeights, shardBounds, shardGradients, sliceBatch, type ShardResult } from './shardGradients';
+import {
+  checksum,
+  readWeights,
+  shardBounds,
+  shardGradients,
+  sliceBatch,
+  sliceNegatives,
+  type ShardResult,
+} from './shardGradients';
+import type { StepNegatives } from './stepNegatives';
 
 export interface DataParallelOptions {
   /** Threads computing gradients, the main thread included (>= 2). */
@@ -35,6 +46,8 @@ export interface DataParallelOptions {
   backend: Omit<BackendRequest, 'log'>;
   /** The seed the main thread's model was built with (its dropout seed stream). */
   seed: number;
+  /** The run's loss. Default: bce (DEFAULT_LOSS_CONFIG of @seqrec/models). */
+  loss?: LossConfig;
 }
 
 let live = 0;
@@ -105,19 +118,24 @@ class RemoteReplica {
 export class DataParallel {
   private closed = false;
 
-  private constructor(private readonly model: SequentialRecommender, private readonly replicas: RemoteReplica[]) {}
+  private constructor(
+    private readonly model: SequentialRecommender,
+    private readonly replicas: RemoteReplica[],
+    private readonly loss: LossConfig,
+  ) {}
 
   /** Starts `workers - 1` gradient workers for `model` and waits until each is ready. */
   static async start(model: SequentialRecommender, options: DataParallelOptions): Promise<DataParallel> {
     if (!Number.isInteger(options.workers) || options.workers < 2)
       throw new RangeError(`DataParallel: workers must be an integer >= 2, got ${options.workers}`);
-    const data: GradientWorkerData = { backend: options.backend, config: model.config, seed: options.seed };
+    const loss = options.loss ?? DEFAULT_LOSS_CONFIG;
+    const data: GradientWorkerData = { backend: options.backend, config: model.config, seed: options.seed, loss };
     const file = path.join(__dirname, `gradientWorker${path.extname(__filename)}`);
     const replicas = Array.from(
       { length: options.workers - 1 },
       (_, i) => new RemoteReplica(startWorker(file, { workerData: data }), i + 1),
     );
-    const parallel = new DataParallel(model, replicas);
+    const parallel = new DataParallel(model, replicas, loss);
     try {
       const mine = tf.getBackend();
       await Promise.all(
@@ -144,9 +162,16 @@ export class DataParallel {
    * One data-parallel step: the whole batch's loss and gradient from the shards, then (if the
    * loss is finite) one Adam update of the main thread's model with rate `lr`.
    * @param lossScale as `trainStep`'s: the gradient is that of `lossScale * loss`.
+   * @param negatives the step's shared negatives (sampled_softmax, gbce), sent to every shard.
    * @returns the loss value, unscaled (NaN/Infinity means no update was applied), as `trainStep`.
    */
-  async step(adam: Adam, batch: TrainBatch, lr: number, lossScale = 1): Promise<number> {
+  async step(
+    adam: Adam,
+    batch: TrainBatch,
+    lr: number,
+    lossScale = 1,
+    negatives: StepNegatives | null = null,
+  ): Promise<number> {
     if (this.closed) throw new Error('DataParallel: closed');
     const bounds = shardBounds(batch.size, this.workers);
     const rngState = this.model.getRngState();
@@ -157,6 +182,7 @@ export class DataParallel {
       const [start, end] = [bounds[i + 1] as number, bounds[i + 2] as number];
       if (end === start) return; // a last batch smaller than the worker count
       const shard = sliceBatch(batch, start, end, true);
+      const shardNegatives = sliceNegatives(negatives, batch, start, end, true);
       const transfer = [
         shard.seq.buffer,
         shard.pos.buffer,
@@ -165,14 +191,20 @@ export class DataParallel {
         ...(shard.segments === null ? [] : [shard.segments.buffer]),
       ];
       const reply = r.next();
-      r.send({ type: 'step', weights, rngState, shard, rowOffset: start }, transfer as ArrayBuffer[]);
+      r.send(
+        { type: 'step', weights, rngState, shard, rowOffset: start, negatives: shardNegatives },
+        transfer as ArrayBuffer[],
+      );
       r.sent = weights;
       asked.push(reply);
     });
     const remote = Promise.all(asked);
     remote.catch(() => undefined); // observed below; not unhandled if shard 0 throws first
     const results: ShardResult[] = [
-      shardGradients(this.model, sliceBatch(batch, 0, bounds[1] as number, false), 0, rngState),
+      shardGradients(this.model, sliceBatch(batch, 0, bounds[1] as number, false), 0, rngState, {
+        loss: this.loss,
+        negatives: sliceNegatives(negatives, batch, 0, bounds[1] as number, false),
+      }),
     ];
     // The main thread's model has now drawn this step's dropout seeds: its state is the one a
     // single-thread step leaves, so checkpoints and resume see no difference.

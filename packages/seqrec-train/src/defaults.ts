@@ -5,6 +5,7 @@
  */
 import { DEFAULT_BATCHING } from '@seqrec/data';
 import { intRange, numberRange } from '@seqrec/models';
+import { DEFAULT_LR_SCHEDULE } from './schedule';
 
 export const TRAIN_DEFAULTS = {
   seed: 42,
@@ -13,6 +14,7 @@ export const TRAIN_DEFAULTS = {
   lrDecayStep: 1000,
   lrDecayRate: 0.95,
   warmupSteps: 100,
+  lrSchedule: DEFAULT_LR_SCHEDULE,
   adam: { beta1: 0.9, beta2: 0.98, epsilon: 1e-8 },
   numEpochs: 1000,
   evalEvery: 20,

@@ -3,16 +3,17 @@
  *
  * It owns a tfjs backend instance of its own (`initBackend` with the main thread's backend) and
  * a replica of the model (createModel with the run's config and seed, so its dropout seed stream
- * is the main thread's). Per step it receives the current weights, the step's dropout state and
+ * is the main thread's) and the run's loss. Per step it receives the current weights, the step's dropout state and
  * its row shard, and answers the shard's loss, target count and gradients (buffer transferred).
  * It never updates weights itself: the main thread applies Adam and sends the new weights with
  * the next step, so every replica computes with exactly the main thread's parameters.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { TrainBatch } from '@seqrec/data';
-import { createModel, type ModelConfig, type SequentialRecommender } from '@seqrec/models';
+import { createModel, type LossConfig, type ModelConfig, type SequentialRecommender } from '@seqrec/models';
 import { initBackend, tf, type BackendRequest } from '@seqrec/runtime';
 import { checksum, readWeights, shardGradients, writeWeights } from './shardGradients';
+import type { StepNegatives } from './stepNegatives';
 
 /** workerData of a gradient worker. */
 export interface GradientWorkerData {
@@ -20,11 +21,21 @@ export interface GradientWorkerData {
   backend: Omit<BackendRequest, 'log'>;
   config: ModelConfig;
   seed: number;
+  /** The run's loss (@seqrec/models `LossConfig`). */
+  loss: LossConfig;
 }
 
 /** Messages main -> worker. */
 export type ToGradientWorker =
-  | { type: 'step'; weights: Float32Array; rngState: number; shard: TrainBatch; rowOffset: number }
+  | {
+      type: 'step';
+      weights: Float32Array;
+      rngState: number;
+      shard: TrainBatch;
+      rowOffset: number;
+      /** The step's shared negatives, target log Q cut to the shard (null for bce and ce). */
+      negatives: StepNegatives | null;
+    }
   | { type: 'checksum' };
 
 /** Messages worker -> main. */
@@ -46,7 +57,7 @@ if (port !== null) {
       return;
     }
     writeWeights(m, msg.weights);
-    const r = shardGradients(m, msg.shard, msg.rowOffset, msg.rngState);
+    const r = shardGradients(m, msg.shard, msg.rowOffset, msg.rngState, { loss: data.loss, negatives: msg.negatives });
     post({ type: 'grads', loss: r.loss, count: r.count, grads: r.grads, missing: r.missing }, [
       r.grads.buffer as ArrayBuffer,
     ]);

@@ -5,7 +5,16 @@
 import * as os from 'node:os';
 import { tf } from '@seqrec/runtime';
 import { BATCHINGS, type Batching } from '@seqrec/data';
-import { checkRange, type ModelConfig, type SequentialRecommender } from '@seqrec/models';
+import {
+  checkRange,
+  resolveLossConfig,
+  type LossConfig,
+  type LossName,
+  type ModelConfig,
+  type NegativeSampling,
+  type SequentialRecommender,
+} from '@seqrec/models';
+import { LR_SCHEDULES, type LrScheduleName } from './schedule';
 import type { CheckpointStage } from './checkpoint';
 import type { Protocol } from './evaluate';
 import { TRAIN_DEFAULTS, TRAIN_RANGES } from './defaults';
@@ -28,6 +37,23 @@ export interface TrainOptions {
   lrDecayRate?: number;
   /** Optimizer steps of linear warm-up (0 = none). Default 100. */
   warmupSteps?: number;
+  /**
+   * The schedule after warm-up (`LR_SCHEDULES`, schedule.ts): 'step' (decay by lrDecayRate every
+   * lrDecayStep epochs), 'cosine' (to 0 at the last step of numEpochs), 'constant'. Default 'step'.
+   */
+  lrSchedule?: LrScheduleName;
+  /**
+   * The training objective (`LOSSES` of @seqrec/models): 'bce' (the spec's, one sampled negative
+   * per position), 'ce' (softmax over every item), 'sampled_softmax' (numNegatives shared per step,
+   * log-Q corrected), 'gbce' (gSASRec). Default 'bce'.
+   */
+  loss?: LossName;
+  /** Negatives per step of sampled_softmax and gbce (refused for the other losses). Default 256. */
+  numNegatives?: number;
+  /** sampled_softmax's negative distribution: 'uniform' or 'popularity' (train counts). Default 'uniform'. */
+  negativeSampling?: NegativeSampling;
+  /** gbce's calibration t in [0, 1]. Default 0.75. */
+  gbceT?: number;
   /** Adam betas and epsilon. Default 0.9, 0.98, 1e-8. */
   adam?: { beta1?: number; beta2?: number; epsilon?: number };
   /** Last epoch (1-based, inclusive). Default 1000. */
@@ -119,6 +145,13 @@ export function resolveTrainOptions(options: TrainOptions): ResolvedTrainOptions
     lrDecayStep: options.lrDecayStep ?? d.lrDecayStep,
     lrDecayRate: options.lrDecayRate ?? d.lrDecayRate,
     warmupSteps: options.warmupSteps ?? d.warmupSteps,
+    lrSchedule: options.lrSchedule ?? d.lrSchedule,
+    ...resolveLossConfig({
+      loss: options.loss,
+      numNegatives: options.numNegatives,
+      negativeSampling: options.negativeSampling,
+      gbceT: options.gbceT,
+    }),
     adam: {
       beta1: options.adam?.beta1 ?? d.adam.beta1,
       beta2: options.adam?.beta2 ?? d.adam.beta2,
@@ -147,8 +180,15 @@ export function resolveTrainOptions(options: TrainOptions): ResolvedTrainOptions
     throw new RangeError(`lossNormalization must be 'batch' or 'epoch', got ${String(r.lossNormalization)}`);
   if (!(BATCHINGS as readonly string[]).includes(r.batching))
     throw new RangeError(`batching must be one of ${BATCHINGS.join(', ')}, got ${String(r.batching)}`);
+  if (!(LR_SCHEDULES as readonly string[]).includes(r.lrSchedule))
+    throw new RangeError(`lrSchedule must be one of ${LR_SCHEDULES.join(', ')}, got ${String(r.lrSchedule)}`);
   if (r.evalProtocols.length === 0) throw new RangeError('evalProtocols must not be empty');
   if (r.ks.length === 0) throw new RangeError('ks must not be empty');
   for (const k of r.ks) checkRange('each of ks', k, kRange);
   return r;
+}
+
+/** The loss settings of resolved options, as @seqrec/models takes them. */
+export function lossConfigOf(o: ResolvedTrainOptions): LossConfig {
+  return { loss: o.loss, numNegatives: o.numNegatives, negativeSampling: o.negativeSampling, gbceT: o.gbceT };
 }

@@ -35,3 +35,26 @@ it('without a recorded fingerprint, the vocabulary decides', () => {
     { option: 'data', run: 'another vocabulary', asked: 'this one' },
   ]);
 });
+
+it('the loss decides the result: a run that did not record one trained with bce', () => {
+  const older: Record<string, unknown> = { ...options };
+  delete older['loss'];
+  delete older['lrSchedule'];
+  expect(resumeDifferences(run(older), {}, asked({}))).toEqual([]);
+  expect(resumeDifferences(run(older), {}, asked({ loss: 'ce' }))).toEqual([
+    { option: 'loss', run: 'bce', asked: 'ce' },
+  ]);
+  expect(
+    resumeDifferences(run({ ...options, loss: 'gbce', gbceT: 0.5 }), {}, asked({ loss: 'gbce', gbceT: 0.75 })).map(
+      (d) => d.option,
+    ),
+  ).toEqual(['gbceT']);
+});
+
+it('numEpochs may change under the step schedule, not under cosine (it ends at the last epoch)', () => {
+  expect(resumeDifferences(run({ ...options, numEpochs: 5 }), {}, asked({ numEpochs: 9 }))).toEqual([]);
+  const cosine = { ...options, lrSchedule: 'cosine', numEpochs: 5 };
+  expect(resumeDifferences(run(cosine), {}, asked({ lrSchedule: 'cosine', numEpochs: 9 }))).toEqual([
+    { option: 'numEpochs', run: 5, asked: 9 },
+  ]);
+});

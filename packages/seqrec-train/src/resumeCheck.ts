@@ -1,6 +1,7 @@
 /**
- * What `--resume` may change: how long and how often (epochs, evaluation and checkpoint
- * intervals, patience) and how fast (threads, prefetching). Everything else decides the result:
+ * What `--resume` may change: how long and how often (epochs, except under the cosine schedule,
+ * evaluation and checkpoint intervals, patience) and how fast (threads, prefetching). The loss
+ * and its settings decide the result like every other option. Everything else decides the result:
  * it must equal the run's, and so must the data (its fingerprint, or for a run recorded before
  * fingerprints, its vocabulary).
  */
@@ -30,6 +31,15 @@ export interface ResumeDifference {
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
+/**
+ * Options added after runs were first recorded, with the value every older run ran: a run that
+ * did not record `loss` trained with bce, so resuming it with another loss is refused.
+ */
+const UNRECORDED_MEANS: Record<string, unknown> = {
+  loss: 'bce',
+  lrSchedule: 'step',
+};
+
 /** Settings of `asked` that differ from the run recorded in `run` (a checkpoint's run.json). */
 export function resumeDifferences(
   run: RunInfo,
@@ -43,9 +53,14 @@ export function resumeDifferences(
     recorded['batching'] = recorded['bucketing'] ? 'bucketed' : 'random';
   for (const [key, value] of Object.entries(asked.options)) {
     // An option the run did not record is one an older seqrec did not have: it ran the default.
-    if (RESUME_MAY_CHANGE.includes(key) || !(key in recorded)) continue;
-    if (!same(recorded[key], value)) out.push({ option: key, run: recorded[key], asked: value });
+    if (RESUME_MAY_CHANGE.includes(key)) continue;
+    const was = key in recorded ? recorded[key] : UNRECORDED_MEANS[key];
+    if (!(key in recorded) && !(key in UNRECORDED_MEANS)) continue;
+    if (!same(was, value)) out.push({ option: key, run: was, asked: value });
   }
+  // Cosine annealing ends at the last step of numEpochs: another numEpochs is another schedule.
+  if (asked.options.lrSchedule === 'cosine' && recorded['numEpochs'] !== asked.options.numEpochs)
+    out.push({ option: 'numEpochs', run: recorded['numEpochs'], asked: asked.options.numEpochs });
   for (const [key, value] of Object.entries(asked.model)) {
     const was = (run.modelConfig as unknown as Record<string, unknown>)[key];
     if (!same(was, value)) out.push({ option: `model.${key}`, run: was, asked: value });

@@ -9,7 +9,7 @@ import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import type { SplitDataset } from '@seqrec/data';
 import { datasetFingerprint } from '@seqrec/data/node';
-import { createModel, resolveModelConfig, type SequentialRecommender } from '@seqrec/models';
+import { checkLossForCatalogue, createModel, resolveModelConfig, type SequentialRecommender } from '@seqrec/models';
 import { loadModel } from '@seqrec/models/node';
 import { tf } from '@seqrec/runtime';
 import { Adam } from './adam';
@@ -17,7 +17,7 @@ import { findSavedModel, loadCheckpoint, removeCheckpointDir, searchCheckpoint, 
 import { ResumeMismatchError, TrainDirError, UnusableDataError } from './errors';
 import { checkTrainingMemory } from './memoryEstimate';
 import { MetricsLog } from './metricsLog';
-import type { ResolvedTrainOptions, TrainOptions } from './options';
+import { lossConfigOf, type ResolvedTrainOptions, type TrainOptions } from './options';
 import { resumeDifferences } from './resumeCheck';
 import { TrainDirClaim } from './trainDir';
 
@@ -53,6 +53,7 @@ export async function startRun(
 ): Promise<RunStart> {
   checkUsable(split);
   const asked = resolveModelConfig({ ...options.model, numItems: split.dataset.numItems });
+  checkLossForCatalogue(lossConfigOf(o), asked.numItems);
   if (tf.getBackend() === 'wasm') checkTrainingMemory(asked, o.batchSize);
   const dataFingerprint = datasetFingerprint(split.dataset);
   const mode = o.resume ? 'resume' : options.overwrite === true ? 'overwrite' : 'new';

@@ -9,8 +9,9 @@
  */
 import { tf } from '@seqrec/runtime';
 import type { TrainBatch } from '@seqrec/data';
-import type { SequentialRecommender } from '@seqrec/models';
-import { disposeTrainingBatch, toTrainingBatch } from './trainStep';
+import { trainingLoss, type SequentialRecommender } from '@seqrec/models';
+import type { StepNegatives } from './stepNegatives';
+import { BCE_OBJECTIVE, disposeTrainingBatch, toTrainingBatch, type StepObjective } from './trainStep';
 
 /** One shard's result: what the main thread needs to build the whole batch's gradient. */
 export interface ShardResult {
@@ -60,6 +61,24 @@ export function shardBounds(rows: number, shards: number): number[] {
   return Array.from({ length: shards + 1 }, (_, w) => Math.floor((w * rows) / shards));
 }
 
+/** A step's negatives for rows [start, end) of its batch: the shared ones, and the rows' target log Q. */
+export function sliceNegatives(
+  negatives: StepNegatives | null,
+  batch: TrainBatch,
+  start: number,
+  end: number,
+  copy: boolean,
+): StepNegatives | null {
+  if (negatives === null) return null;
+  const T = batch.length;
+  const rows = negatives.targetLogQ;
+  return {
+    items: copy ? negatives.items.slice() : negatives.items,
+    logQ: negatives.logQ === null ? null : copy ? negatives.logQ.slice() : negatives.logQ,
+    targetLogQ: rows === null ? null : copy ? rows.slice(start * T, end * T) : rows.subarray(start * T, end * T),
+  };
+}
+
 /** Number of target positions (nonzero `pos`). */
 export function countTargets(pos: Int32Array): number {
   let n = 0;
@@ -107,7 +126,8 @@ export function checksum(flat: Float32Array): number {
 }
 
 /**
- * Loss and gradients of rows [rowOffset, rowOffset + shard.size) of a batch, with the dropout
+ * Loss and gradients of rows [rowOffset, rowOffset + shard.size) of a batch under `objective`
+ * (its negatives already cut to the shard by `sliceNegatives`), with the dropout
  * masks the whole batch would get: the model's dropout state is set to `rngState` (the state at
  * the start of the step) and masks are drawn per global row index. Disposes every tensor it makes.
  */
@@ -116,12 +136,16 @@ export function shardGradients(
   shard: TrainBatch,
   rowOffset: number,
   rngState: number,
+  objective: StepObjective = BCE_OBJECTIVE,
 ): ShardResult {
   model.setRngState(rngState);
-  const tensors = toTrainingBatch(shard);
+  const tensors = toTrainingBatch(shard, objective.negatives);
   const variables = [...model.weights.values()];
   try {
-    const { value, grads } = tf.variableGrads(() => model.loss(tensors, { training: true, rowOffset }), variables);
+    const { value, grads } = tf.variableGrads(
+      () => trainingLoss(model, tensors, objective.loss, { training: true, rowOffset }),
+      variables,
+    );
     try {
       const flat = new Float32Array(weightSize(model));
       const missing: number[] = [];

@@ -2,7 +2,9 @@
  * The training loop (spec: the reference main.py, DATA_AND_EVAL.md §Training samples).
  *
  * Per epoch: every user once (the data package's seeded sampler, prefetched so the step never
- * waits for data), one Adam step per batch, the learning-rate schedule of schedule.ts. Every
+ * waits for data), one Adam step per batch on the run's loss (@seqrec/models losses; the shared
+ * negatives of sampled_softmax / gbce from stepNegatives.ts), the learning-rate schedule of
+ * schedule.ts. Every
  * `evalEvery` epochs (and after the last): evaluate valid and test under every protocol; the
  * best checkpoint (`best/`) is chosen by valid NDCG@K (K = first of `ks`) of the FIRST protocol
  * in `evalProtocols`. `last/` holds everything needed to resume to the identical result.
@@ -19,10 +21,11 @@ import { DataParallel } from './dataParallel';
 import { NonFiniteLossError } from './errors';
 import { evaluate, runEvalOptions, type EvalRecord } from './evaluate';
 import { MetricsLog } from './metricsLog';
-import { resolveTrainOptions, type ResolvedTrainOptions, type TrainOptions } from './options';
+import { lossConfigOf, resolveTrainOptions, type ResolvedTrainOptions, type TrainOptions } from './options';
 import { startRun } from './runSetup';
 import { learningRate } from './schedule';
-import { trainStep, weightsAreFinite } from './trainStep';
+import { StepNegativeSampler, usesStepNegatives } from './stepNegatives';
+import { trainStep, weightsAreFinite, type StepObjective } from './trainStep';
 
 export interface TrainResult {
   /** The model after the last epoch run. */
@@ -74,10 +77,14 @@ export async function train(split: SplitDataset, vocab: unknown, options: TrainO
     ? new PrefetchSampler(split, samplerOptions)
     : new TrainSampler(split, samplerOptions);
   if (state.samplerState !== null) sampler.setState(state.samplerState);
+  const loss = lossConfigOf(o);
+  const negativeSampler = usesStepNegatives(loss)
+    ? new StepNegativeSampler(config.numItems, loss, o.seed, split)
+    : null;
   let parallel: DataParallel | null = null;
   try {
     if (o.workers > 1)
-      parallel = await DataParallel.start(model, { workers: o.workers, backend: backendRequest(), seed: o.seed });
+      parallel = await DataParallel.start(model, { workers: o.workers, backend: backendRequest(), seed: o.seed, loss });
     return await loop();
   } finally {
     await parallel?.close();
@@ -109,23 +116,29 @@ export async function train(split: SplitDataset, vocab: unknown, options: TrainO
     const lossScale = (batch: TrainBatch): number =>
       o.lossNormalization === 'batch' ? 1 : realPositions(batch) / meanPositions;
 
+    // cosine anneals to 0 at the last step of numEpochs (resume refuses a changed numEpochs then).
+    const schedule = { ...o, totalSteps: o.numEpochs * sampler.stepsPerEpoch };
     for (let epoch = state.epoch + 1; epoch <= o.numEpochs; epoch++) {
       const started = Date.now();
       const steps = sampler.stepsPerEpoch;
       let lossSum = 0;
       let step = 0;
-      let lr = learningRate(o, state.globalStep, epoch);
+      let lr = learningRate(schedule, state.globalStep, epoch);
       for await (const batch of sampler.epoch()) {
-        lr = learningRate(o, state.globalStep, epoch);
+        lr = learningRate(schedule, state.globalStep, epoch);
         const scale = lossScale(batch);
-        const loss =
+        const objective: StepObjective = {
+          loss,
+          negatives: negativeSampler?.forStep(state.globalStep, batch.pos) ?? null,
+        };
+        const stepLoss =
           parallel !== null
-            ? await parallel.step(adam, batch, lr, scale)
-            : await trainStep(model, adam, batch, lr, scale);
-        if (!Number.isFinite(loss)) throw new NonFiniteLossError(epoch, step + 1, lastSaved, lr);
+            ? await parallel.step(adam, batch, lr, scale, objective.negatives)
+            : await trainStep(model, adam, batch, lr, scale, objective);
+        if (!Number.isFinite(stepLoss)) throw new NonFiniteLossError(epoch, step + 1, lastSaved, lr);
         state.globalStep += 1;
         step += 1;
-        lossSum += loss;
+        lossSum += stepLoss;
         const elapsed = (Date.now() - started) / 1000;
         const stepsPerSecond = elapsed > 0 ? step / elapsed : 0;
         report({
@@ -133,7 +146,7 @@ export async function train(split: SplitDataset, vocab: unknown, options: TrainO
           epoch,
           step,
           steps,
-          loss,
+          loss: stepLoss,
           lr,
           stepsPerSecond,
           etaSeconds: stepsPerSecond > 0 ? (steps - step) / stepsPerSecond : 0,
@@ -142,12 +155,12 @@ export async function train(split: SplitDataset, vocab: unknown, options: TrainO
       if (!(await weightsAreFinite(model))) throw new NonFiniteLossError(epoch, step, lastSaved, lr);
       await parallel?.verify();
       const seconds = (Date.now() - started) / 1000;
-      const loss = step > 0 ? lossSum / step : NaN;
-      losses.push(loss);
+      const epochLoss = step > 0 ? lossSum / step : NaN;
+      losses.push(epochLoss);
       state.epoch = epoch;
       state.seconds += seconds;
-      await log.append({ type: 'epoch', epoch, loss, lr, seconds, steps: step });
-      report({ type: 'epoch', epoch, loss, lr, seconds, steps: step });
+      await log.append({ type: 'epoch', epoch, loss: epochLoss, lr, seconds, steps: step });
+      report({ type: 'epoch', epoch, loss: epochLoss, lr, seconds, steps: step });
 
       let stop = false;
       const evalDue = epoch % o.evalEvery === 0 || epoch === o.numEpochs;

@@ -1,7 +1,7 @@
 /**
  * The configurations a benchmark run times: every requested variant at every window with the
  * seqrec default head count, plus 1 head for the variants without mHC (the PyTorch reference
- * numbers are 1 head). Also maps a variant to its model config.
+ * numbers are 1 head), each with every requested loss. Also maps a variant to its model config.
  */
 import { DEFAULT_MHC, DEFAULT_MODEL_CONFIG, type ModelConfig } from '@seqrec/models';
 import type { ResolvedBenchOptions } from './options';
@@ -15,16 +15,20 @@ export function benchConfigs(o: ResolvedBenchOptions): BenchConfig[] {
       const heads = [o.heads];
       if (o.oneHeadRows && !variant.endsWith('+mhc') && o.heads !== 1) heads.push(1);
       for (const h of heads) {
-        out.push({
-          variant,
-          batch: o.batch,
-          maxlen,
-          hidden: o.hidden,
-          blocks: o.blocks,
-          heads: h,
-          timeSpan: o.timeSpan,
-          numItems: o.numItems,
-        });
+        for (const loss of o.losses) {
+          out.push({
+            variant,
+            batch: o.batch,
+            maxlen,
+            hidden: o.hidden,
+            blocks: o.blocks,
+            heads: h,
+            timeSpan: o.timeSpan,
+            numItems: o.numItems,
+            loss,
+            numNegatives: o.numNegatives,
+          });
+        }
       }
     }
   }
@@ -37,7 +41,9 @@ export function isTimeAware(variant: Variant): boolean {
 }
 
 /** The model config of a variant (dropout 0.2 as in training; mHC with its defaults). */
-export function modelConfigOf(c: Omit<BenchConfig, 'batch'>): ModelConfig {
+export function modelConfigOf(
+  c: Pick<BenchConfig, 'variant' | 'numItems' | 'maxlen' | 'hidden' | 'blocks' | 'heads' | 'timeSpan'>,
+): ModelConfig {
   return {
     ...DEFAULT_MODEL_CONFIG,
     kind: isTimeAware(c.variant) ? 'tisasrec' : 'sasrec',
@@ -51,9 +57,15 @@ export function modelConfigOf(c: Omit<BenchConfig, 'batch'>): ModelConfig {
   };
 }
 
-/** A short label, e.g. `TiSASRec+mHC L200 h2`. */
-export function configLabel(c: Pick<BenchConfig, 'variant' | 'maxlen' | 'heads'>): string {
-  return `${variantName(c.variant)} L${c.maxlen} h${c.heads}`;
+/** A short label, e.g. `TiSASRec+mHC L200 h2`, with the loss and V when they are not the defaults' (bce, 3416). */
+export function configLabel(
+  c: Pick<BenchConfig, 'variant' | 'maxlen' | 'heads'> &
+    Partial<Pick<BenchConfig, 'loss' | 'numNegatives' | 'numItems'>>,
+): string {
+  const loss =
+    c.loss === undefined || c.loss === 'bce' ? '' : c.loss === 'ce' ? ' ce' : ` ${c.loss} N${c.numNegatives}`;
+  const items = c.numItems === undefined || c.numItems === 3416 ? '' : ` V${c.numItems}`;
+  return `${variantName(c.variant)} L${c.maxlen} h${c.heads}${loss}${items}`;
 }
 
 export function variantName(v: Variant): string {

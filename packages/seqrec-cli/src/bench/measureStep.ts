@@ -7,8 +7,8 @@
  */
 import * as os from 'node:os';
 import { tf } from '@seqrec/runtime';
-import { createModel, type SequentialRecommender } from '@seqrec/models';
-import { Adam, trainStep } from '@seqrec/train';
+import { createModel, resolveLossConfig, type SequentialRecommender } from '@seqrec/models';
+import { Adam, StepNegativeSampler, trainStep, usesStepNegatives, type StepObjective } from '@seqrec/train';
 import { isTimeAware, modelConfigOf } from './configs';
 import { lcg, syntheticBatch, syntheticCandidates } from './syntheticInput';
 import type { BenchConfig, BenchReps, ScoreSizes, StepResult } from './types';
@@ -20,6 +20,8 @@ export interface MeasureStepOptions {
   seed: number;
   /** Recorded in the result: true when this process measures nothing else. */
   isolated: boolean;
+  /** Time training steps only (the scoring figures are NaN). Default false. */
+  skipScoring?: boolean;
 }
 
 /** Seconds since `start` (a process.hrtime.bigint()). */
@@ -88,24 +90,31 @@ export async function measureStep(o: MeasureStepOptions): Promise<StepResult> {
       { users: c.batch, maxlen: c.maxlen, numItems: c.numItems, timeSpan: isTimeAware(c.variant) ? c.timeSpan : null },
       lcg(o.seed),
     );
+    const loss = resolveLossConfig(
+      c.loss === 'bce' || c.loss === 'ce' ? { loss: c.loss } : { loss: c.loss, numNegatives: c.numNegatives },
+    );
+    // The sampled losses draw the step's shared negatives as the trainer does (uniform; inside the timing).
+    const negativeSampler = usesStepNegatives(loss) ? new StepNegativeSampler(c.numItems, loss, o.seed) : null;
     const stepSamples: number[] = [];
     for (let step = 0; step < o.reps.warmup + o.reps.steps; step++) {
       const start = process.hrtime.bigint();
-      const loss = await trainStep(model, adam, batch, 0.001);
+      const objective: StepObjective = { loss, negatives: negativeSampler?.forStep(step, batch.pos) ?? null };
+      const stepLoss = await trainStep(model, adam, batch, 0.001, 1, objective);
       const seconds = secondsSince(start);
-      if (!Number.isFinite(loss)) throw new Error(`non-finite loss ${loss} at step ${step + 1}`);
+      if (!Number.isFinite(stepLoss)) throw new Error(`non-finite loss ${stepLoss} at step ${step + 1}`);
       if (step >= o.reps.warmup) stepSamples.push(seconds);
     }
     const s = o.score;
-    const score1Seconds = await timeMedian(o.reps.scoreReps, () =>
-      scoreUsers(model, c, 1, s.candidates, s.chunk, o.seed + 1),
-    );
-    const scoreManySeconds = await timeMedian(o.reps.scoreReps, () =>
-      scoreUsers(model, c, s.users, s.candidates, s.chunk, o.seed + 2),
-    );
-    const fullRankSeconds = await timeMedian(o.reps.scoreReps, () =>
-      scoreUsers(model, c, s.users, 'all', s.chunk, o.seed + 3),
-    );
+    const scoring = o.skipScoring !== true;
+    const score1Seconds = scoring
+      ? await timeMedian(o.reps.scoreReps, () => scoreUsers(model, c, 1, s.candidates, s.chunk, o.seed + 1))
+      : NaN;
+    const scoreManySeconds = scoring
+      ? await timeMedian(o.reps.scoreReps, () => scoreUsers(model, c, s.users, s.candidates, s.chunk, o.seed + 2))
+      : NaN;
+    const fullRankSeconds = scoring
+      ? await timeMedian(o.reps.scoreReps, () => scoreUsers(model, c, s.users, 'all', s.chunk, o.seed + 3))
+      : NaN;
     return {
       config: c,
       stepSeconds: median(stepSamples),

@@ -4,6 +4,7 @@
  * 3416 items (ML-1M), S 256, maxlen 50 and 200.
  */
 import * as path from 'node:path';
+import { DEFAULT_LOSS_CONFIG, LOSSES, LOSS_LIMITS, type LossName } from '@seqrec/models';
 import type { BackendName } from '@seqrec/runtime';
 import { VARIANTS, type BenchReps, type ScoreSizes, type Variant } from './types';
 
@@ -40,8 +41,14 @@ export interface BenchOptions {
   oneHeadRows?: boolean;
   /** S of TiSASRec. Default 256. */
   timeSpan?: number;
-  /** V. Default 3416. */
+  /** V. Default 3416. A synthetic catalogue of any size (e.g. 1000000 for the sampled losses' scaling). */
   numItems?: number;
+  /** Training losses timed, each a row per configuration. Default ['bce']. */
+  losses?: LossName[];
+  /** Shared negatives per step of sampled_softmax and gbce. Default DEFAULT_LOSS_CONFIG.numNegatives (256). */
+  numNegatives?: number;
+  /** Time training steps only (no scoring: at V = 1M full ranking alone needs GBs). Default false. */
+  skipScoring?: boolean;
   /** Repetitions; defaults depend on quick and maxlen. */
   reps?: Partial<BenchReps>;
   /** Scoring sizes. Default 101 candidates, 256 users, chunks of 128. */
@@ -84,11 +91,21 @@ export function resolveBenchOptions(o: BenchOptions = {}): ResolvedBenchOptions 
     oneHeadRows: o.oneHeadRows ?? true,
     timeSpan: o.timeSpan ?? 256,
     numItems: o.numItems ?? 3416,
+    losses: o.losses ?? ['bce'],
+    numNegatives: o.numNegatives ?? DEFAULT_LOSS_CONFIG.numNegatives,
+    skipScoring: o.skipScoring ?? false,
     reps: o.reps ?? {},
     score: { candidates: 101, users: 256, chunk: 128, ...o.score },
     isolate: o.isolate ?? true,
     seed: o.seed ?? 1,
   };
+  for (const loss of r.losses) {
+    if (!(LOSSES as readonly string[]).includes(loss))
+      throw new RangeError(`losses: unknown loss '${String(loss)}' (expected ${LOSSES.join(', ')})`);
+  }
+  if (r.losses.length === 0) throw new RangeError('losses must not be empty');
+  if (r.numNegatives > LOSS_LIMITS.numNegatives)
+    throw new RangeError(`numNegatives must be at most ${LOSS_LIMITS.numNegatives}, got ${r.numNegatives}`);
   for (const v of [...r.variants, ...r.epochVariants]) {
     if (!VARIANTS.includes(v))
       throw new RangeError(`variants: unknown variant '${String(v)}' (expected ${VARIANTS.join(', ')})`);
@@ -103,6 +120,7 @@ export function resolveBenchOptions(o: BenchOptions = {}): ResolvedBenchOptions 
     ['heads', r.heads],
     ['timeSpan', r.timeSpan],
     ['numItems', r.numItems],
+    ['numNegatives', r.numNegatives],
     ['score.candidates', r.score.candidates],
     ['score.users', r.score.users],
     ['score.chunk', r.score.chunk],

@@ -20,7 +20,8 @@ export function alignTable(rows: readonly string[][]): string[] {
 }
 
 const gb = (bytes: number | null) => (bytes === null ? '-' : (bytes / 1e9).toFixed(2));
-const fixed = (x: number, digits: number) => (Number.isFinite(x) ? x.toFixed(digits) : '-');
+// A JSON report stores a skipped (NaN) figure as null.
+const fixed = (x: number | null, digits: number) => (x !== null && Number.isFinite(x) ? x.toFixed(digits) : '-');
 const load = (l: readonly number[]) => (l.length ? (l[0] as number).toFixed(2) : '-');
 
 /** The report as lines of text. */
@@ -53,14 +54,16 @@ export function renderBench(r: BenchReport): string[] {
       ],
     ];
     for (const x of r.steps) {
-      const ref = referenceFor(x.config.variant, x.config.maxlen, x.config.heads);
+      // The PyTorch reference rows are BCE at V 3416: other losses and catalogues have none.
+      const comparable = (x.config.loss ?? 'bce') === 'bce' && x.config.numItems === 3416;
+      const ref = comparable ? referenceFor(x.config.variant, x.config.maxlen, x.config.heads) : undefined;
       rows.push([
         `${configLabel(x.config)} B${x.config.batch}`,
         fixed(x.stepSeconds, 3),
         String(x.stepSamples.length),
         ref ? `${(x.stepSeconds / ref.stepSeconds).toFixed(2)}x of ${ref.stepSeconds}` : '',
         gb(x.peakRssBytes),
-        fixed(x.score1Seconds * 1000, 1),
+        fixed(x.score1Seconds === null ? null : x.score1Seconds * 1000, 1),
         fixed(x.scoreManySeconds, 3),
         fixed(x.fullRankSeconds, 3),
         load(x.loadAverage),

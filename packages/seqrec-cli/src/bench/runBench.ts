@@ -40,7 +40,14 @@ export async function runBench(
     job: {
       kind: 'step',
       backend,
-      options: { config, reps: repsFor(o, config.maxlen), score: o.score, seed: o.seed, isolated },
+      options: {
+        config,
+        reps: repsFor(o, config.maxlen),
+        score: o.score,
+        seed: o.seed,
+        isolated,
+        skipScoring: o.skipScoring,
+      },
     },
   }));
   if (!o.skipEpoch) {

@@ -4,6 +4,8 @@
  * also the `--json` document. Kept in one file so the worker, the runner and the renderer agree.
  */
 
+import type { LossName } from '@seqrec/models';
+
 /** The four model variants of seqrec (spec MODEL.md). */
 export type Variant = 'sasrec' | 'sasrec+mhc' | 'tisasrec' | 'tisasrec+mhc';
 
@@ -24,6 +26,10 @@ export interface BenchConfig {
   timeSpan: number;
   /** V, the number of items (3416 = ML-1M, as the PyTorch reference). */
   numItems: number;
+  /** The training loss timed (@seqrec/models LOSSES). */
+  loss: LossName;
+  /** Shared negatives per step of sampled_softmax and gbce (ignored by the others). */
+  numNegatives: number;
 }
 
 /** Repetitions of each measurement. */
@@ -53,11 +59,11 @@ export interface StepResult {
   stepSeconds: number;
   /** Every timed step, in order. */
   stepSamples: number[];
-  /** Median seconds to score `candidates` items for one user. */
+  /** Median seconds to score `candidates` items for one user (NaN with skipScoring). */
   score1Seconds: number;
-  /** Median seconds to score `candidates` items for `users` users. */
+  /** Median seconds to score `candidates` items for `users` users (NaN with skipScoring). */
   scoreManySeconds: number;
-  /** Median seconds to score every item for `users` users (full ranking, read back to the host). */
+  /** Median seconds to score every item for `users` users (full ranking, read back to the host; NaN with skipScoring). */
   fullRankSeconds: number;
   /** Peak resident set size of the measuring process, bytes. */
   peakRssBytes: number;

@@ -5,12 +5,12 @@
  * `registerBenchCommand` adds the subcommand to the program built in run.ts.
  */
 import { type Command } from 'commander';
-import { MODEL_RANGES } from '@seqrec/models';
+import { DEFAULT_LOSS_CONFIG, LOSSES, LOSS_RANGES, MODEL_RANGES, type LossName } from '@seqrec/models';
 import { BACKENDS } from '@seqrec/runtime';
 import { VARIANTS, renderBench, runBench, type BenchOptions, type Variant } from '../bench';
 import { UsageError } from '../errors';
 import { makeOutput, type CliIo } from '../io';
-import { bool, choice, int, intList } from '../parseFlags';
+import { bool, choice, int, intList, ranged } from '../parseFlags';
 
 /** `sasrec,TiSASRec+mHC,...` (also `-mhc` / `_mhc`) -> variants. */
 export function parseVariants(value: unknown): Variant[] {
@@ -31,6 +31,16 @@ export function parseVariants(value: unknown): Variant[] {
   return parts as Variant[];
 }
 
+/** `bce,ce,...` -> losses (@seqrec/models LOSSES). */
+export function parseLosses(value: unknown): LossName[] {
+  const parts = String(value)
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+  if (parts.length === 0) throw new UsageError(`--losses must list at least one of ${LOSSES.join(', ')}`);
+  return parts.map((p) => choice('losses', p, LOSSES));
+}
+
 /** The flags as bench options. */
 export function benchOptionsFromFlags(raw: Record<string, unknown>): BenchOptions {
   const o: BenchOptions = { quick: bool('quick', raw['quick']), skipEpoch: bool('skip_epoch', raw['skip_epoch']) };
@@ -39,6 +49,11 @@ export function benchOptionsFromFlags(raw: Record<string, unknown>): BenchOption
   if (raw['maxlens'] !== undefined) o.maxlens = intList('maxlens', raw['maxlens'], MODEL_RANGES.maxlen);
   if (raw['dataset'] !== undefined) o.dataset = String(raw['dataset']);
   if (raw['epochs'] !== undefined) o.epochs = int('epochs', raw['epochs']);
+  if (raw['losses'] !== undefined) o.losses = parseLosses(raw['losses']);
+  if (raw['num_negatives'] !== undefined)
+    o.numNegatives = ranged('num_negatives', raw['num_negatives'], LOSS_RANGES.numNegatives);
+  if (raw['num_items'] !== undefined) o.numItems = int('num_items', raw['num_items'], 2, 100000000);
+  if (raw['skip_scoring'] !== undefined) o.skipScoring = bool('skip_scoring', raw['skip_scoring']);
   return o;
 }
 
@@ -78,5 +93,12 @@ export function registerBenchCommand(
       'ratings file of the epoch timing (default: ../shared/data/ml-1m-partial/ratings.dat.gz)',
     )
     .option('--epochs <n>', 'epochs timed per variant (default 2, 1 with --quick)')
+    .option('--losses <list>', `training losses timed, comma-separated: ${LOSSES.join(',')} (default bce)`)
+    .option(
+      '--num_negatives <n>',
+      `shared negatives per step of sampled_softmax and gbce (default ${DEFAULT_LOSS_CONFIG.numNegatives})`,
+    )
+    .option('--num_items <n>', 'V of the synthetic steps (default 3416; e.g. 1000000 for a million-item catalogue)')
+    .option('--skip_scoring', 'time training steps only (full ranking at V = 1M alone needs GBs)')
     .action((opts: Record<string, unknown>) => setAction(() => benchCommand(opts, io)));
 }

@@ -19,6 +19,7 @@ export async function serveCommand(raw: Record<string, unknown>, io: CliIo): Pro
   const host = String(raw['host'] ?? '127.0.0.1');
   const maxBatch = int('max_batch', raw['max_batch'] ?? String(DEFAULT_BATCHING.maxBatch));
   const maxWaitMs = int('max_wait_ms', raw['max_wait_ms'] ?? String(DEFAULT_BATCHING.maxWaitMs), 0);
+  const threads = int('threads', raw['threads'] ?? '1', 0, 64);
   const log = (line: string) => io.stderr(`seqrec serve: ${line}\n`);
   const s = (await readArgs(trainDir))['seqrec_settings'] as TrainSettings;
   await selectBackend(
@@ -26,7 +27,7 @@ export async function serveCommand(raw: Record<string, unknown>, io: CliIo): Pro
     raw['backend'] === undefined ? s.backend : choice('backend', raw['backend'], BACKENDS),
     log,
   );
-  const service = await startService({ trainDir, host, port, batching: { maxBatch, maxWaitMs }, log }).catch(
+  const service = await startService({ trainDir, host, port, threads, batching: { maxBatch, maxWaitMs }, log }).catch(
     (error: unknown) => {
       const code = (error as { code?: string }).code;
       if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL')

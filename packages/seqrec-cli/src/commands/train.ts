@@ -14,6 +14,7 @@ import { columnOptions } from '../columnFlags';
 import { loadSplit, resolveDatasetPath } from '../dataset';
 import { UsageError } from '../errors';
 import { makeOutput, type CliIo, type Output } from '../io';
+import { checkLossFlagsForCatalogue } from '../lossFlags';
 import { formatRecords, progressReporter } from '../progress';
 import { ARGS_FILE } from '../trainDir';
 import { flagOfOption, resolveTrainFlags, trainOptionsOf } from '../trainFlags';
@@ -85,6 +86,7 @@ export async function trainCommand(raw: Record<string, unknown>, io: CliIo): Pro
   out.human(
     `data: ${datasetPath ?? 'synthetic (embedded generator)'}: ${dataset.numUsers} users, ${dataset.numItems} items`,
   );
+  checkLossFlagsForCatalogue(s.loss, dataset.numItems);
   // A model to start from or evaluate is checked before anything is written.
   const savedFlag = s.stateDictPath !== null ? `--state_dict_path ${s.stateDictPath}` : `--train_dir ${s.trainDir}`;
   const savedModelDir =

@@ -56,3 +56,30 @@ it('rejects every request of a failed batch, and the next batch still runs', asy
   expect(failed.map((f) => f.status)).toEqual(['rejected', 'rejected']);
   expect(await batcher.submit(3)).toBe(30);
 });
+
+it('runs up to `concurrency` calls at a time, never more, and counts its batches', async () => {
+  const held: Array<() => void> = [];
+  let running = 0;
+  let most = 0;
+  const batcher = new MicroBatcher<number, number>(
+    async (requests) => {
+      running += 1;
+      most = Math.max(most, running);
+      await new Promise<void>((r) => held.push(r));
+      running -= 1;
+      return requests.map((x) => x + 1);
+    },
+    { maxBatch: 2, maxWaitMs: 0, concurrency: 2 },
+  );
+  const results = Array.from({ length: 7 }, (_, i) => batcher.submit(i));
+  await new Promise((r) => setTimeout(r, 20));
+  expect(running).toBe(2); // two batches of 2 computing, 3 requests queued
+  expect(batcher.pending).toBe(3);
+  while (held.length > 0 || running > 0) {
+    held.splice(0).forEach((release) => release());
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  expect(await Promise.all(results)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+  expect(most).toBe(2);
+  expect(batcher.stats).toEqual({ batches: 4, requests: 7, largest: 2 });
+});

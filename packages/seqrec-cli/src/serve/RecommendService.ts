@@ -1,12 +1,15 @@
 /**
  * The service's recommendation logic, independent of HTTP: a request body (raw ids) becomes a
  * history of dense ids on the model current at arrival, joins the next micro-batch, and comes
- * back as raw item ids with scores. Top-K and history exclusion are `recommend` of @seqrec/models.
+ * back as raw item ids with scores. Top-K and history exclusion: `scoreRequests` (via
+ * ServedModel.score, on a scoring thread or on this one), on @seqrec/models' `recommend` and
+ * `topKExcluding`.
  */
 import { userHistory } from '@seqrec/data';
-import { recommend, type Recommendation, type RecommendRequest } from '@seqrec/models';
-import { MicroBatcher, type MicroBatcherOptions } from './MicroBatcher';
+import type { Recommendation } from '@seqrec/models';
+import { MicroBatcher, type BatchingStats, type MicroBatcherOptions } from './MicroBatcher';
 import type { ModelSlot } from './ModelSlot';
+import type { ScoringRequest } from './scoreRequests';
 import type { ServedModel } from './ServedModel';
 
 type RawId = string | number;
@@ -37,15 +40,20 @@ export class RequestError extends Error {
 
 interface Job {
   served: ServedModel;
-  request: RecommendRequest;
+  request: ScoringRequest;
   k: number;
 }
 
 export class RecommendService {
   private readonly batcher: MicroBatcher<Job, Recommendation>;
 
+  /** `batching.concurrency` should be the served model's (its scoring threads). */
   constructor(private readonly slot: ModelSlot, batching: MicroBatcherOptions) {
     this.batcher = new MicroBatcher((jobs) => runJobs(jobs), batching);
+  }
+
+  get batching(): BatchingStats {
+    return this.batcher.stats;
   }
 
   async recommend(body: RecommendBody): Promise<RecommendResponse> {
@@ -69,8 +77,7 @@ async function runJobs(jobs: Job[]): Promise<Recommendation[]> {
   for (const served of new Set(jobs.map((j) => j.served))) {
     const rows = jobs.flatMap((j, i) => (j.served === served ? [i] : []));
     const k = Math.max(...rows.map((i) => (jobs[i] as Job).k));
-    const recs = await recommend(
-      served.model,
+    const recs = await served.score(
       rows.map((i) => (jobs[i] as Job).request),
       k,
     );
@@ -84,7 +91,7 @@ async function runJobs(jobs: Job[]): Promise<Recommendation[]> {
 }
 
 /** Raw ids -> dense ids on `served`; a RequestError naming the field when that is impossible. */
-function toRequest(served: ServedModel, body: RecommendBody): RecommendRequest {
+function toRequest(served: ServedModel, body: RecommendBody): ScoringRequest {
   const { vocab } = served;
   if ((body.user === undefined) === (body.items === undefined))
     throw new RequestError(400, body.user === undefined ? 'items' : 'user', 'give exactly one of user or items');
@@ -95,7 +102,7 @@ function toRequest(served: ServedModel, body: RecommendBody): RecommendRequest {
     const id = vocab.userId(String(body.user));
     const split = id === undefined ? undefined : served.users[id - 1];
     if (split === undefined) throw new RequestError(404, 'user', `user '${String(body.user)}' is not a known user`);
-    return { ...userHistory(split), exclude };
+    return { ...userHistory(split), exclude, user: id as number };
   }
   const raws = body.items as RawId[];
   const items = Int32Array.from(raws, (raw, i) => {

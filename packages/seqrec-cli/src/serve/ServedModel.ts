@@ -6,8 +6,17 @@
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import type { UserSplit, Vocabulary } from '@seqrec/data';
-import { timeSettings, type SequentialRecommender } from '@seqrec/models';
+import { timeSettings, type Recommendation, type SequentialRecommender } from '@seqrec/models';
+import { tf, type BackendName } from '@seqrec/runtime';
 import { openRun, reloadSplit } from '../trainDir';
+import { ScoringPool } from './ScoringPool';
+import { scoreRequests, type ScoringRequest } from './scoreRequests';
+import { UserFeatureCache } from './UserFeatureCache';
+
+export interface ServedModelOptions {
+  /** Scoring threads (worker_threads, each with a copy of the model); 0 scores on the calling thread. Default 0. */
+  threads?: number;
+}
 
 export interface ModelDescription {
   /** Changes with every (re)load: tells clients which model answered. */
@@ -31,6 +40,7 @@ let loads = 0;
 
 export class ServedModel {
   private refs = 1; // the holder's own reference
+  private readonly cache: UserFeatureCache; // used when scoring here (no pool)
 
   private constructor(
     readonly model: SequentialRecommender,
@@ -38,10 +48,13 @@ export class ServedModel {
     readonly users: readonly UserSplit[],
     readonly time: ReturnType<typeof timeSettings>,
     readonly description: ModelDescription,
-  ) {}
+    private readonly pool: ScoringPool | null,
+  ) {
+    this.cache = new UserFeatureCache(users.length, model.config.hiddenUnits);
+  }
 
   /** Loads the best checkpoint of `trainDir` and its dataset (for known users' histories). */
-  static async load(trainDir: string): Promise<ServedModel> {
+  static async load(trainDir: string, options: ServedModelOptions = {}): Promise<ServedModel> {
     const run = await openRun(trainDir);
     try {
       const split = await reloadSplit(run);
@@ -63,11 +76,31 @@ export class ServedModel {
         checkpoint: { epoch: trainer?.epoch ?? null, best: trainer?.best ?? null },
         provenance,
       };
-      return new ServedModel(model, run.vocab, split.users, timeSettings(model.config), description);
+      const threads = options.threads ?? 0;
+      const pool =
+        threads === 0
+          ? null
+          : await ScoringPool.start(model, {
+              threads,
+              backend: tf.getBackend() as BackendName,
+              users: split.users.length,
+            });
+      return new ServedModel(model, run.vocab, split.users, timeSettings(model.config), description, pool);
     } catch (error) {
       run.checkpoint.model.dispose();
       throw error;
     }
+  }
+
+  /** Top-`k` of each request as one batch: on a scoring thread when there are any, else here. */
+  score(requests: ScoringRequest[], k: number): Promise<Recommendation[]> {
+    if (this.pool !== null) return this.pool.score(requests, k);
+    return scoreRequests(this.model, this.cache, requests, k);
+  }
+
+  /** Batches that can compute at once (the scoring threads; 1 without). */
+  get concurrency(): number {
+    return this.pool?.size ?? 1;
   }
 
   /** Keeps the model alive until the matching {@link release}. */
@@ -79,7 +112,9 @@ export class ServedModel {
 
   release(): void {
     this.refs -= 1;
-    if (this.refs === 0) this.model.dispose();
+    if (this.refs > 0) return;
+    this.model.dispose();
+    void this.pool?.close();
   }
 }
 

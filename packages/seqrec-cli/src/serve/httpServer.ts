@@ -99,7 +99,12 @@ export function buildHttpServer(
   app.post<{ Body: RecommendBody }>('/v1/recommend', { schema: { body: recommendBody } }, async (request) =>
     service.recommend(request.body),
   );
-  app.get('/v1/health', async () => ({ status: 'ok', model_id: slot.description.model_id, in_flight: inFlight - 1 }));
+  app.get('/v1/health', async () => ({
+    status: 'ok',
+    model_id: slot.description.model_id,
+    in_flight: inFlight - 1,
+    batching: service.batching, // batches formed so far, requests in them, the largest
+  }));
   app.get('/v1/model', async () => slot.description);
   return app;
 }

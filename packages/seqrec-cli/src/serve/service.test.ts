@@ -190,6 +190,37 @@ it('reloads (explicitly and on a new best/) without dropping requests; close() d
   expect(tf.memory().numTensors).toBe(before);
 }, 60_000);
 
+it('scoring threads answer as the main thread does, batch concurrent requests, reload, and close', async () => {
+  const before = tf.memory().numTensors;
+  const inProcess = await startService({ trainDir, host: '127.0.0.1', port: 0, watchIntervalMs: 0, threads: 0 });
+  const threaded = await startService({ trainDir, host: '127.0.0.1', port: 0, watchIntervalMs: 0, threads: 2 });
+  const bodies = [
+    ...Array.from({ length: 24 }, (_, i) => ({ user: i + 1, k: 5 })),
+    { items: ['1', '2', '3'], timestamps: [0, 3600, 7200], k: 4, exclude: ['5'] },
+  ];
+  const expected = await Promise.all(bodies.map((b) => post(inProcess.url, b)));
+  const got = await Promise.all(bodies.map((b) => post(threaded.url, b)));
+  got.forEach((r, i) => {
+    expect(r.status).toBe(200);
+    const want = expected[i]!.body['items'] as Items;
+    const items = r.body['items'] as Items;
+    expect(items.map((x) => x.item)).toEqual(want.map((x) => x.item));
+    items.forEach((x, j) => expect(Math.abs(x.score - want[j]!.score)).toBeLessThan(1e-5));
+  });
+  const health = (await (await fetch(`${threaded.url}/v1/health`)).json()) as {
+    batching: { batches: number; requests: number; largest: number };
+  };
+  expect(health.batching.requests).toBe(bodies.length);
+  expect(health.batching.batches).toBeLessThan(bodies.length); // concurrent requests shared batches
+  expect((await post(threaded.url, { user: 'nobody' })).status).toBe(404);
+  const during = Array.from({ length: 20 }, (_, i) => post(threaded.url, { user: i + 1 }));
+  await threaded.reload(); // a new pool of threads; the old one ends with its last request
+  expect((await Promise.all(during)).map((r) => r.status)).toEqual(during.map(() => 200));
+  expect((await post(threaded.url, { user: 3 })).status).toBe(200);
+  await Promise.all([inProcess.close(), threaded.close()]);
+  expect(tf.memory().numTensors).toBe(before);
+}, 180_000);
+
 const mainJs = path.join(__dirname, '..', '..', 'dist', 'main.js');
 (existsSync(mainJs) ? it : it.skip)(
   'the built bin: serve, SIGHUP reloads, SIGTERM drains and exits 0',

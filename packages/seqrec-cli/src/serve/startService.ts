@@ -17,6 +17,8 @@ export interface ServiceOptions {
   /** 0 picks a free port. */
   port: number;
   batching?: Partial<MicroBatcherOptions>;
+  /** Scoring threads (ServedModel); 0 = score on the main thread. Default 0. */
+  threads?: number;
   /** How often to look for a new `best/` checkpoint (ms); 0 = never. */
   watchIntervalMs?: number;
   /** Reload and error lines (the CLI prints them). */
@@ -34,8 +36,13 @@ export interface RunningService {
 
 export async function startService(options: ServiceOptions): Promise<RunningService> {
   const log = options.log ?? (() => undefined);
-  const slot = await ModelSlot.open(() => ServedModel.load(options.trainDir));
-  const service = new RecommendService(slot, { ...DEFAULT_BATCHING, ...options.batching });
+  const threads = options.threads ?? 0;
+  const slot = await ModelSlot.open(() => ServedModel.load(options.trainDir, { threads }));
+  const service = new RecommendService(slot, {
+    ...DEFAULT_BATCHING,
+    concurrency: Math.max(1, threads),
+    ...options.batching,
+  });
   const app = buildHttpServer(slot, service, { onInternalError: (e) => log(`internal error: ${String(e)}`) });
   let stamp = await bestCheckpointStamp(options.trainDir);
 

@@ -58,9 +58,10 @@ export class ManifoldHyperConnection extends Layer {
     oneHot[sublayerIndex % n] = 1;
     this.bPre = this.addWeight('b_pre', tf.tensor1d(oneHot));
     this.bPost = this.addWeight('b_post', tf.zeros([n]));
-    const offDiagonal = tf.sub(1, tf.eye(n));
-    this.bRes = this.addWeight('b_res', tf.mul(offDiagonal, OFF_DIAGONAL_RESIDUAL_BIAS));
-    offDiagonal.dispose();
+    this.bRes = this.addWeight(
+      'b_res',
+      tf.tidy(() => tf.mul(tf.sub(1, tf.eye(n)), OFF_DIAGONAL_RESIDUAL_BIAS)),
+    );
   }
 
   /**

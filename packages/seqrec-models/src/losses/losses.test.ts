@@ -1,0 +1,259 @@
+/**
+ * The losses beyond BCE (issue 13) against an independent computation: each loss written again
+ * in plain float64 JavaScript, its gradient by central finite differences of that float64 loss
+ * (no autodiff, no hand-derived formula), compared with tfjs's value and gradient. Then, through
+ * a real model: packed rows give the loss and gradients of the same users one per row (padding
+ * contributes nothing), and the settings are checked.
+ */
+import { initBackend, tf } from '@seqrec/runtime';
+import { createModel } from '../createModel';
+import { disposeBatch, lcg, packUsers, randomBatch, toTensors } from '../test-utils/batches';
+import { TEST_MODEL } from '../test-utils/variants';
+import { fullCrossEntropyLoss } from './fullCrossEntropy';
+import { gbceBeta, generalizedBceLoss } from './generalizedBce';
+import { LOSSES, resolveLossConfig, type LossConfig } from './lossConfig';
+import { sampledSoftmaxLoss } from './sampledSoftmax';
+import { trainingLoss } from './trainingLoss';
+
+beforeAll(async () => {
+  await initBackend({ backend: 'cpu' });
+});
+
+// M positions, d hidden, V items, N negatives; negatives[1] equals targets[2] (an accidental hit).
+const [M, d, V] = [5, 4, 7];
+const random = lcg(13);
+const FEATURES = Array.from({ length: M * d }, () => random() * 2 - 1);
+const TABLE = Array.from({ length: (V + 1) * d }, (_, i) => (i < d ? 0 : random() * 2 - 1));
+const TARGETS = [3, 1, 6, 7, 3];
+const NEGATIVES = [2, 6, 5, 2];
+const LOG_Q = Array.from({ length: V + 1 }, (_, i) => (i === 0 ? 0 : Math.log((i + 1) / 35)));
+
+type Loss64 = (features: number[], table: number[]) => number;
+const dot = (f: number[], m: number, t: number[], item: number) => {
+  let s = 0;
+  for (let k = 0; k < d; k++) s += (f[m * d + k] as number) * (t[item * d + k] as number);
+  return s;
+};
+const logSumExp = (xs: number[]) => {
+  const top = Math.max(...xs);
+  return top + Math.log(xs.reduce((s, x) => s + Math.exp(x - top), 0));
+};
+
+const ce64: Loss64 = (f, t) => {
+  let sum = 0;
+  for (let m = 0; m < M; m++) {
+    const logits = Array.from({ length: V }, (_, c) => dot(f, m, t, c + 1));
+    sum += logSumExp(logits) - dot(f, m, t, TARGETS[m] as number);
+  }
+  return sum / M;
+};
+const sampledSoftmax64 =
+  (logQ: number[] | null): Loss64 =>
+  (f, t) => {
+    const q = (item: number) => (logQ === null ? 0 : (logQ[item] as number));
+    let sum = 0;
+    for (let m = 0; m < M; m++) {
+      const target = TARGETS[m] as number;
+      const positive = dot(f, m, t, target) - q(target);
+      const negatives = NEGATIVES.filter((n) => n !== target).map((n) => dot(f, m, t, n) - q(n));
+      sum += logSumExp([positive, ...negatives]) - positive;
+    }
+    return sum / M;
+  };
+const gbce64 =
+  (beta: number): Loss64 =>
+  (f, t) => {
+    let sum = 0;
+    for (let m = 0; m < M; m++) {
+      const target = TARGETS[m] as number;
+      let term = -beta * Math.log(1 / (1 + Math.exp(-dot(f, m, t, target))));
+      for (const n of NEGATIVES) if (n !== target) term += -Math.log(1 - 1 / (1 + Math.exp(-dot(f, m, t, n))));
+      sum += term / (NEGATIVES.length + 1);
+    }
+    return sum / M;
+  };
+
+/** Central differences of a float64 loss in every input entry. */
+function numericGradient(loss: Loss64, f: number[], t: number[]): { features: number[]; table: number[] } {
+  const h = 1e-6;
+  const along = (xs: number[], eval_: (ys: number[]) => number) =>
+    xs.map((x, i) => {
+      const up = xs.slice();
+      const down = xs.slice();
+      up[i] = x + h;
+      down[i] = x - h;
+      return (eval_(up) - eval_(down)) / (2 * h);
+    });
+  return { features: along(f, (g) => loss(g, t)), table: along(t, (u) => loss(f, u)) };
+}
+
+/** tfjs's value and gradients of `loss(features, table)`. */
+function tfjsGradient(loss: (features: tf.Tensor2D, table: tf.Tensor2D) => tf.Scalar) {
+  const features = tf.tensor2d(FEATURES, [M, d]);
+  const table = tf.tensor2d(TABLE, [V + 1, d]);
+  const { value, grads } = tf.valueAndGrads((a: tf.Tensor, b: tf.Tensor) => loss(a as tf.Tensor2D, b as tf.Tensor2D))([
+    features,
+    table,
+  ]);
+  const out = {
+    value: value.dataSync()[0] as number,
+    features: Array.from(grads[0]!.dataSync()),
+    table: Array.from(grads[1]!.dataSync()),
+  };
+  tf.dispose([features, table, value, ...grads]);
+  return out;
+}
+
+const maxDiff = (a: number[], b: number[]) => a.reduce((w, x, i) => Math.max(w, Math.abs(x - (b[i] as number))), 0);
+
+function expectMatches(reference: Loss64, loss: (features: tf.Tensor2D, table: tf.Tensor2D) => tf.Scalar) {
+  const before = tf.memory().numTensors;
+  const got = tfjsGradient(loss);
+  expect(tf.memory().numTensors).toBe(before);
+  const want = numericGradient(reference, FEATURES, TABLE);
+  expect(Math.abs(got.value - reference(FEATURES, TABLE))).toBeLessThan(1e-5);
+  expect(maxDiff(got.features, want.features)).toBeLessThan(1e-4);
+  expect(maxDiff(got.table, want.table)).toBeLessThan(1e-4);
+  // The padding row (0) is never a class: no gradient reaches it.
+  expect(maxDiff(got.table.slice(0, d), new Array(d).fill(0))).toBe(0);
+  return { got, want };
+}
+
+const targets = () => tf.tensor1d(TARGETS, 'int32');
+const negatives = () => tf.tensor1d(NEGATIVES, 'int32');
+
+describe('gradients against float64 finite differences', () => {
+  test.each([
+    ['one chunk, softmax kept', undefined, undefined],
+    ['one chunk, softmax recomputed', undefined, 0],
+    ['chunks of 2 positions, softmax kept', 2 * V, undefined],
+    ['chunks of 2 positions, softmax recomputed', 2 * V, 0],
+    ['chunks of 1 position', 1, 0],
+  ])('ce (%s)', (_label, chunkFloats, cacheFloats) => {
+    expectMatches(ce64, (f, t) => fullCrossEntropyLoss(f, targets(), t, chunkFloats, cacheFloats));
+  });
+
+  test('sampled_softmax, uniform (no correction), the accidental hit left out', () => {
+    expectMatches(sampledSoftmax64(null), (f, t) =>
+      sampledSoftmaxLoss(f, targets(), t, { items: negatives(), logQ: null, targetLogQ: null }),
+    );
+  });
+
+  test('sampled_softmax with the log-Q correction', () => {
+    const { got } = expectMatches(sampledSoftmax64(LOG_Q), (f, t) =>
+      sampledSoftmaxLoss(f, targets(), t, {
+        items: negatives(),
+        logQ: tf.tensor1d(NEGATIVES.map((n) => LOG_Q[n] as number)),
+        targetLogQ: tf.tensor1d(TARGETS.map((n) => LOG_Q[n] as number)),
+      }),
+    );
+    // Not vacuous: the correction changes the gradient beyond the tolerance.
+    const uncorrected = numericGradient(sampledSoftmax64(null), FEATURES, TABLE);
+    expect(maxDiff(got.features, uncorrected.features)).toBeGreaterThan(1e-2);
+  });
+
+  test('gbce with the beta of t = 0.75', () => {
+    const beta = gbceBeta(NEGATIVES.length, V, 0.75);
+    const { got } = expectMatches(gbce64(beta), (f, t) => generalizedBceLoss(f, targets(), t, negatives(), beta));
+    const plain = numericGradient(gbce64(1), FEATURES, TABLE);
+    expect(maxDiff(got.features, plain.features)).toBeGreaterThan(1e-3);
+  });
+});
+
+test('gbceBeta: t = 0 is plain BCE (beta 1), t = 1 is alpha = N / (V - 1), linear in t between', () => {
+  const [N, items] = [256, 1682];
+  const alpha = N / (items - 1);
+  expect(gbceBeta(N, items, 0)).toBeCloseTo(1, 12);
+  expect(gbceBeta(N, items, 1)).toBeCloseTo(alpha, 12);
+  expect(gbceBeta(N, items, 0.5)).toBeCloseTo((1 + alpha) / 2, 12);
+});
+
+describe('through a model: packed rows and padding', () => {
+  const base = { ...TEST_MODEL, kind: 'sasrec' as const, mhc: null, dropoutRate: 0 };
+  const LENGTHS = [5, 2, 7, 9, 3, 16];
+  const ROWS = [[2, 3], [0, 1, 4], [5]];
+  const alone = randomBatch(LENGTHS, base.maxlen, base.numItems, base.timeSpan, 21);
+  const packed = packUsers(alone, ROWS, base.maxlen);
+  const configs: LossConfig[] = [
+    resolveLossConfig({ loss: 'ce' }),
+    resolveLossConfig({ loss: 'sampled_softmax', numNegatives: 6 }),
+    resolveLossConfig({ loss: 'sampled_softmax', numNegatives: 6, negativeSampling: 'popularity' }),
+    resolveLossConfig({ loss: 'gbce', numNegatives: 6 }),
+  ];
+
+  test.each(configs.map((c) => [`${c.loss} ${c.negativeSampling}`, c] as const))(
+    '%s: a packed batch has the loss and gradients of the same users one per row',
+    (_label, config) => {
+      const model = createModel({ ...base }, { seed: 8 });
+      const variables = [...model.weights.values()];
+      const shared = {
+        negatives: tf.tensor1d([4, 9, 17, 22, 9, 30], 'int32'),
+        negativeLogQ: config.negativeSampling === 'popularity' ? tf.tensor1d([-3, -2, -4, -1, -2, -5]) : null,
+      };
+      const logQOfTargets = (pos: number[][]) =>
+        config.negativeSampling === 'popularity'
+          ? tf.tensor2d(pos.map((row) => row.map((id) => (id === 0 ? 0 : -Math.log(id + 1)))))
+          : null;
+      const run = (tensors: ReturnType<typeof toTensors> & { segments?: tf.Tensor2D }, pos: number[][]) => {
+        const targetLogQ = logQOfTargets(pos);
+        const batch = { ...tensors, ...shared, targetLogQ };
+        const before = tf.memory().numTensors;
+        const { value, grads } = tf.variableGrads(() => trainingLoss(model, batch, config), variables);
+        const flat = variables.flatMap((v) => Array.from(grads[v.name]!.dataSync()));
+        const loss = value.dataSync()[0] as number;
+        tf.dispose([value, ...Object.values(grads)]);
+        expect(tf.memory().numTensors).toBe(before);
+        targetLogQ?.dispose();
+        return { loss, flat };
+      };
+      const aloneTensors = toTensors(alone);
+      const packedTensors = { ...toTensors(packed), segments: tf.tensor2d(packed.segments, undefined, 'int32') };
+      const a = run(aloneTensors, alone.pos);
+      const b = run(packedTensors, packed.pos);
+      expect(Number.isFinite(a.loss)).toBe(true);
+      expect(Math.abs(a.loss - b.loss)).toBeLessThan(1e-5);
+      expect(maxDiff(a.flat, b.flat)).toBeLessThan(1e-5);
+      // Not vacuous: another loss on the same batch gives other gradients.
+      const bce = tf.variableGrads(() => model.loss(aloneTensors), variables);
+      const bceFlat = variables.flatMap((v) => Array.from(bce.grads[v.name]!.dataSync()));
+      tf.dispose([bce.value, ...Object.values(bce.grads)]);
+      expect(maxDiff(a.flat, bceFlat)).toBeGreaterThan(1e-3);
+      tf.dispose([shared.negatives, ...(shared.negativeLogQ ? [shared.negativeLogQ] : []), packedTensors.segments]);
+      disposeBatch(aloneTensors);
+      disposeBatch(packedTensors);
+      model.dispose();
+    },
+  );
+
+  test('bce through trainingLoss is the model loss of the spec', () => {
+    const model = createModel({ ...base }, { seed: 9 });
+    const tensors = toTensors(alone);
+    const [a, b] = [trainingLoss(model, tensors, resolveLossConfig()), model.loss(tensors)];
+    expect(a.dataSync()[0]).toBe(b.dataSync()[0]);
+    tf.dispose([a, b]);
+    disposeBatch(tensors);
+    model.dispose();
+  });
+});
+
+describe('resolveLossConfig', () => {
+  test('defaults: bce, and every loss resolves', () => {
+    expect(resolveLossConfig().loss).toBe('bce');
+    for (const loss of LOSSES) expect(resolveLossConfig({ loss }).loss).toBe(loss);
+  });
+  test.each([
+    [{ loss: 'softmax' }, /loss must be one of/],
+    [{ loss: 'bce', numNegatives: 8 }, /numNegatives applies to loss sampled_softmax \/ gbce, not to 'bce'/],
+    [{ loss: 'gbce', negativeSampling: 'popularity' }, /negativeSampling applies to loss sampled_softmax/],
+    [{ loss: 'ce', gbceT: 0.5 }, /gbceT applies to loss gbce/],
+    [{ loss: 'gbce', gbceT: 1.5 }, /gbceT must be a number in \[0, 1\]/],
+    [{ loss: 'sampled_softmax', numNegatives: 0 }, /numNegatives must be an integer/],
+  ])('%j is refused', (partial, message) => {
+    expect(() => resolveLossConfig(partial as Partial<LossConfig>)).toThrow(message);
+  });
+  test('ce above its catalogue limit names sampled_softmax; gbce needs N < V', () => {
+    expect(() => resolveLossConfig({ loss: 'ce' }, 1000000)).toThrow(/sampled_softmax/);
+    expect(() => resolveLossConfig({ loss: 'gbce', numNegatives: 300 }, 100)).toThrow(/numNegatives/);
+    expect(resolveLossConfig({ loss: 'sampled_softmax' }, 1000000).loss).toBe('sampled_softmax');
+  });
+});
