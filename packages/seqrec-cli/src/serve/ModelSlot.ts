@@ -23,6 +23,11 @@ export class ModelSlot {
     return this.current.description;
   }
 
+  /** Scoring workers of the current model replaced after a death (health reports it). */
+  get scoringRestarts(): number {
+    return this.current.scoringRestarts;
+  }
+
   /**
    * Loads the model again and swaps it in; on failure the current model stays and the error is
    * thrown. Concurrent calls share one load.

@@ -3,6 +3,11 @@
  * backend and copy of the model, so that batches compute on several cores and the main thread's
  * event loop stays free to read and queue requests while they do. `score` sends a batch to an
  * idle worker (or waits for one); each worker computes one batch at a time.
+ *
+ * A worker that dies (a crash in native code, out of memory) fails only the batch it was
+ * computing; a new worker with the same weights replaces it while the others go on. Repeated
+ * deaths (more than `MAX_RESTARTS` within `RESTART_WINDOW_MS`) point at a cause a restart does not
+ * fix: the pool then closes, and the service answers 500 until the model is reloaded.
  */
 import * as path from 'node:path';
 import type { Worker } from 'node:worker_threads';
@@ -20,23 +25,40 @@ interface Task {
 
 class ScoringThread {
   task: Task | null = null;
-  constructor(readonly worker: Worker) {}
+  /** False while a replacement worker is starting. */
+  ready = true;
+  constructor(public worker: Worker) {}
 }
+
+export const MAX_RESTARTS = 3;
+export const RESTART_WINDOW_MS = 60_000;
 
 let nextBatchId = 0;
 
 export class ScoringPool {
   private readonly waiting: Task[] = [];
   private closed = false;
+  private readonly restartTimes: number[] = [];
+  /** Workers replaced after a death, over the pool's life. */
+  restarts = 0;
 
-  private constructor(private readonly threads: ScoringThread[]) {
-    for (const thread of threads) {
-      thread.worker.on('message', (msg: FromScoringWorker) => this.onMessage(thread, msg));
-      thread.worker.on('error', (error) => this.onFailure(thread, error));
-      thread.worker.on('exit', (code) => {
-        if (!this.closed) this.onFailure(thread, new Error(`scoring worker exited with code ${code}`));
-      });
-    }
+  private constructor(private readonly threads: ScoringThread[], private readonly spawn: () => Worker) {
+    for (const thread of threads) this.listen(thread);
+  }
+
+  private listen(thread: ScoringThread): void {
+    const worker = thread.worker;
+    // A replaced worker's late events must not touch the thread's new worker.
+    const current = () => thread.worker === worker && !this.closed;
+    worker.on('message', (msg: FromScoringWorker) => {
+      if (current()) this.onMessage(thread, msg);
+    });
+    worker.on('error', (error) => {
+      if (current()) this.onFailure(thread, error);
+    });
+    worker.on('exit', (code) => {
+      if (current()) this.onFailure(thread, new Error(`scoring worker exited with code ${code}`));
+    });
   }
 
   /** Starts `threads` workers with a copy of `model` on `backend` and waits until each is ready. */
@@ -54,14 +76,18 @@ export class ScoringPool {
       users: options.users,
     };
     const file = path.join(__dirname, `scoringWorker${path.extname(__filename)}`);
-    const workers = Array.from({ length: options.threads }, () => startWorker(file, { workerData: data }));
+    const spawn = () => startWorker(file, { workerData: data });
+    const workers = Array.from({ length: options.threads }, spawn);
     try {
       await Promise.all(workers.map((w) => untilReady(w)));
     } catch (error) {
       await Promise.all(workers.map((w) => w.terminate()));
       throw error;
     }
-    return new ScoringPool(workers.map((w) => new ScoringThread(w)));
+    return new ScoringPool(
+      workers.map((w) => new ScoringThread(w)),
+      spawn,
+    );
   }
 
   get size(): number {
@@ -90,7 +116,7 @@ export class ScoringPool {
   private dispatch(): void {
     for (const thread of this.threads) {
       if (this.waiting.length === 0) return;
-      if (thread.task !== null) continue;
+      if (thread.task !== null || !thread.ready) continue;
       const task = this.waiting.shift() as Task;
       thread.task = task;
       thread.worker.postMessage(task.batch);
@@ -106,11 +132,35 @@ export class ScoringPool {
     this.dispatch();
   }
 
-  /** A worker that died: its batch and every later one fail (the service answers 500s). */
+  /** A worker that died: its batch fails, and a new worker takes its place (see the file comment). */
   private onFailure(thread: ScoringThread, error: Error): void {
     thread.task?.reject(error);
     thread.task = null;
-    void this.close();
+    thread.ready = false;
+    const dead = thread.worker;
+    void dead.terminate();
+    const now = Date.now();
+    while (this.restartTimes.length > 0 && now - (this.restartTimes[0] as number) > RESTART_WINDOW_MS)
+      this.restartTimes.shift();
+    if (this.restartTimes.length >= MAX_RESTARTS) {
+      void this.close();
+      return;
+    }
+    this.restartTimes.push(now);
+    const fresh = this.spawn();
+    thread.worker = fresh;
+    untilReady(fresh).then(
+      () => {
+        if (this.closed || thread.worker !== fresh) return;
+        this.restarts++;
+        thread.ready = true;
+        this.listen(thread);
+        this.dispatch();
+      },
+      () => {
+        if (!this.closed) void this.close();
+      },
+    );
   }
 }
 

@@ -98,6 +98,11 @@ export class ServedModel {
     return scoreRequests(this.model, this.cache, requests, k);
   }
 
+  /** Scoring workers replaced after a death (0 without threads). */
+  get scoringRestarts(): number {
+    return this.pool?.restarts ?? 0;
+  }
+
   /** Batches that can compute at once (the scoring threads; 1 without). */
   get concurrency(): number {
     return this.pool?.size ?? 1;

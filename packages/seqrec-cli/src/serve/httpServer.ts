@@ -104,6 +104,7 @@ export function buildHttpServer(
     model_id: slot.description.model_id,
     in_flight: inFlight - 1,
     batching: service.batching, // batches formed so far, requests in them, the largest
+    scoring_restarts: slot.scoringRestarts, // scoring workers of this model replaced after a crash
   }));
   app.get('/v1/model', async () => slot.description);
   return app;
