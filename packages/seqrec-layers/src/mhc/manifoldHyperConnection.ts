@@ -14,7 +14,7 @@
  *
  * Letters: B batch, T window, d hidden, n streams; N = B * T tokens.
  */
-import { tf } from '@seqrec/runtime';
+import { mhcCoefficients, mhcKernelsActive, mhcMix, tf } from '@seqrec/runtime';
 import { Layer } from '../layer';
 import { gateCoefficients, residualCoefficients } from './mixingCoefficients';
 import { rmsNormalize } from './rmsNormalize';
@@ -69,6 +69,7 @@ export class ManifoldHyperConnection extends Layer {
    * returns the updated streams [B, T, n, d]
    */
   apply(streams: tf.Tensor4D, sublayer: (hin: tf.Tensor3D) => tf.Tensor3D): tf.Tensor4D {
+    if (mhcKernelsActive()) return this.applyFused(streams, sublayer);
     return tf.tidy(() => {
       const [B, T, n, d] = streams.shape;
       const { hPre, hPost, hRes } = this.mixingMatrices(streams);
@@ -77,6 +78,29 @@ export class ManifoldHyperConnection extends Layer {
       const f = sublayer(hin).reshape([B * T, 1, d]); // [N, 1, d]
       const mixed = tf.matMul(hRes, tokens); // [N, n, d]
       return tf.add(mixed, tf.mul(hPost.reshape([B * T, n, 1]), f)).reshape([B, T, n, d]) as tf.Tensor4D;
+    });
+  }
+
+  /**
+   * `apply` on the runtime's fused kernels (wasm): one projection matmul, the coefficients and
+   * hin in one kernel, the stream update in another; each has a one-kernel gradient.
+   */
+  private applyFused(streams: tf.Tensor4D, sublayer: (hin: tf.Tensor3D) => tf.Tensor3D): tf.Tensor4D {
+    return tf.tidy(() => {
+      const [B, T, n, d] = streams.shape;
+      const x = streams.reshape([B * T, n * d]) as tf.Tensor2D; // [N, n*d]
+      const q = tf.matMul(x, tf.concat([this.phiPre, this.phiPost, this.phiRes], 1)) as tf.Tensor2D; // [N, 2n + n*n]
+      const gates = {
+        alphaPre: this.alphaPre,
+        alphaPost: this.alphaPost,
+        alphaRes: this.alphaRes,
+        bPre: this.bPre,
+        bPost: this.bPost,
+        bRes: this.bRes,
+      };
+      const { h, hin } = mhcCoefficients(x, q, gates, { n, sinkhornIters: this.config.sinkhornIters, eps: RMS_EPS });
+      const f = sublayer(hin.reshape([B, T, d]) as tf.Tensor3D).reshape([B * T, d]) as tf.Tensor2D; // [N, d]
+      return mhcMix(x, f, h, n).reshape([B, T, n, d]) as tf.Tensor4D;
     });
   }
 

@@ -1,0 +1,143 @@
+/**
+ * Fused mHC kernels (shared/spec/MODEL.md §mHC): one sublayer's stream arithmetic in two kernels
+ * forward and two backward, where the tfjs-op form (@seqrec/layers ManifoldHyperConnection)
+ * launches ~40 kernels over [N, n, d] tensors and runs Sinkhorn in JS. Letters: N tokens,
+ * n streams, d features, w = 2n + n*n coefficient columns (Hpre | Hpost | Hres).
+ *
+ *   mhcCoefficients(x, q, gates)  x [N, n*d], q = x [phi_pre | phi_post | phi_res] [N, w]
+ *       -> h [N, w] (the coefficients of every token), hin [N, d] = sum_j Hpre[j] x[j]
+ *   mhcMix(x, f, h)               -> X'[i] = sum_j Hres[i, j] x[j] + Hpost[i] f     [N, n*d]
+ *
+ * Both are tfjs kernels with registered gradients (each one more kernel), so they compose with
+ * autodiff like any op. Registered on the wasm backend only (assembly/mhc.ts via mhcWasm.ts);
+ * callers check `mhcKernelsActive()` and otherwise use tfjs ops.
+ */
+import { tf } from '../tf';
+import { type MhcAttrs, wasmMhcCoefficients, wasmMhcCoefficientsGrad, wasmMhcMix, wasmMhcMixGrad } from './mhcWasm';
+
+export const MHC_COEFFICIENTS = 'SeqrecMhcCoefficients';
+export const MHC_COEFFICIENTS_GRAD = 'SeqrecMhcCoefficientsGrad';
+export const MHC_MIX = 'SeqrecMhcMix';
+export const MHC_MIX_GRAD = 'SeqrecMhcMixGrad';
+
+/** The gate parameters of one hyper-connection. */
+export interface MhcGates {
+  alphaPre: tf.Tensor; // []
+  alphaPost: tf.Tensor; // []
+  alphaRes: tf.Tensor; // []
+  bPre: tf.Tensor; // [n]
+  bPost: tf.Tensor; // [n]
+  bRes: tf.Tensor; // [n, n]
+}
+
+/** True when the active backend has the fused mHC kernels. */
+export function mhcKernelsActive(): boolean {
+  return tf.getKernel(MHC_MIX, tf.getBackend()) !== undefined;
+}
+
+/**
+ * x [N, n*d], q [N, w] -> h [N, w], hin [N, d]. The RMS normalisation of x (over n*d, no gain,
+ * `eps` inside the root) is folded in: xn phi = r * (x phi).
+ */
+export function mhcCoefficients(
+  x: tf.Tensor2D,
+  q: tf.Tensor2D,
+  gates: MhcGates,
+  options: { n: number; sinkhornIters: number; eps: number },
+): { h: tf.Tensor2D; hin: tf.Tensor2D } {
+  const { n, sinkhornIters: iters, eps } = options;
+  const attrs: MhcAttrs = { n, d: x.shape[1] / n, iters, eps };
+  const { alphaPre, alphaPost, alphaRes, bPre, bPost, bRes } = gates;
+  const [h, hin, r] = tf
+    .engine()
+    .runKernel(
+      MHC_COEFFICIENTS,
+      { x, q, alphaPre, alphaPost, alphaRes, bPre, bPost, bRes } as unknown as tf.NamedTensorMap,
+      attrs as unknown as tf.NamedAttrMap,
+    ) as tf.Tensor[];
+  r.dispose(); // kept by the tape for the gradient; nothing else reads it
+  return { h: h as tf.Tensor2D, hin: hin as tf.Tensor2D };
+}
+
+/** x [N, n*d], f [N, d], h [N, w] -> the updated streams [N, n*d] */
+export function mhcMix(x: tf.Tensor2D, f: tf.Tensor2D, h: tf.Tensor2D, n: number): tf.Tensor2D {
+  const attrs: MhcAttrs = { n, d: f.shape[1], iters: 0, eps: 0 };
+  return tf
+    .engine()
+    .runKernel(
+      MHC_MIX,
+      { x, f, h } as unknown as tf.NamedTensorMap,
+      attrs as unknown as tf.NamedAttrMap,
+    ) as tf.Tensor2D;
+}
+
+const GATE_INPUTS = ['alphaPre', 'alphaPost', 'alphaRes', 'bPre', 'bPost', 'bRes'] as const;
+
+function run(kernelName: string, inputs: Record<string, tf.Tensor>, attrs: tf.NamedAttrMap): tf.Tensor[] {
+  return tf.engine().runKernel(kernelName, inputs as tf.NamedTensorMap, attrs) as tf.Tensor[];
+}
+
+const coefficientsGradient: tf.GradConfig = {
+  kernelName: MHC_COEFFICIENTS,
+  inputsToSave: ['x', 'q', ...GATE_INPUTS],
+  outputsToSave: [true, false, true],
+  gradFunc: (dys, saved, attrs) => {
+    const [dh, dhin] = dys as tf.Tensor[];
+    const [x, q, alphaPre, alphaPost, alphaRes, bPre, bPost, bRes, h, r] = saved;
+    const { n } = attrs as unknown as MhcAttrs;
+    const [dx, dq, dparams] = run(
+      MHC_COEFFICIENTS_GRAD,
+      { x, q, bRes, h, r, dh, dhin, alphaPre, alphaPost, alphaRes },
+      attrs,
+    );
+    // dparams [3 + w] = dalpha_pre, dalpha_post, dalpha_res, db_pre [n], db_post [n], db_res [n*n]
+    const part = (begin: number, size: number, shape: number[]) => () =>
+      tf.slice(dparams, [begin], [size]).reshape(shape);
+    return {
+      x: () => dx,
+      q: () => dq,
+      alphaPre: part(0, 1, []),
+      alphaPost: part(1, 1, []),
+      alphaRes: part(2, 1, []),
+      bPre: part(3, n, bPre.shape),
+      bPost: part(3 + n, n, bPost.shape),
+      bRes: part(3 + 2 * n, n * n, bRes.shape),
+    };
+  },
+};
+
+const mixGradient: tf.GradConfig = {
+  kernelName: MHC_MIX,
+  inputsToSave: ['x', 'f', 'h'],
+  gradFunc: (dy, [x, f, h], attrs) => {
+    const [dx, df, dh] = run(MHC_MIX_GRAD, { dy: dy as tf.Tensor, x, f, h }, attrs);
+    return { x: () => dx, f: () => df, h: () => dh };
+  },
+};
+
+let gradientsRegistered = false;
+
+/** Registers the kernels on the wasm backend (call when it is activated) and their gradients. */
+export function registerWasmMhcKernels(): void {
+  const kernels: Array<[string, tf.KernelFunc]> = [
+    [MHC_COEFFICIENTS, wasmMhcCoefficients],
+    [MHC_COEFFICIENTS_GRAD, wasmMhcCoefficientsGrad],
+    [MHC_MIX, wasmMhcMix],
+    [MHC_MIX_GRAD, wasmMhcMixGrad],
+  ];
+  for (const [kernelName, kernelFunc] of kernels) {
+    if (tf.getKernel(kernelName, 'wasm') === undefined)
+      tf.registerKernel({ kernelName, backendName: 'wasm', kernelFunc });
+  }
+  if (gradientsRegistered) return;
+  gradientsRegistered = true;
+  tf.registerGradient(coefficientsGradient);
+  tf.registerGradient(mixGradient);
+}
+
+/** Removes the wasm kernels again (the tfjs-op form then runs); for tests and a failed load. */
+export function unregisterWasmMhcKernels(): void {
+  for (const kernelName of [MHC_COEFFICIENTS, MHC_COEFFICIENTS_GRAD, MHC_MIX, MHC_MIX_GRAD]) {
+    if (tf.getKernel(kernelName, 'wasm') !== undefined) tf.unregisterKernel(kernelName, 'wasm');
+  }
+}

@@ -1,0 +1,119 @@
+#!/usr/bin/env node
+/**
+ * What mHC costs on top of its plain model, measured side by side in one process: training steps
+ * (`trainStep` of @seqrec/train: forward + backward + Adam) of the plain model, of the mHC model
+ * on the fused wasm kernels (@seqrec/runtime mhcOps) and of the mHC model on tfjs ops (the
+ * fused kernels unregistered for those steps, as on a backend without them), in alternating
+ * rounds on the same synthetic batch, so load changes hit all three alike. Prints one JSON line:
+ * every step's seconds, medians, ratios to the plain model and the load average before/after.
+ * Runs against the built packages (`npm run build` first).
+ *
+ *   node tools/mhc-overhead.js --variant sasrec --maxlen 200 --heads 2 --rounds 3
+ */
+const { parseArgs } = require('node:util');
+const os = require('node:os');
+const path = require('node:path');
+const { initBackend, tf } = require('@seqrec/runtime');
+const { createModel } = require('@seqrec/models');
+const { Adam, trainStep } = require('@seqrec/train');
+
+const BENCH = path.join(__dirname, '../packages/seqrec-cli/dist/bench');
+const { modelConfigOf, isTimeAware } = require(path.join(BENCH, 'configs.js'));
+const { lcg, syntheticBatch } = require(path.join(BENCH, 'syntheticInput.js'));
+
+const { values: args } = parseArgs({
+  options: {
+    variant: { type: 'string', default: 'sasrec' },
+    batch: { type: 'string', default: '128' },
+    maxlen: { type: 'string', default: '200' },
+    hidden: { type: 'string', default: '50' },
+    blocks: { type: 'string', default: '2' },
+    heads: { type: 'string', default: '2' },
+    items: { type: 'string', default: '3416' },
+    'time-span': { type: 'string', default: '256' },
+    rounds: { type: 'string', default: '3' },
+    'skip-ops': { type: 'boolean', default: false },
+  },
+});
+
+const MIX_KERNEL = 'SeqrecMhcMix'; // mhcKernelsActive() of @seqrec/runtime looks for this one
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+async function main() {
+  const report = await initBackend({ backend: 'wasm' });
+  const mixKernel = tf.getKernel(MIX_KERNEL, 'wasm');
+  if (mixKernel === undefined)
+    throw new Error(`the fused mHC kernels are not active: ${report.kernelNotes.join('; ')}`);
+  const setFused = (on) => {
+    const registered = tf.getKernel(MIX_KERNEL, 'wasm') !== undefined;
+    if (on && !registered) tf.registerKernel(mixKernel);
+    if (!on && registered) tf.unregisterKernel(MIX_KERNEL, 'wasm');
+  };
+  const base = {
+    variant: args.variant,
+    batch: Number(args.batch),
+    maxlen: Number(args.maxlen),
+    hidden: Number(args.hidden),
+    blocks: Number(args.blocks),
+    heads: Number(args.heads),
+    timeSpan: Number(args['time-span']),
+    numItems: Number(args.items),
+  };
+  const batch = syntheticBatch(
+    {
+      users: base.batch,
+      maxlen: base.maxlen,
+      numItems: base.numItems,
+      timeSpan: isTimeAware(base.variant) ? base.timeSpan : null,
+    },
+    lcg(1),
+  );
+  const contender = (name, variant, fused) => {
+    const model = createModel(modelConfigOf({ ...base, variant }), { seed: 1 });
+    return { name, model, adam: new Adam(model.weights, { beta1: 0.9, beta2: 0.98 }), fused, seconds: [] };
+  };
+  const contenders = [
+    contender('plain', base.variant, true),
+    contender('mhc fused', `${base.variant}+mhc`, true),
+    ...(args['skip-ops'] ? [] : [contender('mhc tfjs ops', `${base.variant}+mhc`, false)]),
+  ];
+  const loadBefore = os.loadavg();
+  const step = async (c) => {
+    setFused(c.fused);
+    const start = process.hrtime.bigint();
+    await trainStep(c.model, c.adam, batch, 0.001);
+    return Number(process.hrtime.bigint() - start) / 1e9;
+  };
+  for (const c of contenders) await step(c); // warm-up
+  const tensorsAfterWarmup = tf.memory().numTensors;
+  for (let round = 0; round < Number(args.rounds); round++) {
+    for (const c of contenders) c.seconds.push(await step(c));
+  }
+  setFused(true);
+  const plain = median(contenders[0].seconds);
+  const out = {
+    backend: report.backend,
+    config: base,
+    rounds: Number(args.rounds),
+    loadAverageBefore: loadBefore,
+    loadAverageAfter: os.loadavg(),
+    tensorsLeaked: tf.memory().numTensors - tensorsAfterWarmup,
+    steps: Object.fromEntries(
+      contenders.map((c) => [
+        c.name,
+        {
+          seconds: c.seconds.map((s) => +s.toFixed(3)),
+          median: +median(c.seconds).toFixed(3),
+          vsPlain: +(median(c.seconds) / plain).toFixed(2),
+        },
+      ]),
+    ),
+  };
+  process.stdout.write(JSON.stringify(out) + '\n');
+}
+
+main().catch((error) => {
+  process.stderr.write(`mhc-overhead: ${error.stack || error.message}\n`);
+  process.exit(1);
+});
