@@ -362,9 +362,10 @@ export function coefficients(
 }
 
 /**
- * Backward of `coefficients`: with dh [N, w] (dL/dh from the stream mix) and dhin [N, d]:
- * dx [N, n, d] (through Hpre and r), dq [N, w], and dparams [3 + w] = dalpha_pre, dalpha_post,
- * dalpha_res, db_pre [n], db_post [n], db_res [n*n].
+ * Backward of `coefficients`: with dh [N, w] (dL/dh from the stream mix), dhin [N, d] and
+ * dxIn [N, n, d] (the gradient arriving at the pass-through of x, i.e. the mix's): dx [N, n, d]
+ * = dxIn + the terms through Hpre and r, dq [N, w], and dparams [3 + w] = dalpha_pre,
+ * dalpha_post, dalpha_res, db_pre [n], db_post [n], db_res [n*n].
  */
 export function coefficientsGrad(
   x: usize,
@@ -374,6 +375,7 @@ export function coefficientsGrad(
   r: usize,
   dh: usize,
   dhin: usize,
+  dxIn: usize,
   dx: usize,
   dq: usize,
   dparams: usize,
@@ -456,27 +458,33 @@ export function coefficientsGrad(
       const c = f32x4.splat(<f32>((-dRt * rt * rt * rt) / <f64>nd));
       const cs = <f32>((-dRt * rt * rt * rt) / <f64>nd);
       const dxRow = at(dx, t * nd);
+      const dxInRow = at(dxIn, t * nd);
       for (let j = 0; j < n; j++) {
         const hj = load<f32>(at(hRow, j));
         const hjv = f32x4.splat(hj);
         const xj = at(xRow, j * d);
         const dxj = at(dxRow, j * d);
+        const dxInj = at(dxInRow, j * d);
         let k = 0;
         for (; k + 4 <= d; k += 4) {
-          v128.store(
-            at(dxj, k),
-            f32x4.add(f32x4.mul(hjv, v128.load(at(dhinRow, k))), f32x4.mul(c, v128.load(at(xj, k)))),
-          );
+          const own = f32x4.add(f32x4.mul(hjv, v128.load(at(dhinRow, k))), f32x4.mul(c, v128.load(at(xj, k))));
+          v128.store(at(dxj, k), f32x4.add(own, v128.load(at(dxInj, k))));
         }
-        for (; k < d; k++) store<f32>(at(dxj, k), hj * load<f32>(at(dhinRow, k)) + cs * load<f32>(at(xj, k)));
+        for (; k < d; k++) {
+          const own = hj * load<f32>(at(dhinRow, k)) + cs * load<f32>(at(xj, k));
+          store<f32>(at(dxj, k), own + load<f32>(at(dxInj, k)));
+        }
       }
     }
   }
   for (let e = 0; e < 3 + w; e++) store<f32>(at(dparams, e), <f32>load<f64>(acc + ((<usize>e) << 3)));
 }
 
-/** The stream update: out[i] = sum_j Hres[i, j] x[j] + Hpost[i] f, out [N, n, d]. */
-export function mix(x: usize, f: usize, h: usize, out: usize, tokens: i32, n: i32, d: i32): void {
+/**
+ * The stream update: out[i] = mask * (sum_j Hres[i, j] x[j] + Hpost[i] f), out [N, n, d],
+ * mask [N] one value per token.
+ */
+export function mix(x: usize, f: usize, h: usize, mask: usize, out: usize, tokens: i32, n: i32, d: i32): void {
   const w = 2 * n + n * n;
   const nd = n * d;
   for (let t = 0; t < tokens; t++) {
@@ -484,6 +492,12 @@ export function mix(x: usize, f: usize, h: usize, out: usize, tokens: i32, n: i3
     const fRow = at(f, t * d);
     const hRow = at(h, t * w);
     const outRow = at(out, t * nd);
+    const scale = load<f32>(at(mask, t));
+    if (scale == 0) {
+      memory.fill(outRow, 0, (<usize>nd) << 2);
+      continue;
+    }
+    const scalev = f32x4.splat(scale);
     for (let i = 0; i < n; i++) {
       const post = load<f32>(at(hRow, n + i));
       const postv = f32x4.splat(post);
@@ -495,46 +509,64 @@ export function mix(x: usize, f: usize, h: usize, out: usize, tokens: i32, n: i3
         for (let j = 0; j < n; j++) {
           acc = f32x4.add(acc, f32x4.mul(v128.load32_splat(at(res, j)), v128.load(at(xRow, j * d + k))));
         }
-        v128.store(at(o, k), acc);
+        v128.store(at(o, k), f32x4.mul(acc, scalev));
       }
       for (; k < d; k++) {
         let acc = post * load<f32>(at(fRow, k));
         for (let j = 0; j < n; j++) acc += load<f32>(at(res, j)) * load<f32>(at(xRow, j * d + k));
-        store<f32>(at(o, k), acc);
+        store<f32>(at(o, k), acc * scale);
       }
     }
   }
 }
 
 /**
- * Backward of `mix` with dy [N, n, d]: dx[j] = sum_i Hres[i, j] dy[i], df = sum_i Hpost[i] dy[i],
- * dh [N, w] = 0 (Hpre) | dy[i] . f (Hpost) | dy[i] . x[j] (Hres). `colScratch` holds n floats.
+ * Backward of `mix` with dy [N, n, d] (times the token's mask):
+ * dx[j] = sum_i Hres[i, j] dy[i], df = sum_i Hpost[i] dy[i],
+ * dh [N, w] = 0 (Hpre) | dy[i] . f (Hpost) | dy[i] . x[j] (Hres). `scratch` holds n + n*d floats.
  */
 export function mixGrad(
   dy: usize,
   x: usize,
   f: usize,
   h: usize,
+  mask: usize,
   dx: usize,
   df: usize,
   dh: usize,
   tokens: i32,
   n: i32,
   d: i32,
-  colScratch: usize,
+  scratch: usize,
 ): void {
   const w = 2 * n + n * n;
   const nd = n * d;
+  const column = scratch; // n floats
+  const masked = scratch + ((<usize>n) << 2); // n*d floats
   for (let t = 0; t < tokens; t++) {
-    const dyRow = at(dy, t * nd);
+    let dyRow = at(dy, t * nd);
     const xRow = at(x, t * nd);
     const fRow = at(f, t * d);
     const hRow = at(h, t * w);
     const dhRow = at(dh, t * w);
+    const scale = load<f32>(at(mask, t));
+    if (scale == 0) {
+      memory.fill(at(dx, t * nd), 0, (<usize>nd) << 2);
+      memory.fill(at(df, t * d), 0, (<usize>d) << 2);
+      memory.fill(dhRow, 0, (<usize>w) << 2);
+      continue;
+    }
+    if (scale != 1) {
+      const scalev = f32x4.splat(scale);
+      let k = 0;
+      for (; k + 4 <= nd; k += 4) v128.store(at(masked, k), f32x4.mul(v128.load(at(dyRow, k)), scalev));
+      for (; k < nd; k++) store<f32>(at(masked, k), load<f32>(at(dyRow, k)) * scale);
+      dyRow = masked;
+    }
     combineRows(dyRow, at(hRow, n), at(df, t * d), n, d);
     for (let j = 0; j < n; j++) {
-      for (let i = 0; i < n; i++) store<f32>(at(colScratch, i), load<f32>(at(hRow, 2 * n + i * n + j)));
-      combineRows(dyRow, colScratch, at(dx, t * nd + j * d), n, d);
+      for (let i = 0; i < n; i++) store<f32>(at(column, i), load<f32>(at(hRow, 2 * n + i * n + j)));
+      combineRows(dyRow, column, at(dx, t * nd + j * d), n, d);
     }
     for (let i = 0; i < n; i++) {
       store<f32>(at(dhRow, i), 0);

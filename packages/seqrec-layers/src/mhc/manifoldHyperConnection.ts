@@ -65,11 +65,12 @@ export class ManifoldHyperConnection extends Layer {
   }
 
   /**
-   * streams: [B, T, n, d]; sublayer: [B, T, d] -> [B, T, d]
+   * streams: [B, T, n, d]; sublayer: [B, T, d] -> [B, T, d]; mask [B, T, 1], when given, is
+   * multiplied into the result (the spec's X * mask after a block, done here in the same pass)
    * returns the updated streams [B, T, n, d]
    */
-  apply(streams: tf.Tensor4D, sublayer: (hin: tf.Tensor3D) => tf.Tensor3D): tf.Tensor4D {
-    if (mhcKernelsActive()) return this.applyFused(streams, sublayer);
+  apply(streams: tf.Tensor4D, sublayer: (hin: tf.Tensor3D) => tf.Tensor3D, mask?: tf.Tensor3D): tf.Tensor4D {
+    if (mhcKernelsActive()) return this.applyFused(streams, sublayer, mask);
     return tf.tidy(() => {
       const [B, T, n, d] = streams.shape;
       const { hPre, hPost, hRes } = this.mixingMatrices(streams);
@@ -77,7 +78,8 @@ export class ManifoldHyperConnection extends Layer {
       const hin = tf.matMul(hPre.reshape([B * T, 1, n]), tokens).reshape([B, T, d]) as tf.Tensor3D; // [B, T, d]
       const f = sublayer(hin).reshape([B * T, 1, d]); // [N, 1, d]
       const mixed = tf.matMul(hRes, tokens); // [N, n, d]
-      return tf.add(mixed, tf.mul(hPost.reshape([B * T, n, 1]), f)).reshape([B, T, n, d]) as tf.Tensor4D;
+      const updated = tf.add(mixed, tf.mul(hPost.reshape([B * T, n, 1]), f)).reshape([B, T, n, d]) as tf.Tensor4D;
+      return mask === undefined ? updated : (tf.mul(updated, mask.expandDims(3)) as tf.Tensor4D); // mask [B, T, 1, 1]
     });
   }
 
@@ -85,7 +87,11 @@ export class ManifoldHyperConnection extends Layer {
    * `apply` on the runtime's fused kernels (wasm): one projection matmul, the coefficients and
    * hin in one kernel, the stream update in another; each has a one-kernel gradient.
    */
-  private applyFused(streams: tf.Tensor4D, sublayer: (hin: tf.Tensor3D) => tf.Tensor3D): tf.Tensor4D {
+  private applyFused(
+    streams: tf.Tensor4D,
+    sublayer: (hin: tf.Tensor3D) => tf.Tensor3D,
+    mask: tf.Tensor3D | undefined,
+  ): tf.Tensor4D {
     return tf.tidy(() => {
       const [B, T, n, d] = streams.shape;
       const x = streams.reshape([B * T, n * d]) as tf.Tensor2D; // [N, n*d]
@@ -98,9 +104,14 @@ export class ManifoldHyperConnection extends Layer {
         bPost: this.bPost,
         bRes: this.bRes,
       };
-      const { h, hin } = mhcCoefficients(x, q, gates, { n, sinkhornIters: this.config.sinkhornIters, eps: RMS_EPS });
+      const {
+        h,
+        hin,
+        x: xPassed,
+      } = mhcCoefficients(x, q, gates, { n, sinkhornIters: this.config.sinkhornIters, eps: RMS_EPS });
       const f = sublayer(hin.reshape([B, T, d]) as tf.Tensor3D).reshape([B * T, d]) as tf.Tensor2D; // [N, d]
-      return mhcMix(x, f, h, n).reshape([B, T, n, d]) as tf.Tensor4D;
+      const tokenMask = mask === undefined ? tf.ones([B * T]) : mask.reshape([B * T]); // [N]
+      return mhcMix(xPassed, f, h, tokenMask as tf.Tensor1D, n).reshape([B, T, n, d]) as tf.Tensor4D;
     });
   }
 

@@ -2,7 +2,7 @@
  * The fused mHC kernels (wasm) against the same arithmetic written as tfjs ops on the cpu
  * backend (shared/spec/MODEL.md §mHC): outputs and the gradients of every input within 1e-4,
  * for n = 4 (the unrolled Sinkhorn) and n = 3 (the generic one), d with and without a SIMD tail,
- * token counts that leave Sinkhorn lanes unused, and no leaked tensors.
+ * token counts that leave Sinkhorn lanes unused, masked tokens, and no leaked tensors.
  */
 import { initBackend } from '../selectBackend';
 import { tf } from '../tf';
@@ -34,6 +34,7 @@ function inputs({ tokens, n, d }: Case) {
     wf: tf.tensor2d(seededValues(d * d, 6, -0.3, 0.3), [d, d]),
     wh: tf.tensor2d(seededValues(tokens * w, 7), [tokens, w]),
     wout: tf.tensor2d(seededValues(tokens * n * d, 8), [tokens, n * d]),
+    mask: tf.tensor1d(Float32Array.from({ length: tokens }, (_, t) => (t % 3 === 1 ? 0 : 1))),
   };
 }
 type Inputs = ReturnType<typeof inputs>;
@@ -57,7 +58,8 @@ function reference(t: Inputs, n: number): { h: tf.Tensor2D; out: tf.Tensor2D } {
   const streams = t.x.reshape([N, n, d]);
   const hin = tf.matMul(hPre.reshape([N, 1, n]), streams).reshape([N, d]);
   const f = tf.tanh(tf.matMul(hin, t.wf));
-  const out = tf.add(tf.matMul(m, streams), tf.mul(hPost.reshape([N, n, 1]), f.reshape([N, 1, d])));
+  const updated = tf.add(tf.matMul(m, streams), tf.mul(hPost.reshape([N, n, 1]), f.reshape([N, 1, d])));
+  const out = tf.mul(updated, t.mask.reshape([N, 1, 1]));
   return {
     h: tf.concat([hPre, hPost, m.reshape([N, n * n])], 1) as tf.Tensor2D,
     out: out.reshape([N, nd]) as tf.Tensor2D,
@@ -66,13 +68,13 @@ function reference(t: Inputs, n: number): { h: tf.Tensor2D; out: tf.Tensor2D } {
 
 function fused(t: Inputs, n: number): { h: tf.Tensor2D; out: tf.Tensor2D } {
   const gates: MhcGates = t;
-  const { h, hin } = mhcCoefficients(t.x, tf.matMul(t.x, t.phi) as tf.Tensor2D, gates, {
+  const { h, hin, x } = mhcCoefficients(t.x, tf.matMul(t.x, t.phi) as tf.Tensor2D, gates, {
     n,
     sinkhornIters: ITERS,
     eps: EPS,
   });
   const f = tf.tanh(tf.matMul(hin, t.wf)) as tf.Tensor2D;
-  return { h, out: mhcMix(t.x, f, h, n) };
+  return { h, out: mhcMix(x, f, h, t.mask, n) };
 }
 
 /** Outputs h, out and the gradients of sum(h * wh) + sum(out * wout) w.r.t. every input. */

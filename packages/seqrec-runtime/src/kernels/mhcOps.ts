@@ -5,8 +5,9 @@
  * n streams, d features, w = 2n + n*n coefficient columns (Hpre | Hpost | Hres).
  *
  *   mhcCoefficients(x, q, gates)  x [N, n*d], q = x [phi_pre | phi_post | phi_res] [N, w]
- *       -> h [N, w] (the coefficients of every token), hin [N, d] = sum_j Hpre[j] x[j]
- *   mhcMix(x, f, h)               -> X'[i] = sum_j Hres[i, j] x[j] + Hpost[i] f     [N, n*d]
+ *       -> h [N, w] (the coefficients of every token), hin [N, d] = sum_j Hpre[j] x[j], and x
+ *          passed through (give that one to mhcMix: its gradient is then summed in-kernel)
+ *   mhcMix(x, f, h, mask)         -> X'[i] = mask * (sum_j Hres[i, j] x[j] + Hpost[i] f)   [N, n*d]
  *
  * Both are tfjs kernels with registered gradients (each one more kernel), so they compose with
  * autodiff like any op. Registered on the wasm backend only (assembly/mhc.ts via mhcWasm.ts);
@@ -44,11 +45,11 @@ export function mhcCoefficients(
   q: tf.Tensor2D,
   gates: MhcGates,
   options: { n: number; sinkhornIters: number; eps: number },
-): { h: tf.Tensor2D; hin: tf.Tensor2D } {
+): { h: tf.Tensor2D; hin: tf.Tensor2D; x: tf.Tensor2D } {
   const { n, sinkhornIters: iters, eps } = options;
   const attrs: MhcAttrs = { n, d: x.shape[1] / n, iters, eps };
   const { alphaPre, alphaPost, alphaRes, bPre, bPost, bRes } = gates;
-  const [h, hin, r] = tf
+  const [h, hin, r, xPassed] = tf
     .engine()
     .runKernel(
       MHC_COEFFICIENTS,
@@ -56,19 +57,18 @@ export function mhcCoefficients(
       attrs as unknown as tf.NamedAttrMap,
     ) as tf.Tensor[];
   r.dispose(); // kept by the tape for the gradient; nothing else reads it
-  return { h: h as tf.Tensor2D, hin: hin as tf.Tensor2D };
+  return { h: h as tf.Tensor2D, hin: hin as tf.Tensor2D, x: xPassed as tf.Tensor2D };
 }
 
-/** x [N, n*d], f [N, d], h [N, w] -> the updated streams [N, n*d] */
-export function mhcMix(x: tf.Tensor2D, f: tf.Tensor2D, h: tf.Tensor2D, n: number): tf.Tensor2D {
+/**
+ * x [N, n*d], f [N, d], h [N, w], mask [N] -> the updated streams [N, n*d] times each token's
+ * mask value (the spec's X * mask after a block; ones where there is none). No gradient flows
+ * to the mask.
+ */
+export function mhcMix(x: tf.Tensor2D, f: tf.Tensor2D, h: tf.Tensor2D, mask: tf.Tensor1D, n: number): tf.Tensor2D {
   const attrs: MhcAttrs = { n, d: f.shape[1], iters: 0, eps: 0 };
-  return tf
-    .engine()
-    .runKernel(
-      MHC_MIX,
-      { x, f, h } as unknown as tf.NamedTensorMap,
-      attrs as unknown as tf.NamedAttrMap,
-    ) as tf.Tensor2D;
+  const inputs = { x, f, h, mask } as unknown as tf.NamedTensorMap;
+  return tf.engine().runKernel(MHC_MIX, inputs, attrs as unknown as tf.NamedAttrMap) as tf.Tensor2D;
 }
 
 const GATE_INPUTS = ['alphaPre', 'alphaPost', 'alphaRes', 'bPre', 'bPost', 'bRes'] as const;
@@ -80,14 +80,14 @@ function run(kernelName: string, inputs: Record<string, tf.Tensor>, attrs: tf.Na
 const coefficientsGradient: tf.GradConfig = {
   kernelName: MHC_COEFFICIENTS,
   inputsToSave: ['x', 'q', ...GATE_INPUTS],
-  outputsToSave: [true, false, true],
+  outputsToSave: [true, false, true, false],
   gradFunc: (dys, saved, attrs) => {
-    const [dh, dhin] = dys as tf.Tensor[];
+    const [dh, dhin, , dxIn] = dys as tf.Tensor[];
     const [x, q, alphaPre, alphaPost, alphaRes, bPre, bPost, bRes, h, r] = saved;
     const { n } = attrs as unknown as MhcAttrs;
     const [dx, dq, dparams] = run(
       MHC_COEFFICIENTS_GRAD,
-      { x, q, bRes, h, r, dh, dhin, alphaPre, alphaPost, alphaRes },
+      { x, q, bRes, h, r, dh, dhin, dxIn, alphaPre, alphaPost, alphaRes },
       attrs,
     );
     // dparams [3 + w] = dalpha_pre, dalpha_post, dalpha_res, db_pre [n], db_post [n], db_res [n*n]
@@ -108,10 +108,10 @@ const coefficientsGradient: tf.GradConfig = {
 
 const mixGradient: tf.GradConfig = {
   kernelName: MHC_MIX,
-  inputsToSave: ['x', 'f', 'h'],
-  gradFunc: (dy, [x, f, h], attrs) => {
-    const [dx, df, dh] = run(MHC_MIX_GRAD, { dy: dy as tf.Tensor, x, f, h }, attrs);
-    return { x: () => dx, f: () => df, h: () => dh };
+  inputsToSave: ['x', 'f', 'h', 'mask'],
+  gradFunc: (dy, [x, f, h, mask], attrs) => {
+    const [dx, df, dh] = run(MHC_MIX_GRAD, { dy: dy as tf.Tensor, x, f, h, mask }, attrs);
+    return { x: () => dx, f: () => df, h: () => dh, mask: () => tf.zerosLike(mask) };
   },
 };
 

@@ -47,6 +47,7 @@ export interface MhcExports {
     r: number,
     dh: number,
     dhin: number,
+    dxIn: number,
     dx: number,
     dq: number,
     dparams: number,
@@ -59,19 +60,20 @@ export interface MhcExports {
     alphaRes: number,
     scratch: number,
   ): void;
-  mix(x: number, f: number, h: number, out: number, tokens: number, n: number, d: number): void;
+  mix(x: number, f: number, h: number, mask: number, out: number, tokens: number, n: number, d: number): void;
   mixGrad(
     dy: number,
     x: number,
     f: number,
     h: number,
+    mask: number,
     dx: number,
     df: number,
     dh: number,
     tokens: number,
     n: number,
     d: number,
-    colScratch: number,
+    scratch: number,
   ): void;
 }
 
@@ -128,7 +130,16 @@ function withScratch<T>(internals: WasmBackendInternals, bytes: number, run: (sc
   }
 }
 
-/** x [N, n*d], q [N, w], alphas [], biases [n], [n], [n, n] -> h [N, w], hin [N, d], r [N] */
+interface RefCountingBackend {
+  incRef(dataId: object): void;
+}
+
+/**
+ * x [N, n*d], q [N, w], alphas [], biases [n], [n], [n, n] -> h [N, w], hin [N, d], r [N] and
+ * x itself (sharing its storage, as the wasm Identity does), which the stream mix reads: the
+ * mix's gradient w.r.t. x then arrives here and is added inside the gradient kernel, instead of
+ * by a tfjs Add of two [N, n*d] gradients.
+ */
 export const wasmMhcCoefficients: tf.KernelFunc = ({ inputs, backend, attrs }) => {
   const t = inputs as Record<string, tf.TensorInfo>;
   requireFloat32('MhcCoefficients', t);
@@ -139,7 +150,9 @@ export const wasmMhcCoefficients: tf.KernelFunc = ({ inputs, backend, attrs }) =
   const h = internals.makeOutput([tokens, w], 'float32');
   const hin = internals.makeOutput([tokens, d], 'float32');
   const r = internals.makeOutput([tokens], 'float32');
-  if (tokens === 0) return [h, hin, r];
+  (backend as unknown as RefCountingBackend).incRef(t.x.dataId);
+  const passThrough: tf.TensorInfo = { dataId: t.x.dataId, shape: t.x.shape, dtype: t.x.dtype };
+  if (tokens === 0) return [h, hin, r, passThrough];
   const off = (x: tf.TensorInfo) => heapOffset(internals, x);
   withScratch(internals, kernel.coefficientScratchBytes(n, iters), (scratch) =>
     kernel.coefficients(
@@ -162,7 +175,7 @@ export const wasmMhcCoefficients: tf.KernelFunc = ({ inputs, backend, attrs }) =
       scratch,
     ),
   );
-  return [h, hin, r];
+  return [h, hin, r, passThrough];
 };
 
 /** -> dx [N, n*d], dq [N, w], dparams [3 + w] */
@@ -190,6 +203,7 @@ export const wasmMhcCoefficientsGrad: tf.KernelFunc = ({ inputs, backend, attrs 
       off(t.r),
       off(t.dh),
       off(t.dhin),
+      off(t.dxIn),
       off(dx),
       off(dq),
       off(dparams),
@@ -206,7 +220,7 @@ export const wasmMhcCoefficientsGrad: tf.KernelFunc = ({ inputs, backend, attrs 
   return [dx, dq, dparams];
 };
 
-/** x [N, n*d], f [N, d], h [N, w] -> out, shaped as x */
+/** x [N, n*d], f [N, d], h [N, w], mask [N] -> out, shaped as x */
 export const wasmMhcMix: tf.KernelFunc = ({ inputs, backend, attrs }) => {
   const t = inputs as Record<string, tf.TensorInfo>;
   requireFloat32('MhcMix', t);
@@ -216,11 +230,11 @@ export const wasmMhcMix: tf.KernelFunc = ({ inputs, backend, attrs }) => {
   const out = internals.makeOutput([...t.x.shape], 'float32');
   if (tokens === 0) return out;
   const off = (x: tf.TensorInfo) => heapOffset(internals, x);
-  kernel.mix(off(t.x), off(t.f), off(t.h), off(out), tokens, n, d);
+  kernel.mix(off(t.x), off(t.f), off(t.h), off(t.mask), off(out), tokens, n, d);
   return out;
 };
 
-/** dy shaped as x -> dx (as x), df [N, d], dh [N, w] */
+/** dy shaped as x (and the forward's inputs) -> dx (as x), df [N, d], dh [N, w] */
 export const wasmMhcMixGrad: tf.KernelFunc = ({ inputs, backend, attrs }) => {
   const t = inputs as Record<string, tf.TensorInfo>;
   requireFloat32('MhcMixGrad', t);
@@ -232,8 +246,21 @@ export const wasmMhcMixGrad: tf.KernelFunc = ({ inputs, backend, attrs }) => {
   const dh = internals.makeOutput([tokens, 2 * n + n * n], 'float32');
   if (tokens === 0) return [dx, df, dh];
   const off = (x: tf.TensorInfo) => heapOffset(internals, x);
-  withScratch(internals, 4 * n, (scratch) =>
-    kernel.mixGrad(off(t.dy), off(t.x), off(t.f), off(t.h), off(dx), off(df), off(dh), tokens, n, d, scratch),
+  withScratch(internals, 4 * (n + n * d), (scratch) =>
+    kernel.mixGrad(
+      off(t.dy),
+      off(t.x),
+      off(t.f),
+      off(t.h),
+      off(t.mask),
+      off(dx),
+      off(df),
+      off(dh),
+      tokens,
+      n,
+      d,
+      scratch,
+    ),
   );
   return [dx, df, dh];
 };
