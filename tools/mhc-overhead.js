@@ -134,8 +134,10 @@ async function main() {
         c.name,
         {
           seconds: c.seconds.map((s) => +s.toFixed(3)),
-          median: +median(c.seconds).toFixed(3),
-          vsPlain: +(median(c.seconds) / plain).toFixed(2),
+          [args.dataset === undefined ? 'median' : 'epochSeconds']: +summary(c.seconds).toFixed(3),
+          vsPlain: +(summary(c.seconds) / plain).toFixed(2),
+          // step by step against the plain model's step on the same batch, taken in turn
+          medianStepRatio: +median(c.seconds.map((s, i) => s / contenders[0].seconds[i])).toFixed(2),
         },
       ]),
     ),

@@ -576,3 +576,32 @@ export function mixGrad(
     }
   }
 }
+
+/** Expand: out [N, n, d] = n copies of x [N, d] (the first stream layout; mHC's expand). */
+export function expand(x: usize, out: usize, tokens: i32, n: i32, d: i32): void {
+  const rowBytes = (<usize>d) << 2;
+  for (let t = 0; t < tokens; t++) {
+    const src = at(x, t * d);
+    const dst = at(out, t * n * d);
+    for (let i = 0; i < n; i++) memory.copy(dst + <usize>i * rowBytes, src, rowBytes);
+  }
+}
+
+/** Merge: out [N, d] = sum_i x[N, i, :] (mHC's merge before the final LayerNorm). */
+export function merge(x: usize, out: usize, tokens: i32, n: i32, d: i32): void {
+  for (let t = 0; t < tokens; t++) {
+    const src = at(x, t * n * d);
+    const dst = at(out, t * d);
+    let k = 0;
+    for (; k + 4 <= d; k += 4) {
+      let acc = v128.load(at(src, k));
+      for (let i = 1; i < n; i++) acc = f32x4.add(acc, v128.load(at(src, i * d + k)));
+      v128.store(at(dst, k), acc);
+    }
+    for (; k < d; k++) {
+      let acc = load<f32>(at(src, k));
+      for (let i = 1; i < n; i++) acc += load<f32>(at(src, i * d + k));
+      store<f32>(at(dst, k), acc);
+    }
+  }
+}

@@ -14,7 +14,7 @@
  *
  * Letters: B batch, T window, d hidden, n streams; N = B * T tokens.
  */
-import { mhcCoefficients, mhcKernelsActive, mhcMix, tf } from '@seqrec/runtime';
+import { mhcCoefficients, mhcExpand, mhcKernelsActive, mhcMerge, mhcMix, tf } from '@seqrec/runtime';
 import { Layer } from '../layer';
 import { gateCoefficients, residualCoefficients } from './mixingCoefficients';
 import { rmsNormalize } from './rmsNormalize';
@@ -136,20 +136,23 @@ export class ManifoldHyperConnection extends Layer {
 }
 
 /**
- * x [B, T, d] -> n identical streams [B, T, n, d], as ones[n, 1] x x (a batched matmul with a
- * shared left side: its gradient is one more matmul, where tf.tile's is n slices).
+ * x [B, T, d] -> n identical streams [B, T, n, d]: the runtime's copy kernel on wasm, else
+ * ones[n, 1] x x (a batched matmul with a shared left side: its gradient is one more matmul,
+ * where tf.tile's is n slices).
  */
 export function expandStreams(x: tf.Tensor3D, n: number): tf.Tensor4D {
   return tf.tidy(() => {
     const [B, T, d] = x.shape;
+    if (mhcKernelsActive()) return mhcExpand(x.reshape([B * T, d]), n).reshape([B, T, n, d]) as tf.Tensor4D;
     return tf.matMul(tf.ones([1, n, 1]), x.reshape([B * T, 1, d])).reshape([B, T, n, d]) as tf.Tensor4D;
   });
 }
 
-/** streams [B, T, n, d] -> their sum [B, T, d], as ones[1, n] x X. */
+/** streams [B, T, n, d] -> their sum [B, T, d]: the runtime's kernel on wasm, else ones[1, n] x X. */
 export function mergeStreams(streams: tf.Tensor4D): tf.Tensor3D {
   return tf.tidy(() => {
     const [B, T, n, d] = streams.shape;
+    if (mhcKernelsActive()) return mhcMerge(streams.reshape([B * T, n * d]), n).reshape([B, T, d]) as tf.Tensor3D;
     return tf.matMul(tf.ones([1, 1, n]), streams.reshape([B * T, n, d])).reshape([B, T, d]) as tf.Tensor3D;
   });
 }

@@ -6,7 +6,7 @@
  */
 import { initBackend } from '../selectBackend';
 import { tf } from '../tf';
-import { type MhcGates, mhcCoefficients, mhcKernelsActive, mhcMix } from './mhcOps';
+import { type MhcGates, mhcCoefficients, mhcExpand, mhcKernelsActive, mhcMerge, mhcMix } from './mhcOps';
 import { maxRelDiff, seededValues } from './test-utils/backends';
 
 const EPS = 1e-8;
@@ -115,6 +115,37 @@ describe('fused mHC kernels (wasm) vs tfjs ops (cpu)', () => {
     for (const [name, diff] of Object.entries(diffs)) {
       if (!(diff <= 1e-4)) throw new Error(`${name} differs by ${diff} (${JSON.stringify(diffs)})`);
     }
+  });
+
+  test.each([
+    [5, 4, 50],
+    [3, 3, 7],
+  ])('expand and merge (tokens %i, n %i, d %i): values and gradients within 1e-4', async (tokens, n, d) => {
+    // loss = sum(expand(x) * a) + sum(merge(X) * b): d/dx = merge(a), d/dX = expand(b)
+    const run = (expand: (x: tf.Tensor2D) => tf.Tensor2D, merge: (x: tf.Tensor2D) => tf.Tensor2D) =>
+      tf.tidy(() => {
+        const x = tf.tensor2d(seededValues(tokens * d, 11), [tokens, d]);
+        const streams = tf.tensor2d(seededValues(tokens * n * d, 12), [tokens, n * d]);
+        const a = tf.tensor2d(seededValues(tokens * n * d, 13), [tokens, n * d]);
+        const b = tf.tensor2d(seededValues(tokens * d, 14), [tokens, d]);
+        const loss = (u: tf.Tensor, v: tf.Tensor) =>
+          tf.add(tf.sum(tf.mul(expand(u as tf.Tensor2D), a)), tf.sum(tf.mul(merge(v as tf.Tensor2D), b)));
+        const grads = tf.grads(loss)([x, streams]);
+        return [expand(x), merge(streams), ...grads].map((t) => Float32Array.from(t.dataSync()));
+      });
+    await initBackend({ backend: 'cpu' });
+    const expected = run(
+      (x) => tf.tile(x.reshape([tokens, 1, d]), [1, n, 1]).reshape([tokens, n * d]) as tf.Tensor2D,
+      (x) => tf.sum(x.reshape([tokens, n, d]), 1) as tf.Tensor2D,
+    );
+    await initBackend({ backend: 'wasm' });
+    const before = tf.memory().numTensors;
+    const actual = run(
+      (x) => mhcExpand(x, n),
+      (x) => mhcMerge(x, n),
+    );
+    expect(tf.memory().numTensors).toBe(before);
+    actual.forEach((values, i) => expect(maxRelDiff(values, expected[i])).toBeLessThanOrEqual(1e-4));
   });
 
   test('no tensors left after a training-style step on wasm', async () => {

@@ -8,18 +8,29 @@
  *       -> h [N, w] (the coefficients of every token), hin [N, d] = sum_j Hpre[j] x[j], and x
  *          passed through (give that one to mhcMix: its gradient is then summed in-kernel)
  *   mhcMix(x, f, h, mask)         -> X'[i] = mask * (sum_j Hres[i, j] x[j] + Hpost[i] f)   [N, n*d]
+ *   mhcExpand(x) [N, d] -> [N, n*d], mhcMerge(X) [N, n*d] -> [N, d]   (each the other's gradient)
  *
  * Both are tfjs kernels with registered gradients (each one more kernel), so they compose with
  * autodiff like any op. Registered on the wasm backend only (assembly/mhc.ts via mhcWasm.ts);
  * callers check `mhcKernelsActive()` and otherwise use tfjs ops.
  */
 import { tf } from '../tf';
-import { type MhcAttrs, wasmMhcCoefficients, wasmMhcCoefficientsGrad, wasmMhcMix, wasmMhcMixGrad } from './mhcWasm';
+import {
+  type MhcAttrs,
+  wasmMhcCoefficients,
+  wasmMhcCoefficientsGrad,
+  wasmMhcExpand,
+  wasmMhcMerge,
+  wasmMhcMix,
+  wasmMhcMixGrad,
+} from './mhcWasm';
 
 export const MHC_COEFFICIENTS = 'SeqrecMhcCoefficients';
 export const MHC_COEFFICIENTS_GRAD = 'SeqrecMhcCoefficientsGrad';
 export const MHC_MIX = 'SeqrecMhcMix';
 export const MHC_MIX_GRAD = 'SeqrecMhcMixGrad';
+export const MHC_EXPAND = 'SeqrecMhcExpand';
+export const MHC_MERGE = 'SeqrecMhcMerge';
 
 /** The gate parameters of one hyper-connection. */
 export interface MhcGates {
@@ -71,6 +82,18 @@ export function mhcMix(x: tf.Tensor2D, f: tf.Tensor2D, h: tf.Tensor2D, mask: tf.
   return tf.engine().runKernel(MHC_MIX, inputs, attrs as unknown as tf.NamedAttrMap) as tf.Tensor2D;
 }
 
+/** x [N, d] -> n identical streams [N, n*d] (mHC's expand after the embedding). */
+export function mhcExpand(x: tf.Tensor2D, n: number): tf.Tensor2D {
+  const attrs: MhcAttrs = { n, d: x.shape[1], iters: 0, eps: 0 };
+  return tf.engine().runKernel(MHC_EXPAND, { x }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor2D;
+}
+
+/** streams [N, n*d] -> their sum [N, d] (mHC's merge before the final LayerNorm). */
+export function mhcMerge(x: tf.Tensor2D, n: number): tf.Tensor2D {
+  const attrs: MhcAttrs = { n, d: x.shape[1] / n, iters: 0, eps: 0 };
+  return tf.engine().runKernel(MHC_MERGE, { x }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor2D;
+}
+
 const GATE_INPUTS = ['alphaPre', 'alphaPost', 'alphaRes', 'bPre', 'bPost', 'bRes'] as const;
 
 function run(kernelName: string, inputs: Record<string, tf.Tensor>, attrs: tf.NamedAttrMap): tf.Tensor[] {
@@ -115,6 +138,20 @@ const mixGradient: tf.GradConfig = {
   },
 };
 
+// Each is the other's gradient.
+const expandGradient: tf.GradConfig = {
+  kernelName: MHC_EXPAND,
+  gradFunc: (dy, _saved, attrs) => ({
+    x: () => tf.engine().runKernel(MHC_MERGE, { x: dy as tf.Tensor }, attrs) as tf.Tensor,
+  }),
+};
+const mergeGradient: tf.GradConfig = {
+  kernelName: MHC_MERGE,
+  gradFunc: (dy, _saved, attrs) => ({
+    x: () => tf.engine().runKernel(MHC_EXPAND, { x: dy as tf.Tensor }, attrs) as tf.Tensor,
+  }),
+};
+
 let gradientsRegistered = false;
 
 /** Registers the kernels on the wasm backend (call when it is activated) and their gradients. */
@@ -124,6 +161,8 @@ export function registerWasmMhcKernels(): void {
     [MHC_COEFFICIENTS_GRAD, wasmMhcCoefficientsGrad],
     [MHC_MIX, wasmMhcMix],
     [MHC_MIX_GRAD, wasmMhcMixGrad],
+    [MHC_EXPAND, wasmMhcExpand],
+    [MHC_MERGE, wasmMhcMerge],
   ];
   for (const [kernelName, kernelFunc] of kernels) {
     if (tf.getKernel(kernelName, 'wasm') === undefined)
@@ -133,11 +172,13 @@ export function registerWasmMhcKernels(): void {
   gradientsRegistered = true;
   tf.registerGradient(coefficientsGradient);
   tf.registerGradient(mixGradient);
+  tf.registerGradient(expandGradient);
+  tf.registerGradient(mergeGradient);
 }
 
 /** Removes the wasm kernels again (the tfjs-op form then runs); for tests and a failed load. */
 export function unregisterWasmMhcKernels(): void {
-  for (const kernelName of [MHC_COEFFICIENTS, MHC_COEFFICIENTS_GRAD, MHC_MIX, MHC_MIX_GRAD]) {
+  for (const kernelName of [MHC_COEFFICIENTS, MHC_COEFFICIENTS_GRAD, MHC_MIX, MHC_MIX_GRAD, MHC_EXPAND, MHC_MERGE]) {
     if (tf.getKernel(kernelName, 'wasm') !== undefined) tf.unregisterKernel(kernelName, 'wasm');
   }
 }

@@ -18,7 +18,7 @@ import {
 import { instantiateKernel } from './wasmKernelModule';
 
 /** Exports of assembly/mhc.ts; pointers are heap byte offsets. */
-export interface MhcExports {
+export interface MhcExports extends MhcStreamExports {
   coefficientScratchBytes(n: number, iters: number): number;
   coefficients(
     x: number,
@@ -75,6 +75,12 @@ export interface MhcExports {
     d: number,
     scratch: number,
   ): void;
+}
+
+/** Exports of assembly/mhc.ts for the stream expand and merge. */
+interface MhcStreamExports {
+  expand(x: number, out: number, tokens: number, n: number, d: number): void;
+  merge(x: number, out: number, tokens: number, n: number, d: number): void;
 }
 
 /** Attributes every mHC kernel takes: n streams of d features; the coefficient kernels also iters and eps. */
@@ -263,4 +269,28 @@ export const wasmMhcMixGrad: tf.KernelFunc = ({ inputs, backend, attrs }) => {
     ),
   );
   return [dx, df, dh];
+};
+
+/** x [N, d] -> n copies [N, n*d] (expand; also the gradient of merge) */
+export const wasmMhcExpand: tf.KernelFunc = ({ inputs, backend, attrs }) => {
+  const x = (inputs as { x: tf.TensorInfo }).x;
+  requireFloat32('MhcExpand', { x });
+  const { n, d } = attrs as unknown as MhcAttrs;
+  const { internals, kernel } = moduleFor(backend);
+  const tokens = x.shape[0];
+  const out = internals.makeOutput([tokens, n * d], 'float32');
+  if (tokens > 0) kernel.expand(heapOffset(internals, x), heapOffset(internals, out), tokens, n, d);
+  return out;
+};
+
+/** x [N, n*d] -> the sum of its n streams [N, d] (merge; also the gradient of expand) */
+export const wasmMhcMerge: tf.KernelFunc = ({ inputs, backend, attrs }) => {
+  const x = (inputs as { x: tf.TensorInfo }).x;
+  requireFloat32('MhcMerge', { x });
+  const { n, d } = attrs as unknown as MhcAttrs;
+  const { internals, kernel } = moduleFor(backend);
+  const tokens = x.shape[0];
+  const out = internals.makeOutput([tokens, d], 'float32');
+  if (tokens > 0) kernel.merge(heapOffset(internals, x), heapOffset(internals, out), tokens, n, d);
+  return out;
 };
