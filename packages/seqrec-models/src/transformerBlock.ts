@@ -65,8 +65,8 @@ export class TransformerBlock extends Layer {
       const afterFeedForward = tf.add(afterAttention, feedForward(afterAttention as tf.Tensor3D));
       return tf.mul(afterFeedForward, inputs.mask);
     }
-    const streams = this.mhcFfn.apply(this.mhcAttn.apply(x as tf.Tensor4D, attention), feedForward); // [B, T, n, d]
-    return tf.mul(streams, inputs.mask.expandDims(3)); // mask [B, T, 1, 1]
+    // [B, T, n, d]; the FFN's hyper-connection applies the block's mask
+    return this.mhcFfn.apply(this.mhcAttn.apply(x as tf.Tensor4D, attention), feedForward, inputs.mask);
   }
 
   /** Either attention takes the block's inputs: interval attention its intervals, causal attention the bias alone. */

@@ -13,7 +13,10 @@ const path = require('node:path');
 const root = path.resolve(__dirname, '..');
 const outDir = path.join(root, 'build', 'kernels');
 const genDir = path.join(root, 'src', 'kernels', 'generated');
-const kernels = [{ name: 'batchMatMul', source: 'assembly/batchMatMul.ts' }];
+const kernels = [
+  { name: 'batchMatMul', source: 'assembly/batchMatMul.ts' },
+  { name: 'mhc', source: 'assembly/mhc.ts' },
+];
 
 // --importMemory: run on the heap tfjs allocated; --runtime stub + `abort=`: no allocator, no
 // imports but the memory; --noAssert: no traps with message strings (which need data segments).

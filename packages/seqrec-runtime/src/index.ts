@@ -3,3 +3,5 @@ export { initBackend, currentBackend, probeBackends, DEVICES, BACKENDS, BROWSER_
 export type { Device, BackendName, BackendRequest, BackendReport, CandidateStatus } from './selectBackend';
 export { BackendUnavailableError } from './errors';
 export { registerSeqrecKernels } from './kernels/registerKernels';
+export { mhcKernelsActive, mhcCoefficients, mhcMix, mhcExpand, mhcMerge } from './kernels/mhcOps';
+export type { MhcGates } from './kernels/mhcOps';

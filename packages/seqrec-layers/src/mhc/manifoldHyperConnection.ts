@@ -14,7 +14,7 @@
  *
  * Letters: B batch, T window, d hidden, n streams; N = B * T tokens.
  */
-import { tf } from '@seqrec/runtime';
+import { mhcCoefficients, mhcExpand, mhcKernelsActive, mhcMerge, mhcMix, tf } from '@seqrec/runtime';
 import { Layer } from '../layer';
 import { gateCoefficients, residualCoefficients } from './mixingCoefficients';
 import { rmsNormalize } from './rmsNormalize';
@@ -65,10 +65,12 @@ export class ManifoldHyperConnection extends Layer {
   }
 
   /**
-   * streams: [B, T, n, d]; sublayer: [B, T, d] -> [B, T, d]
+   * streams: [B, T, n, d]; sublayer: [B, T, d] -> [B, T, d]; mask [B, T, 1], when given, is
+   * multiplied into the result (the spec's X * mask after a block, done here in the same pass)
    * returns the updated streams [B, T, n, d]
    */
-  apply(streams: tf.Tensor4D, sublayer: (hin: tf.Tensor3D) => tf.Tensor3D): tf.Tensor4D {
+  apply(streams: tf.Tensor4D, sublayer: (hin: tf.Tensor3D) => tf.Tensor3D, mask?: tf.Tensor3D): tf.Tensor4D {
+    if (mhcKernelsActive()) return this.applyFused(streams, sublayer, mask);
     return tf.tidy(() => {
       const [B, T, n, d] = streams.shape;
       const { hPre, hPost, hRes } = this.mixingMatrices(streams);
@@ -76,7 +78,40 @@ export class ManifoldHyperConnection extends Layer {
       const hin = tf.matMul(hPre.reshape([B * T, 1, n]), tokens).reshape([B, T, d]) as tf.Tensor3D; // [B, T, d]
       const f = sublayer(hin).reshape([B * T, 1, d]); // [N, 1, d]
       const mixed = tf.matMul(hRes, tokens); // [N, n, d]
-      return tf.add(mixed, tf.mul(hPost.reshape([B * T, n, 1]), f)).reshape([B, T, n, d]) as tf.Tensor4D;
+      const updated = tf.add(mixed, tf.mul(hPost.reshape([B * T, n, 1]), f)).reshape([B, T, n, d]) as tf.Tensor4D;
+      return mask === undefined ? updated : (tf.mul(updated, mask.expandDims(3)) as tf.Tensor4D); // mask [B, T, 1, 1]
+    });
+  }
+
+  /**
+   * `apply` on the runtime's fused kernels (wasm): one projection matmul, the coefficients and
+   * hin in one kernel, the stream update in another; each has a one-kernel gradient.
+   */
+  private applyFused(
+    streams: tf.Tensor4D,
+    sublayer: (hin: tf.Tensor3D) => tf.Tensor3D,
+    mask: tf.Tensor3D | undefined,
+  ): tf.Tensor4D {
+    return tf.tidy(() => {
+      const [B, T, n, d] = streams.shape;
+      const x = streams.reshape([B * T, n * d]) as tf.Tensor2D; // [N, n*d]
+      const q = tf.matMul(x, tf.concat([this.phiPre, this.phiPost, this.phiRes], 1)) as tf.Tensor2D; // [N, 2n + n*n]
+      const gates = {
+        alphaPre: this.alphaPre,
+        alphaPost: this.alphaPost,
+        alphaRes: this.alphaRes,
+        bPre: this.bPre,
+        bPost: this.bPost,
+        bRes: this.bRes,
+      };
+      const {
+        h,
+        hin,
+        x: xPassed,
+      } = mhcCoefficients(x, q, gates, { n, sinkhornIters: this.config.sinkhornIters, eps: RMS_EPS });
+      const f = sublayer(hin.reshape([B, T, d]) as tf.Tensor3D).reshape([B * T, d]) as tf.Tensor2D; // [N, d]
+      const tokenMask = mask === undefined ? tf.ones([B * T]) : mask.reshape([B * T]); // [N]
+      return mhcMix(xPassed, f, h, tokenMask as tf.Tensor1D, n).reshape([B, T, n, d]) as tf.Tensor4D;
     });
   }
 
@@ -101,20 +136,23 @@ export class ManifoldHyperConnection extends Layer {
 }
 
 /**
- * x [B, T, d] -> n identical streams [B, T, n, d], as ones[n, 1] x x (a batched matmul with a
- * shared left side: its gradient is one more matmul, where tf.tile's is n slices).
+ * x [B, T, d] -> n identical streams [B, T, n, d]: the runtime's copy kernel on wasm, else
+ * ones[n, 1] x x (a batched matmul with a shared left side: its gradient is one more matmul,
+ * where tf.tile's is n slices).
  */
 export function expandStreams(x: tf.Tensor3D, n: number): tf.Tensor4D {
   return tf.tidy(() => {
     const [B, T, d] = x.shape;
+    if (mhcKernelsActive()) return mhcExpand(x.reshape([B * T, d]), n).reshape([B, T, n, d]) as tf.Tensor4D;
     return tf.matMul(tf.ones([1, n, 1]), x.reshape([B * T, 1, d])).reshape([B, T, n, d]) as tf.Tensor4D;
   });
 }
 
-/** streams [B, T, n, d] -> their sum [B, T, d], as ones[1, n] x X. */
+/** streams [B, T, n, d] -> their sum [B, T, d]: the runtime's kernel on wasm, else ones[1, n] x X. */
 export function mergeStreams(streams: tf.Tensor4D): tf.Tensor3D {
   return tf.tidy(() => {
     const [B, T, n, d] = streams.shape;
+    if (mhcKernelsActive()) return mhcMerge(streams.reshape([B * T, n * d]), n).reshape([B, T, d]) as tf.Tensor3D;
     return tf.matMul(tf.ones([1, 1, n]), streams.reshape([B * T, n, d])).reshape([B, T, d]) as tf.Tensor3D;
   });
 }

@@ -7,13 +7,15 @@
  *         gradient there); `BatchMatMul` replaced by the WebAssembly SIMD kernel, which needs the
  *         live backend (its heap) and a self-test, hence at activation; `Identity` shares
  *         storage instead of copying (autodiff clones every saved tensor with it); `GatherV2`
- *         copies whole rows for embedding lookups.
+ *         copies whole rows for embedding lookups; the fused mHC kernels (mhcOps.ts) are added.
  */
 import { tf } from '../tf';
 import { cpuStorage, wasmStorage } from './backendStorage';
 import { makeGatherRowsKernel } from './gatherRows';
 import { sharedIdentity } from './sharedIdentity';
 import { makeUnsortedSegmentSumKernel } from './unsortedSegmentSum';
+import { registerWasmMhcKernels, unregisterWasmMhcKernels } from './mhcOps';
+import { loadMhcModule } from './mhcWasm';
 import { activateWasmBatchMatMul } from './wasmBatchMatMulActivation';
 
 let registered = false;
@@ -21,6 +23,7 @@ let registered = false;
 const SEGMENT_SUM = 'UnsortedSegmentSum (JS scatter-add)';
 const WASM_IDENTITY = 'Identity (wasm: shares storage)';
 const WASM_GATHER = 'GatherV2 (wasm: row copies for axis 0)';
+const WASM_MHC = 'mHC coefficients and stream mix (wasm: fused AssemblyScript SIMD kernels)';
 
 export interface ActiveKernels {
   /** seqrec kernels in use on the backend. */
@@ -62,8 +65,15 @@ export function activateBackendKernels(backendName: string, backend: tf.KernelBa
   registerWasmKernels();
   const matMul = activateWasmBatchMatMul(backend);
   const kernels = [SEGMENT_SUM, WASM_IDENTITY, WASM_GATHER];
-  return {
-    kernels: matMul.active === null ? kernels : [...kernels, matMul.active],
-    notes: matMul.note === null ? [] : [matMul.note],
-  };
+  const notes = matMul.note === null ? [] : [matMul.note];
+  if (matMul.active !== null) kernels.push(matMul.active);
+  const mhcFailure = loadMhcModule(backend);
+  if (mhcFailure === null) {
+    registerWasmMhcKernels();
+    kernels.push(WASM_MHC);
+  } else {
+    unregisterWasmMhcKernels();
+    notes.push(`mHC: using tfjs ops because ${mhcFailure}`);
+  }
+  return { kernels, notes };
 }

@@ -27,6 +27,8 @@ export class KernelNotBuiltError extends Error {
 const GENERATED: Record<string, () => { WASM_BASE64?: unknown }> = {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   batchMatMul: () => require('./generated/batchMatMulWasm') as { WASM_BASE64?: unknown },
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  mhc: () => require('./generated/mhcWasm') as { WASM_BASE64?: unknown },
 };
 
 /** Base64 -> bytes with `atob` (Node >= 16 and every browser; no Buffer, which pages lack). */
