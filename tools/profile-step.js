@@ -5,13 +5,16 @@
  * A step is the trainer's own (`trainStep`: forward + backward + seqrec's Adam) on the
  * benchmark's synthetic input. Runs against the built packages (`npm run build` first).
  *
- *   node tools/profile-step.js --backend wasm --variant sasrec --maxlen 200 --heads 1 [--json]
+ *   node tools/profile-step.js --backend wasm --variant sasrec --maxlen 200 --heads 1 [--loss ce] [--json]
+ *
+ * --loss bce|ce (default bce): the objective of the profiled step (the sampled losses need a
+ * step's negatives: time those with `seqrec bench --losses`).
  */
 const { parseArgs } = require('node:util');
 const os = require('node:os');
 const path = require('node:path');
 const { initBackend, tf } = require('@seqrec/runtime');
-const { createModel } = require('@seqrec/models');
+const { createModel, resolveLossConfig } = require('@seqrec/models');
 const { Adam, trainStep } = require('@seqrec/train');
 
 const BENCH = path.join(__dirname, '../packages/seqrec-cli/dist/bench');
@@ -30,6 +33,7 @@ const { values: args } = parseArgs({
     items: { type: 'string', default: '3416' },
     'time-span': { type: 'string', default: '256' },
     top: { type: 'string', default: '12' },
+    loss: { type: 'string', default: 'bce' },
     json: { type: 'boolean', default: false },
   },
 });
@@ -69,9 +73,11 @@ async function main() {
     },
     lcg(1),
   );
-  await trainStep(model, adam, batch, 0.001); // warm-up (wasm compilation, first allocations)
+  if (args.loss !== 'bce' && args.loss !== 'ce') throw new Error(`--loss must be bce or ce, got ${args.loss}`);
+  const objective = { loss: resolveLossConfig({ loss: args.loss }), negatives: null };
+  await trainStep(model, adam, batch, 0.001, 1, objective); // warm-up (wasm compilation, first allocations)
   const start = process.hrtime.bigint();
-  const info = await tf.profile(() => trainStep(model, adam, batch, 0.001));
+  const info = await tf.profile(() => trainStep(model, adam, batch, 0.001, 1, objective));
   const wallSeconds = Number(process.hrtime.bigint() - start) / 1e9;
   const all = await Promise.all(
     info.kernels.map(async (k) => ({ ...k, kernelTimeMs: Number(await k.kernelTimeMs) || 0 })),
@@ -97,7 +103,7 @@ async function main() {
     kernelsActive: report.kernels,
     tfjs: report.tfjsVersion,
     node: process.versions.node,
-    config,
+    config: { ...config, loss: args.loss },
     wallSeconds,
     kernelMs: totalMs,
     kernelCalls: kernels.length,
@@ -113,7 +119,7 @@ async function main() {
   }
   const pct = (ms) => `${((100 * ms) / totalMs).toFixed(1)}%`.padStart(6);
   const lines = [
-    `${config.variant} B${config.batch} L${config.maxlen} d${config.hidden} ${config.blocks} blocks h${config.heads} on ${report.backend}: ` +
+    `${config.variant} ${args.loss} B${config.batch} L${config.maxlen} d${config.hidden} ${config.blocks} blocks h${config.heads} on ${report.backend}: ` +
       `step under profile ${wallSeconds.toFixed(2)} s wall, kernels ${(totalMs / 1000).toFixed(2)} s in ${
         kernels.length
       } calls; load ${os.loadavg()[0].toFixed(2)}`,

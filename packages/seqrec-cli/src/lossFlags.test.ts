@@ -42,10 +42,20 @@ test.each([
   [{ loss: 'gbce', gbce_t: '1.5' }, /--gbce_t must be a number in \[0, 1\]/],
   [{ loss: 'sampled_softmax', num_negatives: '0' }, /--num_negatives must be an integer >= 1/],
   [{ loss: 'bce', lr_schedule: 'linear' }, /--lr_schedule must be one of step, cosine, constant/],
+  [{ loss: 'sampled_softmax', embedding_update: 'sparse' }, /--embedding_update must be one of dense, lazy/],
+  [{ loss: 'ce', embedding_update: 'lazy' }, /--embedding_update 'lazy' does not apply to --loss 'ce'/],
 ])('%j is a usage error naming the flag', (raw, message) => {
   const run = () => resolveLossFlags({ lr_schedule: 'step', ...raw });
   expect(run).toThrow(UsageError);
   expect(run).toThrow(message);
+});
+
+test('--embedding_update: absent leaves the default to @seqrec/train; given, it is passed on', () => {
+  expect(resolveLossFlags({ loss: 'sampled_softmax', lr_schedule: 'step' }).embeddingUpdate).toBeUndefined();
+  expect(
+    resolveLossFlags({ loss: 'sampled_softmax', lr_schedule: 'step', embedding_update: 'dense' }).embeddingUpdate,
+  ).toBe('dense');
+  expect(resolveLossFlags({ loss: 'bce', lr_schedule: 'step', embedding_update: 'lazy' }).embeddingUpdate).toBe('lazy');
 });
 
 test('the catalogue check names --loss and sampled_softmax', () => {

@@ -13,7 +13,14 @@ import {
   resolveLossConfig,
   type LossConfig,
 } from '@seqrec/models';
-import { LR_SCHEDULES, TRAIN_DEFAULTS, type LrScheduleName } from '@seqrec/train';
+import {
+  EMBEDDING_UPDATES,
+  LR_SCHEDULES,
+  TRAIN_DEFAULTS,
+  checkEmbeddingUpdate,
+  type EmbeddingUpdate,
+  type LrScheduleName,
+} from '@seqrec/train';
 import { UsageError } from './errors';
 import { choice, ranged } from './parseFlags';
 
@@ -39,6 +46,12 @@ export const LOSS_FLAG_ROWS: readonly (readonly [string, string, string | undefi
   ],
   ['gbce_t', 't', undefined, `gbce's calibration t in [0, 1] (default ${DEFAULT_LOSS_CONFIG.gbceT})`],
   [
+    'embedding_update',
+    EMBEDDING_UPDATES.join('|'),
+    undefined,
+    'how Adam updates the item embeddings: dense (every row every step) or lazy (only the rows the step reads, lazy Adam; refused for ce). Default: lazy for sampled_softmax and gbce, dense for bce and ce',
+  ],
+  [
     'lr_schedule',
     LR_SCHEDULES.join('|'),
     TRAIN_DEFAULTS.lrSchedule,
@@ -46,23 +59,29 @@ export const LOSS_FLAG_ROWS: readonly (readonly [string, string, string | undefi
   ],
 ];
 
-const FLAG_OF: Record<keyof LossConfig, string> = {
+const FLAG_OF: Record<keyof LossConfig | 'embeddingUpdate', string> = {
   loss: 'loss',
   numNegatives: 'num_negatives',
   negativeSampling: 'negative_sampling',
   gbceT: 'gbce_t',
+  embeddingUpdate: 'embedding_update',
 };
 
 /** A @seqrec/models message with its option names spelled as flags. */
 function asFlags(message: string): string {
   return message.replace(
-    /\b(loss|numNegatives|negativeSampling|gbceT)\b/g,
-    (name) => `--${FLAG_OF[name as keyof LossConfig]}`,
+    /\b(loss|numNegatives|negativeSampling|gbceT|embeddingUpdate)\b/g,
+    (name) => `--${FLAG_OF[name as keyof typeof FLAG_OF]}`,
   );
 }
 
-/** Checks and types the loss flags (`raw` keyed by snake_case flag name). */
-export function resolveLossFlags(raw: Record<string, unknown>): LossConfig & { lrSchedule: LrScheduleName } {
+/**
+ * Checks and types the loss flags (`raw` keyed by snake_case flag name). `embeddingUpdate` is
+ * undefined when not given (@seqrec/train then picks the loss's default).
+ */
+export function resolveLossFlags(
+  raw: Record<string, unknown>,
+): LossConfig & { lrSchedule: LrScheduleName; embeddingUpdate: EmbeddingUpdate | undefined } {
   const s = (k: string) => raw[k] as string | undefined;
   const given = <T>(flag: string, parse: (v: string) => T): T | undefined =>
     s(flag) === undefined ? undefined : parse(s(flag) as string);
@@ -72,8 +91,11 @@ export function resolveLossFlags(raw: Record<string, unknown>): LossConfig & { l
     negativeSampling: given('negative_sampling', (v) => choice('negative_sampling', v, NEGATIVE_SAMPLINGS)),
     gbceT: given('gbce_t', (v) => ranged('gbce_t', v, LOSS_RANGES.gbceT)),
   };
+  const embeddingUpdate = given('embedding_update', (v) => choice('embedding_update', v, EMBEDDING_UPDATES));
   try {
-    return { ...resolveLossConfig(partial), lrSchedule: choice('lr_schedule', s('lr_schedule'), LR_SCHEDULES) };
+    const loss = resolveLossConfig(partial);
+    if (embeddingUpdate !== undefined) checkEmbeddingUpdate(embeddingUpdate, loss.loss);
+    return { ...loss, lrSchedule: choice('lr_schedule', s('lr_schedule'), LR_SCHEDULES), embeddingUpdate };
   } catch (error) {
     if (error instanceof RangeError) throw new UsageError(asFlags(error.message));
     throw error;

@@ -21,7 +21,7 @@ import {
   type LossConfig,
   type ModelConfig,
 } from '@seqrec/models';
-import { TRAIN_DEFAULTS, TRAIN_RANGES, type Protocol } from '@seqrec/train';
+import { TRAIN_DEFAULTS, TRAIN_RANGES, type EmbeddingUpdate, type Protocol } from '@seqrec/train';
 import type { TrainOptions } from '@seqrec/train/node';
 import { COLUMN_FLAG_ROWS } from './columnFlags';
 import { LOSS_FLAG_ROWS, resolveLossFlags } from './lossFlags';
@@ -165,6 +165,8 @@ export interface TrainSettings extends Omit<OptionSettings, 'model' | 'workers'>
   model: Omit<ModelConfig, 'numItems'>;
   /** The training objective and its settings (@seqrec/models `LossConfig`). */
   loss: LossConfig;
+  /** How Adam updates the item table (@seqrec/train `EmbeddingUpdate`); undefined = the loss's default. */
+  embeddingUpdate: EmbeddingUpdate | undefined;
   json: boolean;
   inferenceOnly: boolean;
   stateDictPath: string | null;
@@ -179,12 +181,16 @@ export interface TrainSettings extends Omit<OptionSettings, 'model' | 'workers'>
  */
 export function trainOptionsOf(
   s: TrainSettings,
-): Pick<TrainOptions, (typeof OPTION_SETTINGS)[number]> & Partial<LossConfig> {
+): Pick<TrainOptions, (typeof OPTION_SETTINGS)[number] | 'embeddingUpdate'> & Partial<LossConfig> {
   const options = Object.fromEntries(OPTION_SETTINGS.map((key) => [key, s[key]])) as Pick<
     TrainOptions,
     (typeof OPTION_SETTINGS)[number]
   >;
-  return { ...options, ...lossSettingsUsed(s.loss) };
+  return {
+    ...options,
+    ...lossSettingsUsed(s.loss),
+    ...(s.embeddingUpdate === undefined ? {} : { embeddingUpdate: s.embeddingUpdate }),
+  };
 }
 
 /** `--eval_protocol`'s value for a protocol list: `both`, or the one protocol. */
@@ -204,7 +210,7 @@ export function resolveTrainFlags(raw: Record<string, unknown>): TrainSettings {
   const noMhc = bool('no_mhc', raw['no_mhc']);
   const batchSize = ranged('batch_size', s('batch_size'), TRAIN_RANGES.batchSize);
   const evalProtocol = choice('eval_protocol', s('eval_protocol'), ['sampled', 'full', 'both'] as const);
-  const { lrSchedule, ...loss } = resolveLossFlags(raw);
+  const { lrSchedule, embeddingUpdate, ...loss } = resolveLossFlags(raw);
   return {
     dataset: s('dataset') as string,
     trainDir: s('train_dir') as string,
@@ -238,6 +244,7 @@ export function resolveTrainFlags(raw: Record<string, unknown>): TrainSettings {
     warmupSteps: ranged('warmup_steps', s('warmup_steps'), TRAIN_RANGES.warmupSteps),
     lrSchedule,
     loss,
+    embeddingUpdate,
     numEpochs: ranged('num_epochs', s('num_epochs'), TRAIN_RANGES.numEpochs),
     seed: ranged('seed', s('seed'), TRAIN_RANGES.seed),
     evalEvery: ranged('eval_every', s('eval_every'), TRAIN_RANGES.evalEvery),

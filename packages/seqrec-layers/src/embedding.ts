@@ -29,9 +29,12 @@ export class Embedding extends Layer {
     this.table = this.addWeight('', this.paddingZero ? zeroFirstRow(initial) : initial);
   }
 
-  /** ids: int32 of any shape [...] -> [..., d] */
-  apply(ids: tf.Tensor): tf.Tensor {
-    const rows = tf.gather(this.table, ids); // [..., d]
+  /**
+   * ids: int32 of any shape [...] -> [..., d]. `table` stands in for this layer's table when
+   * given (sparse training passes the rows a step touches, the ids renumbered to index them).
+   */
+  apply(ids: tf.Tensor, table: tf.Tensor = this.table): tf.Tensor {
+    const rows = tf.gather(table, ids); // [..., d]
     if (!this.paddingZero) return rows;
     return tf.mul(rows, tf.expandDims(tf.cast(tf.notEqual(ids, 0), 'float32'), -1));
   }

@@ -15,6 +15,7 @@ export { createModel } from './createModel';
 export type { CreateModelOptions } from './createModel';
 export { SASRec } from './sasrec';
 export { TiSASRec } from './tisasrec';
+export { ITEM_EMBEDDING_WEIGHT } from './recommender';
 export {
   MODEL_FILE,
   WEIGHTS_FILE,

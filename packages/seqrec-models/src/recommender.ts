@@ -24,6 +24,9 @@ import { blockAtLastPosition } from './lastPositionBlock';
 import type { ForwardOptions, ScoreOptions, SequenceBatch, SequentialRecommender, TrainingBatch } from './types';
 import { windowPositions } from './windowPositions';
 
+/** The name of the item embedding table among `weights` (spec MODEL.md §Embedding: item_emb [V+1, d]). */
+export const ITEM_EMBEDDING_WEIGHT = 'item_emb';
+
 export abstract class Recommender extends Layer implements SequentialRecommender {
   readonly itemEmbedding: Embedding; // item_emb [V+1, d]
   readonly blocks: TransformerBlock[];
@@ -36,7 +39,13 @@ export abstract class Recommender extends Layer implements SequentialRecommender
     const d = config.hiddenUnits;
     this.dropoutSeeds = new SeedSequence(seed ^ 0x5eed);
     this.itemEmbedding = this.addSublayer(
-      new Embedding({ name: 'item_emb', rows: config.numItems + 1, dim: d, paddingZero: true, seed: seed + 1 }),
+      new Embedding({
+        name: ITEM_EMBEDDING_WEIGHT,
+        rows: config.numItems + 1,
+        dim: d,
+        paddingZero: true,
+        seed: seed + 1,
+      }),
     );
     this.blocks = Array.from({ length: config.numBlocks }, (_, i) =>
       this.addSublayer(new TransformerBlock(config, i, seed + 1000 * (i + 1))),
@@ -49,8 +58,11 @@ export abstract class Recommender extends Layer implements SequentialRecommender
     return this.weightMap;
   }
 
-  /** seq: [B, T], positions: [B, T] window positions (0 = padding) -> x [B, T, d] (before dropout and mask). */
-  protected abstract embed(seq: tf.Tensor2D, positions: tf.Tensor2D): tf.Tensor3D;
+  /**
+   * seq: [B, T], positions: [B, T] window positions (0 = padding), itemTable: the item rows seq
+   * indexes (the model's item_emb, or ForwardOptions.itemTable) -> x [B, T, d] (before dropout and mask).
+   */
+  protected abstract embed(seq: tf.Tensor2D, positions: tf.Tensor2D, itemTable: tf.Tensor2D): tf.Tensor3D;
 
   /** Per-forward inputs of the blocks beyond mask and bias (TiSASRec: interval tables). */
   protected abstract timeInputs(
@@ -60,7 +72,7 @@ export abstract class Recommender extends Layer implements SequentialRecommender
   ): BlockInputs['intervals'];
 
   features(batch: SequenceBatch, options: ForwardOptions = {}): tf.Tensor3D {
-    return tf.tidy(() => this.forward(batch, this.contextFor(options)));
+    return tf.tidy(() => this.forward(batch, this.contextFor(options), this.itemTableFor(options)));
   }
 
   trainingLogits(
@@ -68,16 +80,18 @@ export abstract class Recommender extends Layer implements SequentialRecommender
     options: ForwardOptions = {},
   ): { posLogits: tf.Tensor2D; negLogits: tf.Tensor2D } {
     return tf.tidy(() => {
-      const features = this.forward(batch, this.contextFor(options)); // [B, T, d]
-      return { posLogits: this.logits(features, batch.pos), negLogits: this.logits(features, batch.neg) };
+      const table = this.itemTableFor(options);
+      const features = this.forward(batch, this.contextFor(options), table); // [B, T, d]
+      return { posLogits: this.logits(features, batch.pos, table), negLogits: this.logits(features, batch.neg, table) };
     });
   }
 
   loss(batch: TrainingBatch, options: ForwardOptions = {}): tf.Scalar {
     return tf.tidy(() => {
-      const features = this.forward(batch, this.contextFor(options)); // [B, T, d]
-      const posLogits = this.logits(features, batch.pos); // [B, T]
-      const negLogits = this.logits(features, batch.neg); // [B, T]
+      const table = this.itemTableFor(options);
+      const features = this.forward(batch, this.contextFor(options), table); // [B, T, d]
+      const posLogits = this.logits(features, batch.pos, table); // [B, T]
+      const negLogits = this.logits(features, batch.neg, table); // [B, T]
       const targets = tf.cast(tf.notEqual(batch.pos, 0), 'float32'); // [B, T]
       const count = tf.maximum(tf.sum(targets), 1);
       // -log sigmoid(p) = softplus(-p);  -log(1 - sigmoid(n)) = softplus(n)
@@ -86,13 +100,20 @@ export abstract class Recommender extends Layer implements SequentialRecommender
         count,
       );
       if (this.config.l2Emb === 0) return bce as tf.Scalar;
-      return tf.add(bce, tf.mul(this.config.l2Emb, tf.sum(tf.square(this.itemEmbedding.table)))) as tf.Scalar;
+      return tf.add(bce, tf.mul(this.config.l2Emb, tf.sum(tf.square(table)))) as tf.Scalar;
     });
   }
 
-  /** [B, T] logits of the given item ids against the features at every position. */
-  private logits(features: tf.Tensor3D, items: tf.Tensor2D): tf.Tensor2D {
-    return tf.sum(tf.mul(features, this.itemEmbedding.apply(items)), -1) as tf.Tensor2D;
+  /** [B, T] logits of the given item ids (rows of `table`) against the features at every position. */
+  private logits(features: tf.Tensor3D, items: tf.Tensor2D, table: tf.Tensor2D): tf.Tensor2D {
+    return tf.sum(tf.mul(features, this.itemEmbedding.apply(items, table)), -1) as tf.Tensor2D;
+  }
+
+  /** The item rows a forward pass indexes: ForwardOptions.itemTable (training only) or item_emb. */
+  private itemTableFor(options: ForwardOptions): tf.Tensor2D {
+    if (options.itemTable === undefined) return this.itemEmbedding.table as tf.Tensor as tf.Tensor2D;
+    if (options.training !== true) throw new Error('ForwardOptions.itemTable is for training forward passes only');
+    return options.itemTable;
   }
 
   score(batch: SequenceBatch, candidates: tf.Tensor2D, options: ScoreOptions = {}): tf.Tensor2D {
@@ -156,8 +177,12 @@ export abstract class Recommender extends Layer implements SequentialRecommender
   }
 
   /** The whole network: seq [B, T] -> features [B, T, d]. Call inside a tidy. */
-  private forward(batch: SequenceBatch, context: ForwardContext): tf.Tensor3D {
-    const { x: embedded, inputs } = this.blockInputs(batch, context);
+  private forward(
+    batch: SequenceBatch,
+    context: ForwardContext,
+    itemTable: tf.Tensor2D = this.itemEmbedding.table as tf.Tensor as tf.Tensor2D,
+  ): tf.Tensor3D {
+    const { x: embedded, inputs } = this.blockInputs(batch, context, itemTable);
     let x = embedded;
     for (const block of this.blocks) x = block.apply(x, inputs, context);
     if (x.rank === 4) x = mergeStreams(x as tf.Tensor4D); // [B, T, d]
@@ -168,7 +193,11 @@ export abstract class Recommender extends Layer implements SequentialRecommender
    * seq [B, T] -> the first block's input x ([B, T, d], or [B, T, n, d] mHC streams) and the
    * per-forward tensors every block shares. Call inside a tidy.
    */
-  private blockInputs(batch: SequenceBatch, context: ForwardContext): { x: tf.Tensor; inputs: BlockInputs } {
+  private blockInputs(
+    batch: SequenceBatch,
+    context: ForwardContext,
+    itemTable: tf.Tensor2D = this.itemEmbedding.table as tf.Tensor as tf.Tensor2D,
+  ): { x: tf.Tensor; inputs: BlockInputs } {
     const { seq } = batch;
     const T = seq.shape[1];
     if (T > this.config.maxlen) throw new RangeError(`window of ${T} positions exceeds maxlen ${this.config.maxlen}`);
@@ -180,7 +209,7 @@ export abstract class Recommender extends Layer implements SequentialRecommender
       bias: attentionBias(seq, segments),
       intervals: this.timeInputs(batch, positions, context),
     };
-    const embedded = this.embed(seq, positions); // [B, T, d]
+    const embedded = this.embed(seq, positions, itemTable); // [B, T, d]
     let x: tf.Tensor = tf.mul(dropout(embedded, this.config.dropoutRate, context), mask);
     const streamCount = this.config.mhc?.expansionRate ?? 0;
     if (streamCount > 0) x = expandStreams(x as tf.Tensor3D, streamCount); // [B, T, n, d]

@@ -25,8 +25,8 @@ export class SASRec extends Recommender {
     );
   }
 
-  protected embed(seq: tf.Tensor2D, positions: tf.Tensor2D): tf.Tensor3D {
-    const items = tf.mul(this.itemEmbedding.apply(seq), Math.sqrt(this.config.hiddenUnits)); // [B, T, d]
+  protected embed(seq: tf.Tensor2D, positions: tf.Tensor2D, itemTable: tf.Tensor2D): tf.Tensor3D {
+    const items = tf.mul(this.itemEmbedding.apply(seq, itemTable), Math.sqrt(this.config.hiddenUnits)); // [B, T, d]
     return tf.add(items, this.positionEmbedding.apply(positions)) as tf.Tensor3D;
   }
 

@@ -30,8 +30,8 @@ export class TiSASRec extends Recommender {
     this.intervalValues = table('time_V', config.timeSpan + 1, 5);
   }
 
-  protected embed(seq: tf.Tensor2D, _positions: tf.Tensor2D): tf.Tensor3D {
-    return tf.mul(this.itemEmbedding.apply(seq), Math.sqrt(this.config.hiddenUnits)) as tf.Tensor3D;
+  protected embed(seq: tf.Tensor2D, _positions: tf.Tensor2D, itemTable: tf.Tensor2D): tf.Tensor3D {
+    return tf.mul(this.itemEmbedding.apply(seq, itemTable), Math.sqrt(this.config.hiddenUnits)) as tf.Tensor3D;
   }
 
   protected timeInputs(batch: SequenceBatch, positions: tf.Tensor2D, context: ForwardContext) {

@@ -37,6 +37,14 @@ export interface ForwardOptions {
    * row in the whole batch, so dropout masks equal those of the whole batch. Default 0.
    */
   rowOffset?: number;
+  /**
+   * [K, d] rows standing in for `item_emb` (training only): every item id of the batch (seq,
+   * pos, neg, negatives) indexes this table instead of the whole [V+1, d] one, and the l2Emb
+   * term sums over it. The sparse embedding update of @seqrec/train passes the rows a step
+   * touches, so autodiff yields a [K, d] gradient instead of a dense [V+1, d] one. Default: the
+   * model's own table.
+   */
+  itemTable?: tf.Tensor2D;
 }
 
 export interface ScoreOptions {

@@ -5,3 +5,4 @@ export { BackendUnavailableError } from './errors';
 export { registerSeqrecKernels } from './kernels/registerKernels';
 export { mhcKernelsActive, mhcCoefficients, mhcMix, mhcExpand, mhcMerge } from './kernels/mhcOps';
 export type { MhcGates } from './kernels/mhcOps';
+export { writeVariableRows, writesInPlace } from './variableStorage';

@@ -6,8 +6,13 @@
  * betas (0.9, 0.98)):
  *   m = b1 m + (1 - b1) g;  v = b2 v + (1 - b2) g^2
  *   p -= lr * (m / (1 - b1^t)) / (sqrt(v / (1 - b2^t)) + eps)
+ *
+ * Weights named in `lazy` (the item table of a sparse embedding update) are updated row-wise by
+ * lazy Adam (lazyAdamRows.ts: only the rows a step's gradient touches, bias corrections with the
+ * same global t); their moments live on the host and are written in the same checkpoint format.
  */
-import { tf } from '@seqrec/runtime';
+import { tf, writeVariableRows } from '@seqrec/runtime';
+import { checkRowGradient, lazyAdamRows, type RowGradient } from './lazyAdamRows';
 
 export interface AdamOptions {
   /** Default 0.9. */
@@ -16,6 +21,8 @@ export interface AdamOptions {
   beta2?: number;
   /** Default 1e-8. */
   epsilon?: number;
+  /** Names of weights updated by lazy Adam from row gradients (`apply`'s `rows`). Default none. */
+  lazy?: readonly string[];
 }
 
 /** Host copy of the optimizer state, for checkpoints. */
@@ -33,19 +40,52 @@ export class Adam {
   step = 0;
   private readonly m = new Map<string, tf.Variable>();
   private readonly v = new Map<string, tf.Variable>();
+  /** Moments of the lazy weights, host arrays [size], row-major. */
+  private readonly lazyMoments = new Map<string, { m: Float32Array; v: Float32Array }>();
 
   constructor(private readonly weights: ReadonlyMap<string, tf.Variable>, options: AdamOptions = {}) {
     this.beta1 = options.beta1 ?? 0.9;
     this.beta2 = options.beta2 ?? 0.98;
     this.epsilon = options.epsilon ?? 1e-8;
+    for (const name of options.lazy ?? []) {
+      const w = weights.get(name);
+      if (w === undefined) throw new Error(`Adam: lazy weight '${name}' is not a weight`);
+      if (w.rank !== 2)
+        throw new Error(`Adam: lazy weight '${name}' must be a [rows, d] table, has shape [${w.shape}]`);
+      this.lazyMoments.set(name, { m: new Float32Array(w.size), v: new Float32Array(w.size) });
+    }
     for (const [name, w] of weights) {
-      this.m.set(name, tf.variable(tf.zerosLike(w), false));
-      this.v.set(name, tf.variable(tf.zerosLike(w), false));
+      if (this.lazyMoments.has(name)) continue;
+      // tidy: the zeros are the variables' storage; their own tensor handles are not kept.
+      this.m.set(
+        name,
+        tf.tidy(() => tf.variable(tf.zerosLike(w), false)),
+      );
+      this.v.set(
+        name,
+        tf.tidy(() => tf.variable(tf.zerosLike(w), false)),
+      );
     }
   }
 
-  /** Applies one update with learning rate `lr`. `grads` is keyed by weight name; missing = 0. */
-  apply(grads: ReadonlyMap<string, tf.Tensor>, lr: number): void {
+  /** True when `name` is updated by lazy Adam (its gradient comes as rows). */
+  isLazy(name: string): boolean {
+    return this.lazyMoments.has(name);
+  }
+
+  /**
+   * Applies one update with learning rate `lr`. `grads` is keyed by weight name; missing = 0.
+   * A lazy weight takes its gradient from `rows` (missing = no row touched); a dense gradient
+   * given for it is refused.
+   */
+  apply(grads: ReadonlyMap<string, tf.Tensor>, lr: number, rows: ReadonlyMap<string, RowGradient> = new Map()): void {
+    for (const name of grads.keys())
+      if (this.lazyMoments.has(name)) throw new Error(`Adam: '${name}' is lazy: pass its gradient as rows`);
+    for (const [name, grad] of rows) {
+      if (!this.lazyMoments.has(name)) throw new Error(`Adam: row gradient for '${name}', which is not lazy`);
+      const [rowCount, d] = (this.weights.get(name) as tf.Variable).shape as [number, number];
+      checkRowGradient(grad, rowCount, d);
+    }
     this.step += 1;
     const { beta1: b1, beta2: b2, epsilon: eps } = this;
     const bc1 = 1 - Math.pow(b1, this.step);
@@ -53,7 +93,7 @@ export class Adam {
     tf.tidy(() => {
       for (const [name, w] of this.weights) {
         const g = grads.get(name);
-        if (g === undefined) continue;
+        if (g === undefined || this.lazyMoments.has(name)) continue;
         const m = this.m.get(name) as tf.Variable;
         const v = this.v.get(name) as tf.Variable;
         const newM = tf.add(tf.mul(m, b1), tf.mul(g, 1 - b1));
@@ -64,12 +104,23 @@ export class Adam {
         w.assign(tf.sub(w, tf.mul(tf.div(newM, denom), lr / bc1)));
       }
     });
+    for (const [name, grad] of rows) {
+      const w = this.weights.get(name) as tf.Variable;
+      const { m, v } = this.lazyMoments.get(name) as { m: Float32Array; v: Float32Array };
+      const step = { lr, beta1: b1, beta2: b2, epsilon: eps, step: this.step };
+      writeVariableRows(w, (values) => lazyAdamRows(values, m, v, w.shape[1] as number, grad, step));
+    }
   }
 
   /** Downloads the state (used by checkpoints). */
   async getState(): Promise<AdamState> {
     const moments: AdamState['moments'] = new Map();
-    for (const name of this.weights.keys()) {
+    for (const [name, w] of this.weights) {
+      const lazy = this.lazyMoments.get(name);
+      if (lazy !== undefined) {
+        moments.set(name, { shape: w.shape.slice(), m: lazy.m.slice(), v: lazy.v.slice() });
+        continue;
+      }
       const m = this.m.get(name) as tf.Variable;
       const v = this.v.get(name) as tf.Variable;
       moments.set(name, {
@@ -83,13 +134,19 @@ export class Adam {
 
   /** Restores a state taken from an optimizer over weights of the same names and shapes. */
   setState(state: AdamState): void {
-    for (const name of this.weights.keys()) {
+    for (const [name, w] of this.weights) {
       const saved = state.moments.get(name);
-      const m = this.m.get(name) as tf.Variable;
       if (saved === undefined) throw new Error(`optimizer state has no moments for weight '${name}'`);
-      if (saved.shape.join(',') !== m.shape.join(',')) {
-        throw new Error(`optimizer state for '${name}' has shape [${saved.shape}], the weight has [${m.shape}]`);
+      if (saved.shape.join(',') !== w.shape.join(',')) {
+        throw new Error(`optimizer state for '${name}' has shape [${saved.shape}], the weight has [${w.shape}]`);
       }
+      const lazy = this.lazyMoments.get(name);
+      if (lazy !== undefined) {
+        lazy.m.set(saved.m);
+        lazy.v.set(saved.v);
+        continue;
+      }
+      const m = this.m.get(name) as tf.Variable;
       tf.tidy(() => {
         m.assign(tf.tensor(saved.m, saved.shape, 'float32'));
         (this.v.get(name) as tf.Variable).assign(tf.tensor(saved.v, saved.shape, 'float32'));
@@ -102,5 +159,6 @@ export class Adam {
     for (const t of [...this.m.values(), ...this.v.values()]) t.dispose();
     this.m.clear();
     this.v.clear();
+    this.lazyMoments.clear();
   }
 }

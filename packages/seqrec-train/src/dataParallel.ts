@@ -17,17 +17,27 @@
  * number of floats (a gradient is the size of the weights) but would replicate the optimizer
  * state, its checkpoints and resume on every worker; this way the main thread's model, optimizer
  * and dropout state are the only state, exactly as with one thread, and checkpoints, resume and
- * evaluation are unchanged. `verify()` checks that each worker holds bit-for-bit the weights it
+ * evaluation are unchanged. With a lazy item table (embeddingUpdate.ts) the shards still compute
+ * the table's dense gradient (the weights go to every worker whole anyway); the main thread keeps
+ * the rows the whole step reads (sparseItemRows.ts) and applies lazy Adam to them, the update a
+ * single-thread step makes. `verify()` checks that each worker holds bit-for-bit the weights it
  * was last sent (a checksum), and throws if not.
  */
 import * as path from 'node:path';
 import { type Worker } from 'node:worker_threads';
 import { type TrainBatch } from '@seqrec/data';
 import { startWorker } from '@seqrec/data/node';
-import { DEFAULT_LOSS_CONFIG, type LossConfig, type SequentialRecommender } from '@seqrec/models';
+import {
+  DEFAULT_LOSS_CONFIG,
+  ITEM_EMBEDDING_WEIGHT,
+  type LossConfig,
+  type SequentialRecommender,
+} from '@seqrec/models';
 import { tf, type BackendRequest } from '@seqrec/runtime';
 import type { Adam } from './adam';
 import type { FromGradientWorker, GradientWorkerData, ToGradientWorker } from './gradientWorker';
+import type { RowGradient } from './lazyAdamRows';
+import { stepItemRows } from './sparseItemRows';
 import {
   checksum,
   readWeights,
@@ -212,7 +222,10 @@ export class DataParallel {
       if (msg.type !== 'grads') throw new Error(`gradient worker: expected 'grads', got '${msg.type}'`);
       results.push(msg);
     }
-    return this.apply(adam, results, lr, lossScale);
+    const lazyRows = adam.isLazy(ITEM_EMBEDDING_WEIGHT)
+      ? stepItemRows(batch, negatives, this.loss.loss).ids.subarray(1) // without padding row 0
+      : null;
+    return this.apply(adam, results, lr, lossScale, lazyRows);
   }
 
   /** Throws if any worker's weights differ from those it was last sent (replicas diverged). */
@@ -241,8 +254,17 @@ export class DataParallel {
     await Promise.all(this.replicas.map((r) => r.terminate()));
   }
 
-  /** Count-weighted sum of the shards' gradients (times `lossScale`) and losses, then Adam (if finite). */
-  private apply(adam: Adam, results: ShardResult[], lr: number, lossScale: number): number {
+  /**
+   * Count-weighted sum of the shards' gradients (times `lossScale`) and losses, then Adam (if
+   * finite); `lazyRows`: the item rows the step read, when Adam updates the item table lazily.
+   */
+  private apply(
+    adam: Adam,
+    results: ShardResult[],
+    lr: number,
+    lossScale: number,
+    lazyRows: Int32Array | null,
+  ): number {
     const total = results.reduce((n, r) => n + r.count, 0);
     const share = results.map((r) => (total > 0 ? r.count / total : 1 / results.length));
     const loss = results.reduce((sum, r, w) => sum + (share[w] as number) * r.loss, 0);
@@ -261,13 +283,23 @@ export class DataParallel {
       (results[0] as ShardResult).missing.filter((i) => results.every((r) => r.missing.includes(i))),
     );
     const byName = new Map<string, tf.Tensor>();
+    const rowGrads = new Map<string, RowGradient>();
     let offset = 0;
     [...this.model.weights].forEach(([name, w], i) => {
-      if (!missing.has(i)) byName.set(name, tf.tensor(grads.subarray(offset, offset + w.size), w.shape, 'float32'));
+      if (missing.has(i)) {
+        // no gradient
+      } else if (lazyRows !== null && name === ITEM_EMBEDDING_WEIGHT) {
+        const d = w.shape[1] as number;
+        const values = new Float32Array(lazyRows.length * d); // [K, d]
+        lazyRows.forEach((row, k) => values.set(grads.subarray(offset + row * d, offset + (row + 1) * d), k * d));
+        rowGrads.set(name, { ids: lazyRows, values });
+      } else {
+        byName.set(name, tf.tensor(grads.subarray(offset, offset + w.size), w.shape, 'float32'));
+      }
       offset += w.size;
     });
     try {
-      adam.apply(byName, lr);
+      adam.apply(byName, lr, rowGrads);
     } finally {
       tf.dispose([...byName.values()]);
     }

@@ -23,14 +23,19 @@ const split = tinySplit();
 const vocab = split.dataset.vocab.toJSON();
 const numItems = split.dataset.numItems;
 
-const LOSS_CASES: Array<[string, LossConfig]> = [
-  ['ce', resolveLossConfig({ loss: 'ce' })],
-  ['sampled_softmax uniform', resolveLossConfig({ loss: 'sampled_softmax', numNegatives: 16 })],
+// [label, loss, item table updated by lazy Adam (sparse rows) instead of dense Adam]
+const LOSS_CASES: Array<[string, LossConfig, boolean]> = [
+  ['ce', resolveLossConfig({ loss: 'ce' }), false],
+  ['sampled_softmax uniform', resolveLossConfig({ loss: 'sampled_softmax', numNegatives: 16 }), false],
+  ['sampled_softmax uniform, lazy', resolveLossConfig({ loss: 'sampled_softmax', numNegatives: 16 }), true],
   [
-    'sampled_softmax popularity',
+    'sampled_softmax popularity, lazy',
     resolveLossConfig({ loss: 'sampled_softmax', numNegatives: 16, negativeSampling: 'popularity' }),
+    true,
   ],
-  ['gbce', resolveLossConfig({ loss: 'gbce', numNegatives: 16 })],
+  ['gbce', resolveLossConfig({ loss: 'gbce', numNegatives: 16 }), false],
+  ['gbce, lazy', resolveLossConfig({ loss: 'gbce', numNegatives: 16 }), true],
+  ['bce, lazy', resolveLossConfig({ loss: 'bce' }), true],
 ];
 
 function firstBatch(batchSize = 40): TrainBatch {
@@ -46,20 +51,22 @@ afterEach(() => {
   expect(liveGradientWorkers()).toBe(0);
 });
 
-describe.each(LOSS_CASES)('%s', (_label, loss) => {
+describe.each(LOSS_CASES)('%s', (_label, loss, lazy) => {
   it('1 and 2 workers: same loss and parameters after each of 3 steps; no tensor leaks', async () => {
     const config = { ...TINY_MODEL, numItems, dropoutRate: 0.3 };
     const single = createModel(config, { seed: 3 });
     const multi = createModel(config, { seed: 3 });
-    const [adam1, adam2] = [new Adam(single.weights), new Adam(multi.weights)];
+    const adamOptions = { lazy: lazy ? ['item_emb'] : [] };
+    const [adam1, adam2] = [new Adam(single.weights, adamOptions), new Adam(multi.weights, adamOptions)];
     const parallel = await DataParallel.start(multi, { workers: 2, backend: { backend: 'cpu' }, seed: 3, loss });
     const negatives = new StepNegativeSampler(numItems, loss, 11, split);
+    const tableBefore = lazy ? ((await single.weights.get('item_emb')!.data()) as Float32Array) : null;
     try {
-      const batch = firstBatch();
+      const batch = firstBatch(lazy ? 4 : 40); // lazy: few enough rows that some items are not read
       expect(batch.users.length).toBeGreaterThan(batch.size); // packed: rows hold several users
       const counts: number[] = [];
       for (let step = 0; step < 3; step++) {
-        const drawn = negatives.forStep(step, batch.pos);
+        const drawn = loss.loss === 'bce' ? null : negatives.forStep(step, batch.pos);
         const loss1 = await trainStep(single, adam1, batch, 0.001, 1, { loss, negatives: drawn });
         counts.push(tf.memory().numTensors);
         const loss2 = await parallel.step(adam2, batch, 0.001, 1, drawn);
@@ -69,6 +76,19 @@ describe.each(LOSS_CASES)('%s', (_label, loss) => {
       }
       expect(new Set(counts).size).toBe(1);
       await parallel.verify();
+      if (tableBefore !== null) {
+        // Lazy: only the rows the steps read moved (not vacuous: some did, and some did not).
+        const after = (await single.weights.get('item_emb')!.data()) as Float32Array;
+        const d = config.hiddenUnits;
+        const moved = (row: number) =>
+          after.subarray(row * d, (row + 1) * d).some((x, j) => x !== tableBefore[row * d + j]);
+        const read = new Set([...batch.seq, ...batch.pos, ...(loss.loss === 'bce' ? batch.neg : [])]);
+        for (let step = 0; step < 3 && loss.loss !== 'bce'; step++)
+          negatives.forStep(step, batch.pos).items.forEach((id) => read.add(id));
+        read.delete(0);
+        for (let row = 0; row <= numItems; row++) expect(moved(row)).toBe(read.has(row));
+        expect(read.size).toBeLessThan(numItems);
+      }
     } finally {
       await parallel.close();
       [adam1, adam2, single, multi].forEach((x) => x.dispose());
@@ -133,6 +153,23 @@ describe('train with a sampled loss', () => {
     const resumed = await train(split, vocab, { ...base, ...options, numEpochs: 2, trainDir: dir, resume: true });
     expect([...first.losses, ...resumed.losses]).toEqual(straight.losses);
     [straight, first, resumed].forEach((r) => r.model.dispose());
+  });
+
+  it("lazy (the sampled losses' default) and dense item updates train differently; resume refuses a change", async () => {
+    const dir = await tempDir();
+    const lazy = await train(split, vocab, { ...base, ...options, numEpochs: 1, trainDir: dir });
+    const dense = await train(split, vocab, {
+      ...base,
+      ...options,
+      embeddingUpdate: 'dense',
+      numEpochs: 1,
+      trainDir: await tempDir(),
+    });
+    expect(lazy.losses).not.toEqual(dense.losses);
+    [lazy, dense].forEach((r) => r.model.dispose());
+    await expect(
+      train(split, vocab, { ...base, ...options, embeddingUpdate: 'dense', numEpochs: 2, trainDir: dir, resume: true }),
+    ).rejects.toThrow(/embeddingUpdate/);
   });
 
   it('refuses to resume with another loss or loss setting', async () => {

@@ -2,7 +2,7 @@
 // checkpoints and crash-safe directories, metrics.jsonl, data-parallel worker threads.
 export { train } from './trainer';
 export type { TrainResult } from './trainer';
-export { resolveTrainOptions, defaultWorkers, lossConfigOf } from './options';
+export { resolveTrainOptions, defaultWorkers, lossConfigOf, adamOptionsOf } from './options';
 export type { TrainOptions, ResolvedTrainOptions } from './options';
 export {
   saveCheckpoint,

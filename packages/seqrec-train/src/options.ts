@@ -7,6 +7,7 @@ import { tf } from '@seqrec/runtime';
 import { BATCHINGS, type Batching } from '@seqrec/data';
 import {
   checkRange,
+  ITEM_EMBEDDING_WEIGHT,
   resolveLossConfig,
   type LossConfig,
   type LossName,
@@ -15,6 +16,8 @@ import {
   type SequentialRecommender,
 } from '@seqrec/models';
 import { LR_SCHEDULES, type LrScheduleName } from './schedule';
+import { checkEmbeddingUpdate, defaultEmbeddingUpdate, type EmbeddingUpdate } from './embeddingUpdate';
+import type { AdamOptions } from './adam';
 import type { CheckpointStage } from './checkpoint';
 import type { Protocol } from './evaluate';
 import { TRAIN_DEFAULTS, TRAIN_RANGES } from './defaults';
@@ -54,6 +57,12 @@ export interface TrainOptions {
   negativeSampling?: NegativeSampling;
   /** gbce's calibration t in [0, 1]. Default 0.75. */
   gbceT?: number;
+  /**
+   * How Adam updates the item embedding table (`EMBEDDING_UPDATES`, embeddingUpdate.ts): 'dense'
+   * (every row every step, from the dense gradient) or 'lazy' (only the rows the step reads, lazy
+   * Adam; refused for ce). Default: 'lazy' for sampled_softmax and gbce, 'dense' for bce and ce.
+   */
+  embeddingUpdate?: EmbeddingUpdate;
   /** Adam betas and epsilon. Default 0.9, 0.98, 1e-8. */
   adam?: { beta1?: number; beta2?: number; epsilon?: number };
   /** Last epoch (1-based, inclusive). Default 1000. */
@@ -137,6 +146,12 @@ export function defaultWorkers(backend: string = tf.getBackend()): number {
 /** Defaults filled and values checked (throws RangeError naming the option). */
 export function resolveTrainOptions(options: TrainOptions): ResolvedTrainOptions {
   const d = TRAIN_DEFAULTS;
+  const loss = resolveLossConfig({
+    loss: options.loss,
+    numNegatives: options.numNegatives,
+    negativeSampling: options.negativeSampling,
+    gbceT: options.gbceT,
+  });
   const r: ResolvedTrainOptions = {
     trainDir: options.trainDir,
     seed: options.seed ?? d.seed,
@@ -146,12 +161,8 @@ export function resolveTrainOptions(options: TrainOptions): ResolvedTrainOptions
     lrDecayRate: options.lrDecayRate ?? d.lrDecayRate,
     warmupSteps: options.warmupSteps ?? d.warmupSteps,
     lrSchedule: options.lrSchedule ?? d.lrSchedule,
-    ...resolveLossConfig({
-      loss: options.loss,
-      numNegatives: options.numNegatives,
-      negativeSampling: options.negativeSampling,
-      gbceT: options.gbceT,
-    }),
+    ...loss,
+    embeddingUpdate: options.embeddingUpdate ?? defaultEmbeddingUpdate(loss.loss),
     adam: {
       beta1: options.adam?.beta1 ?? d.adam.beta1,
       beta2: options.adam?.beta2 ?? d.adam.beta2,
@@ -185,7 +196,13 @@ export function resolveTrainOptions(options: TrainOptions): ResolvedTrainOptions
   if (r.evalProtocols.length === 0) throw new RangeError('evalProtocols must not be empty');
   if (r.ks.length === 0) throw new RangeError('ks must not be empty');
   for (const k of r.ks) checkRange('each of ks', k, kRange);
+  checkEmbeddingUpdate(r.embeddingUpdate, r.loss);
   return r;
+}
+
+/** Adam's settings for resolved options: betas, epsilon and (lazy embedding update) the lazy item table. */
+export function adamOptionsOf(o: ResolvedTrainOptions): AdamOptions {
+  return { ...o.adam, lazy: o.embeddingUpdate === 'lazy' ? [ITEM_EMBEDDING_WEIGHT] : [] };
 }
 
 /** The loss settings of resolved options, as @seqrec/models takes them. */

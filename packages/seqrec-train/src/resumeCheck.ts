@@ -38,6 +38,7 @@ const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b)
 const UNRECORDED_MEANS: Record<string, unknown> = {
   loss: 'bce',
   lrSchedule: 'step',
+  embeddingUpdate: 'dense',
 };
 
 /** Settings of `asked` that differ from the run recorded in `run` (a checkpoint's run.json). */

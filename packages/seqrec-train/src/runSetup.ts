@@ -17,7 +17,7 @@ import { findSavedModel, loadCheckpoint, removeCheckpointDir, searchCheckpoint, 
 import { ResumeMismatchError, TrainDirError, UnusableDataError } from './errors';
 import { checkTrainingMemory } from './memoryEstimate';
 import { MetricsLog } from './metricsLog';
-import { lossConfigOf, type ResolvedTrainOptions, type TrainOptions } from './options';
+import { adamOptionsOf, lossConfigOf, type ResolvedTrainOptions, type TrainOptions } from './options';
 import { resumeDifferences } from './resumeCheck';
 import { TrainDirClaim } from './trainDir';
 
@@ -87,7 +87,7 @@ export async function startRun(
       if (differences.length > 0) throw new ResumeMismatchError(o.trainDir, differences, options.optionName);
       for (const note of ckpt.notes) report(note);
       state = ckpt.trainer;
-      adam = new Adam(model.weights, o.adam);
+      adam = new Adam(model.weights, adamOptionsOf(o));
       adam.setState(ckpt.optimizer);
       if (state.modelRngState !== null) model.setRngState(state.modelRngState);
       resumeFrom = ckpt.dir;
@@ -95,7 +95,7 @@ export async function startRun(
     } else {
       model = (options.modelFactory ?? ((c, seed) => createModel(c, { seed })))(asked, o.seed);
       if (o.initFrom !== null) await initWeights(model, o.initFrom);
-      adam = new Adam(model.weights, o.adam);
+      adam = new Adam(model.weights, adamOptionsOf(o));
       state = {
         epoch: 0,
         globalStep: 0,

@@ -1,17 +1,22 @@
 /**
  * One optimizer step: loss and gradients of every weight (`tf.variableGrads`), then Adam.
+ * When Adam updates the item table lazily (embeddingUpdate.ts), the step runs the model on the
+ * rows it reads (sparseItemRows.ts), so the table's gradient is those [K, d] rows.
  * Every tensor created here is disposed before returning (the tests check numTensors stays flat).
  */
 import { tf } from '@seqrec/runtime';
 import type { TrainBatch } from '@seqrec/data';
 import {
   DEFAULT_LOSS_CONFIG,
+  ITEM_EMBEDDING_WEIGHT,
   trainingLoss,
   type LossConfig,
   type SequentialRecommender,
   type TrainingBatch,
 } from '@seqrec/models';
 import type { Adam } from './adam';
+import type { RowGradient } from './lazyAdamRows';
+import { stepItemRows } from './sparseItemRows';
 import type { StepNegatives } from './stepNegatives';
 
 /** What a step minimises: the loss (@seqrec/models `LOSSES`) and, for the sampled ones, the step's shared negatives. */
@@ -60,31 +65,83 @@ export async function trainStep(
   lossScale = 1,
   objective: StepObjective = BCE_OBJECTIVE,
 ): Promise<number> {
-  const tensors = toTrainingBatch(batch, objective.negatives);
-  const names = [...model.weights.keys()];
-  const variables = [...model.weights.values()];
+  const g = stepGradients(model, batch, objective, lossScale, adam.isLazy(ITEM_EMBEDDING_WEIGHT));
   try {
+    const loss = ((await g.value.data())[0] as number) / lossScale;
+    if (Number.isFinite(loss)) adam.apply(g.dense, lr, g.rows);
+    return loss;
+  } finally {
+    g.dispose();
+  }
+}
+
+/** A step's loss and gradients (`stepGradients`); `dispose` frees every tensor of it. */
+export interface StepGradients {
+  /** The scaled loss, a scalar. */
+  value: tf.Scalar;
+  /** Dense gradients by weight name (the item table's only when not sparse; a weight the loss does not reach is absent). */
+  dense: Map<string, tf.Tensor>;
+  /** Sparse: the item table's gradient as the rows the step reads (padding row 0 left out). */
+  rows: Map<string, RowGradient>;
+  dispose(): void;
+}
+
+/**
+ * The gradient of `lossScale * loss` for every weight. `sparse`: the model runs on the item rows
+ * the step reads (sparseItemRows.ts, ForwardOptions.itemTable), so the item table's gradient is
+ * those [K, d] rows, returned in `rows`, and no dense [V+1, d] gradient is made.
+ */
+export function stepGradients(
+  model: SequentialRecommender,
+  batch: TrainBatch,
+  objective: StepObjective,
+  lossScale: number,
+  sparse: boolean,
+): StepGradients {
+  const read = sparse ? stepItemRows(batch, objective.negatives, objective.loss.loss) : null;
+  const tensors = toTrainingBatch(read?.batch ?? batch, read === null ? objective.negatives : read.negatives);
+  const table = model.weights.get(ITEM_EMBEDDING_WEIGHT) as tf.Variable; // [V+1, d]
+  let itemRows: tf.Variable | null = null; // [K, d]: the rows read, a variable of their own
+  try {
+    if (read !== null) itemRows = tf.tidy(() => tf.variable(tf.gather(table, tf.tensor1d(read.ids, 'int32')), true));
+    const weights = [...model.weights].filter(([name]) => read === null || name !== ITEM_EMBEDDING_WEIGHT);
+    const variables = [...weights.map(([, w]) => w), ...(itemRows === null ? [] : [itemRows])];
+    const options = {
+      training: true,
+      ...(itemRows === null ? {} : { itemTable: itemRows as tf.Tensor as tf.Tensor2D }),
+    };
     const scaledLoss = (): tf.Scalar => {
-      const loss = trainingLoss(model, tensors, objective.loss, { training: true });
+      const loss = trainingLoss(model, tensors, objective.loss, options);
       return lossScale === 1 ? loss : tf.mul(loss, lossScale); // variableGrads disposes `loss`
     };
     const { value, grads } = tf.variableGrads(scaledLoss, variables);
-    try {
-      const loss = ((await value.data())[0] as number) / lossScale;
-      if (Number.isFinite(loss)) {
-        const byName = new Map<string, tf.Tensor>();
-        names.forEach((name, i) => {
-          const g = grads[(variables[i] as tf.Variable).name];
-          if (g !== undefined) byName.set(name, g);
-        });
-        adam.apply(byName, lr);
-      }
-      return loss;
-    } finally {
-      value.dispose();
-      tf.dispose(grads);
+    const dense = new Map<string, tf.Tensor>();
+    for (const [name, w] of weights) {
+      const g = grads[w.name];
+      if (g !== undefined) dense.set(name, g);
     }
+    const rows = new Map<string, RowGradient>();
+    const rowGrad = itemRows === null ? undefined : grads[itemRows.name];
+    if (read !== null && rowGrad !== undefined) {
+      const d = table.shape[1] as number;
+      // Row 0 is padding (index 0): never a class, and its lookups pass no gradient.
+      rows.set(ITEM_EMBEDDING_WEIGHT, {
+        ids: read.ids.subarray(1),
+        values: (rowGrad.dataSync() as Float32Array).slice(d),
+      });
+    }
+    rowGrad?.dispose();
+    return {
+      value,
+      dense,
+      rows,
+      dispose: () => {
+        value.dispose();
+        tf.dispose([...dense.values()]);
+      },
+    };
   } finally {
+    itemRows?.dispose();
     disposeTrainingBatch(tensors);
   }
 }

@@ -4,6 +4,7 @@
  * numbers are 1 head), each with every requested loss. Also maps a variant to its model config.
  */
 import { DEFAULT_MHC, DEFAULT_MODEL_CONFIG, type ModelConfig } from '@seqrec/models';
+import { defaultEmbeddingUpdate } from '@seqrec/train';
 import type { ResolvedBenchOptions } from './options';
 import type { BenchConfig, Variant } from './types';
 
@@ -27,6 +28,8 @@ export function benchConfigs(o: ResolvedBenchOptions): BenchConfig[] {
             numItems: o.numItems,
             loss,
             numNegatives: o.numNegatives,
+            // ce reads every row: it is always dense
+            embeddingUpdate: loss === 'ce' ? 'dense' : o.embeddingUpdate ?? defaultEmbeddingUpdate(loss),
           });
         }
       }
@@ -57,15 +60,22 @@ export function modelConfigOf(
   };
 }
 
-/** A short label, e.g. `TiSASRec+mHC L200 h2`, with the loss and V when they are not the defaults' (bce, 3416). */
+/**
+ * A short label, e.g. `TiSASRec+mHC L200 h2`, with the loss, V and the item-table update when
+ * they are not the defaults' (bce, 3416, the loss's default update).
+ */
 export function configLabel(
   c: Pick<BenchConfig, 'variant' | 'maxlen' | 'heads'> &
-    Partial<Pick<BenchConfig, 'loss' | 'numNegatives' | 'numItems'>>,
+    Partial<Pick<BenchConfig, 'loss' | 'numNegatives' | 'numItems' | 'embeddingUpdate'>>,
 ): string {
   const loss =
     c.loss === undefined || c.loss === 'bce' ? '' : c.loss === 'ce' ? ' ce' : ` ${c.loss} N${c.numNegatives}`;
   const items = c.numItems === undefined || c.numItems === 3416 ? '' : ` V${c.numItems}`;
-  return `${variantName(c.variant)} L${c.maxlen} h${c.heads}${loss}${items}`;
+  const update =
+    c.embeddingUpdate === undefined || c.embeddingUpdate === defaultEmbeddingUpdate(c.loss ?? 'bce')
+      ? ''
+      : ` ${c.embeddingUpdate}-emb`;
+  return `${variantName(c.variant)} L${c.maxlen} h${c.heads}${loss}${items}${update}`;
 }
 
 export function variantName(v: Variant): string {

@@ -7,7 +7,7 @@
  */
 import * as os from 'node:os';
 import { tf } from '@seqrec/runtime';
-import { createModel, resolveLossConfig, type SequentialRecommender } from '@seqrec/models';
+import { ITEM_EMBEDDING_WEIGHT, createModel, resolveLossConfig, type SequentialRecommender } from '@seqrec/models';
 import { Adam, StepNegativeSampler, trainStep, usesStepNegatives, type StepObjective } from '@seqrec/train';
 import { isTimeAware, modelConfigOf } from './configs';
 import { lcg, syntheticBatch, syntheticCandidates } from './syntheticInput';
@@ -84,7 +84,8 @@ async function scoreUsers(
 export async function measureStep(o: MeasureStepOptions): Promise<StepResult> {
   const c = o.config;
   const model = createModel(modelConfigOf(c), { seed: o.seed });
-  const adam = new Adam(model.weights, { beta1: 0.9, beta2: 0.98 });
+  const lazy = c.embeddingUpdate === 'lazy' ? [ITEM_EMBEDDING_WEIGHT] : [];
+  const adam = new Adam(model.weights, { beta1: 0.9, beta2: 0.98, lazy });
   try {
     const batch = syntheticBatch(
       { users: c.batch, maxlen: c.maxlen, numItems: c.numItems, timeSpan: isTimeAware(c.variant) ? c.timeSpan : null },

@@ -6,6 +6,7 @@
 import * as path from 'node:path';
 import { DEFAULT_LOSS_CONFIG, LOSSES, LOSS_LIMITS, type LossName } from '@seqrec/models';
 import type { BackendName } from '@seqrec/runtime';
+import { EMBEDDING_UPDATES, type EmbeddingUpdate } from '@seqrec/train';
 import { VARIANTS, type BenchReps, type ScoreSizes, type Variant } from './types';
 
 export interface BenchOptions {
@@ -47,6 +48,11 @@ export interface BenchOptions {
   losses?: LossName[];
   /** Shared negatives per step of sampled_softmax and gbce. Default DEFAULT_LOSS_CONFIG.numNegatives (256). */
   numNegatives?: number;
+  /**
+   * How Adam updates the item table in the timed steps (@seqrec/train EMBEDDING_UPDATES; 'lazy'
+   * is skipped for ce). Default: each loss's training default (lazy for sampled_softmax and gbce).
+   */
+  embeddingUpdate?: EmbeddingUpdate | null;
   /** Time training steps only (no scoring: at V = 1M full ranking alone needs GBs). Default false. */
   skipScoring?: boolean;
   /** Repetitions; defaults depend on quick and maxlen. */
@@ -93,6 +99,7 @@ export function resolveBenchOptions(o: BenchOptions = {}): ResolvedBenchOptions 
     numItems: o.numItems ?? 3416,
     losses: o.losses ?? ['bce'],
     numNegatives: o.numNegatives ?? DEFAULT_LOSS_CONFIG.numNegatives,
+    embeddingUpdate: o.embeddingUpdate ?? null,
     skipScoring: o.skipScoring ?? false,
     reps: o.reps ?? {},
     score: { candidates: 101, users: 256, chunk: 128, ...o.score },
@@ -104,6 +111,8 @@ export function resolveBenchOptions(o: BenchOptions = {}): ResolvedBenchOptions 
       throw new RangeError(`losses: unknown loss '${String(loss)}' (expected ${LOSSES.join(', ')})`);
   }
   if (r.losses.length === 0) throw new RangeError('losses must not be empty');
+  if (r.embeddingUpdate !== null && !(EMBEDDING_UPDATES as readonly string[]).includes(r.embeddingUpdate))
+    throw new RangeError(`embeddingUpdate must be one of ${EMBEDDING_UPDATES.join(', ')}, got '${r.embeddingUpdate}'`);
   if (r.numNegatives > LOSS_LIMITS.numNegatives)
     throw new RangeError(`numNegatives must be at most ${LOSS_LIMITS.numNegatives}, got ${r.numNegatives}`);
   for (const v of [...r.variants, ...r.epochVariants]) {

@@ -5,6 +5,7 @@
  */
 
 import type { LossName } from '@seqrec/models';
+import type { EmbeddingUpdate } from '@seqrec/train';
 
 /** The four model variants of seqrec (spec MODEL.md). */
 export type Variant = 'sasrec' | 'sasrec+mhc' | 'tisasrec' | 'tisasrec+mhc';
@@ -30,6 +31,8 @@ export interface BenchConfig {
   loss: LossName;
   /** Shared negatives per step of sampled_softmax and gbce (ignored by the others). */
   numNegatives: number;
+  /** How Adam updates the item table (@seqrec/train; absent in reports before it existed = dense). */
+  embeddingUpdate?: EmbeddingUpdate;
 }
 
 /** Repetitions of each measurement. */

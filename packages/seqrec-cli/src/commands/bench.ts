@@ -7,6 +7,7 @@
 import { type Command } from 'commander';
 import { DEFAULT_LOSS_CONFIG, LOSSES, LOSS_RANGES, MODEL_RANGES, type LossName } from '@seqrec/models';
 import { BACKENDS } from '@seqrec/runtime';
+import { EMBEDDING_UPDATES } from '@seqrec/train';
 import { VARIANTS, renderBench, runBench, type BenchOptions, type Variant } from '../bench';
 import { UsageError } from '../errors';
 import { makeOutput, type CliIo } from '../io';
@@ -53,6 +54,8 @@ export function benchOptionsFromFlags(raw: Record<string, unknown>): BenchOption
   if (raw['num_negatives'] !== undefined)
     o.numNegatives = ranged('num_negatives', raw['num_negatives'], LOSS_RANGES.numNegatives);
   if (raw['num_items'] !== undefined) o.numItems = int('num_items', raw['num_items'], 2, 100000000);
+  if (raw['embedding_update'] !== undefined)
+    o.embeddingUpdate = choice('embedding_update', raw['embedding_update'], EMBEDDING_UPDATES);
   if (raw['skip_scoring'] !== undefined) o.skipScoring = bool('skip_scoring', raw['skip_scoring']);
   return o;
 }
@@ -99,6 +102,10 @@ export function registerBenchCommand(
       `shared negatives per step of sampled_softmax and gbce (default ${DEFAULT_LOSS_CONFIG.numNegatives})`,
     )
     .option('--num_items <n>', 'V of the synthetic steps (default 3416; e.g. 1000000 for a million-item catalogue)')
+    .option(
+      '--embedding_update <dense|lazy>',
+      "item-table update of the timed steps (default: each loss's training default; ce is always dense)",
+    )
     .option('--skip_scoring', 'time training steps only (full ranking at V = 1M alone needs GBs)')
     .action((opts: Record<string, unknown>) => setAction(() => benchCommand(opts, io)));
 }

@@ -6,6 +6,7 @@
  */
 import { tf } from '@seqrec/runtime';
 import type { ForwardOptions, SequentialRecommender, TrainingBatch } from '../types';
+import { ITEM_EMBEDDING_WEIGHT } from '../recommender';
 import { fullCrossEntropyLoss } from './fullCrossEntropy';
 import { gbceBeta, generalizedBceLoss } from './generalizedBce';
 import type { LossConfig } from './lossConfig';
@@ -25,13 +26,17 @@ export function trainingLoss(
 ): tf.Scalar {
   if (config.loss === 'bce') return model.loss(batch, options);
   return tf.tidy(() => {
-    const table = model.weights.get('item_emb') as tf.Variable as unknown as tf.Tensor2D; // [V+1, d]
+    // [V+1, d], or the [K, d] rows of a sparse step (ForwardOptions.itemTable; ids index them)
+    const table =
+      options.itemTable ?? (model.weights.get(ITEM_EMBEDDING_WEIGHT) as tf.Variable as unknown as tf.Tensor2D);
     const features = model.features(batch, options); // [B, T, d]
     const rows = targetRows(features, batch.pos); // [M, d], [M]
     let loss: tf.Scalar;
     if (rows.indices.length === 0) {
       loss = tf.mul(tf.sum(features), 0) as tf.Scalar; // no target: zero, still connected to the weights
     } else if (config.loss === 'ce') {
+      if (options.itemTable !== undefined)
+        throw new Error("trainingLoss: loss 'ce' reads every item row; it takes no ForwardOptions.itemTable");
       loss = fullCrossEntropyLoss(rows.features, rows.targets, table);
     } else {
       const negatives = batch.negatives;
