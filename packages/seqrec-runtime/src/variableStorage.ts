@@ -9,9 +9,9 @@
  * heap grows, so the view is taken per write and used before any other tfjs call).
  *
  * Aliasing: a tensor may share its storage with others (tfjs counts references per storage, e.g.
- * `tf.variable(x)` shares x's; on cpu `tf.tensor(array)` keeps the caller's array itself). Before
- * the first write, and whenever the variable was assigned since, it is given storage of its own
- * (one copy of the table); a write never changes another tensor. One exception stays: cpu
+ * `tf.variable(x)` shares x's; on cpu `tf.tensor(array)` keeps the caller's array itself). When
+ * the storage is not the variable's alone (cpu: before the first write and after every assign),
+ * it is given storage of its own (one copy of the table); a write never changes another tensor. One exception stays: cpu
  * serves a contiguous `slice` as a view of the same array, so a slice of the variable kept alive
  * across a write sees it (inside a training step no slice outlives the step).
  */
@@ -48,7 +48,11 @@ export function writeVariableRows(variable: tf.Variable, write: (values: Float32
     return;
   }
   const backend = tf.backend() as unknown as StorageBackend;
-  if (!owned.has(variable.dataId) || backend.refCount(variable.dataId) !== 1) {
+  // wasm copies every upload into its heap, so storage with one reference is the variable's
+  // alone; cpu may hold a caller's array, so there the variable gets storage this module made.
+  const exclusive =
+    backend.refCount(variable.dataId) === 1 && (owned.has(variable.dataId) || tf.getBackend() === 'wasm');
+  if (!exclusive) {
     // A kernel output is fresh storage; x * 1 keeps every value's bits (-0, NaN) as they are.
     tf.tidy(() => variable.assign(tf.mul(variable, tf.scalar(1))));
     owned.add(variable.dataId);
