@@ -19,18 +19,23 @@ export interface MemoryTerm {
   options: string[];
 }
 
-/** The terms of the lower bound for one step of `batchSize` users. */
-export function trainingMemoryTerms(config: ModelConfig, batchSize: number): MemoryTerm[] {
+/**
+ * The terms of the lower bound for one step of `batchSize` users. `lazyItemTable`: the item
+ * table is updated lazily (embeddingUpdate.ts), so the heap holds the table but no [V+1, d]
+ * gradient, and its Adam moments are host arrays.
+ */
+export function trainingMemoryTerms(config: ModelConfig, batchSize: number, lazyItemTable = false): MemoryTerm[] {
   const F = 4;
   const { maxlen: T, hiddenUnits: d, numBlocks: L, numHeads: h } = config;
   const B = batchSize;
   const n = config.mhc?.expansionRate ?? 1;
   const intervals = config.kind === 'tisasrec' ? config.timeSpan + 1 : 0;
-  // Parameters, their gradients and Adam's two moments.
-  const params =
-    (config.numItems + 1) * d + T * d * (config.kind === 'tisasrec' ? 3 : 1) + 2 * intervals * d + L * 6 * d * d;
+  // Parameters, their gradients and Adam's two moments (a lazy item table: the table alone).
+  const itemTable = (config.numItems + 1) * d;
+  const params = T * d * (config.kind === 'tisasrec' ? 3 : 1) + 2 * intervals * d + L * 6 * d * d;
+  const weights = 4 * (params + (lazyItemTable ? 0 : itemTable)) + (lazyItemTable ? itemTable : 0);
   const terms: MemoryTerm[] = [
-    { what: 'weights, gradients and Adam moments', bytes: 4 * params * F, options: ['hidden_units', 'time_span'] },
+    { what: 'weights, gradients and Adam moments', bytes: weights * F, options: ['hidden_units', 'time_span'] },
     // [B, h, T, T] per block: the attention weights kept for the backward pass and their gradient.
     {
       what: 'attention weights',
@@ -58,8 +63,13 @@ export function trainingMemoryTerms(config: ModelConfig, batchSize: number): Mem
 }
 
 /** Throws MemoryLimitError (naming the flags to lower) when the lower bound exceeds `limitBytes`. */
-export function checkTrainingMemory(config: ModelConfig, batchSize: number, limitBytes = WASM_HEAP_BYTES): void {
-  const terms = trainingMemoryTerms(config, batchSize);
+export function checkTrainingMemory(
+  config: ModelConfig,
+  batchSize: number,
+  limitBytes = WASM_HEAP_BYTES,
+  lazyItemTable = false,
+): void {
+  const terms = trainingMemoryTerms(config, batchSize, lazyItemTable);
   const total = terms.reduce((s, t) => s + t.bytes, 0);
   if (total <= limitBytes) return;
   const largest = [...terms].sort((a, b) => b.bytes - a.bytes)[0] as MemoryTerm;

@@ -54,7 +54,7 @@ export async function startRun(
   checkUsable(split);
   const asked = resolveModelConfig({ ...options.model, numItems: split.dataset.numItems });
   checkLossForCatalogue(lossConfigOf(o), asked.numItems);
-  if (tf.getBackend() === 'wasm') checkTrainingMemory(asked, o.batchSize);
+  if (tf.getBackend() === 'wasm') checkTrainingMemory(asked, o.batchSize, undefined, o.embeddingUpdate === 'lazy');
   const dataFingerprint = datasetFingerprint(split.dataset);
   const mode = o.resume ? 'resume' : options.overwrite === true ? 'overwrite' : 'new';
   if (o.resume && options.overwrite === true) throw new TrainDirError('--resume and --overwrite exclude each other');
