@@ -135,6 +135,7 @@ it('a worker that fails to start is reported, and every worker is shut down', as
 function recordingAdam(): { adam: Adam; last: () => Map<string, Float32Array> } {
   let seen = new Map<string, Float32Array>();
   const adam = {
+    isLazy: () => false,
     apply: (grads: Map<string, tf.Tensor>) => {
       seen = new Map([...grads].map(([name, g]) => [name, g.dataSync() as Float32Array]));
     },
