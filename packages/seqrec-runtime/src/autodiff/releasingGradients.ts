@@ -99,14 +99,23 @@ export function releasingGradients(stock: Gradients): Gradients {
         const dys = node.outputs.map((o) => grads.get(o.id) ?? null);
         if (node.gradient == null)
           throw new Error(`Cannot compute gradient: gradient function not found for ${node.kernelName}.`);
-        const inputGradients = node.gradient(dys);
+        // One scope for the node: a custom gradient's temporaries (made when node.gradient
+        // runs, outside the per-input closures) are freed with it, not at the end.
+        const inputGrads = this.tidy(() => {
+          const gradientOf = (node.gradient as NonNullable<TapeNode['gradient']>)(dys);
+          const out: Record<string, tf.Tensor> = {};
+          for (const name in node.inputs) {
+            if (!(name in gradientOf))
+              throw new Error(
+                `Cannot backprop through input ${name}. Available gradients found: ${Object.keys(gradientOf)}.`,
+              );
+            out[name] = (gradientOf[name] as () => tf.Tensor)();
+          }
+          return out;
+        });
         const done: tf.Tensor[] = []; // freed once every input gradient of this node exists
         for (const name in node.inputs) {
-          if (!(name in inputGradients))
-            throw new Error(
-              `Cannot backprop through input ${name}. Available gradients found: ${Object.keys(inputGradients)}.`,
-            );
-          const dx = this.tidy(() => (inputGradients[name] as () => tf.Tensor)());
+          const dx = inputGrads[name] as tf.Tensor;
           const x = node.inputs[name] as tf.Tensor;
           if (dx.dtype !== 'float32')
             throw new Error(
