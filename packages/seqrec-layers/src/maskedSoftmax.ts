@@ -51,8 +51,10 @@ export function maskedSoftmaxDropout(a: tf.Tensor, b: tf.Tensor | null, bias: tf
     save([p, pd]);
     return pd;
   };
-  const backward = (dy: tf.Tensor, [p, pd]: tf.Tensor[]): tf.Tensor =>
-    tf.sub(tf.mul(pd as tf.Tensor, dy), tf.mul(p as tf.Tensor, tf.sum(tf.mul(dy, pd as tf.Tensor), -1, true)));
+  const backward = (dy: tf.Tensor, [p, pd]: tf.Tensor[]): tf.Tensor => {
+    const weighted = tf.mul(pd as tf.Tensor, dy);
+    return tf.sub(weighted, tf.mul(p as tf.Tensor, tf.sum(weighted, -1, true)));
+  };
   if (b === null) {
     const single = tf.customGrad((x, save) => ({
       value: forward(x as tf.Tensor, save as tf.GradSaveFunc),
