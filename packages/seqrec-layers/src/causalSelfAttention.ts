@@ -6,10 +6,11 @@
  */
 import { tf } from '@seqrec/runtime';
 import { Dense } from './dense';
-import { dropout } from './dropout';
+import { dropoutMask } from './dropout';
 import type { ForwardContext } from './forwardContext';
+import { mergeHeads, splitHeads } from './headLayout';
 import { Layer } from './layer';
-import { maskedSoftmax } from './maskedSoftmax';
+import { maskedSoftmax, maskedSoftmaxDropout } from './maskedSoftmax';
 
 export interface AttentionConfig {
   name: string;
@@ -105,7 +106,7 @@ export class CausalSelfAttention extends Layer {
    * (B*h*T*T values) gives the same scores for one full-size op less.
    */
   protected scaledQueries(u: tf.Tensor3D): tf.Tensor4D {
-    return this.splitHeads(tf.mul(this.q.apply(u), 1 / Math.sqrt(this.headDim)));
+    return splitHeads(this.q.apply(u), this.config.numHeads, 1 / Math.sqrt(this.headDim));
   }
 
   /** scaled scores [B, h, T, T] (plus an optional second term of the same shape) -> dropout(softmax(sum + bias)) */
@@ -115,18 +116,22 @@ export class CausalSelfAttention extends Layer {
     bias: tf.Tensor4D,
     context: ForwardContext,
   ): tf.Tensor4D {
-    return dropout(maskedSoftmax(scores, extraScores, bias), this.config.dropoutRate, context) as tf.Tensor4D;
+    const rate = this.config.dropoutRate;
+    if (!context.training || rate === 0) return maskedSoftmax(scores, extraScores, bias) as tf.Tensor4D;
+    const mask = dropoutMask(scores.shape, rate, context.nextSeed(), {
+      perRow: true,
+      rowOffset: context.rowOffset ?? 0,
+    });
+    return maskedSoftmaxDropout(scores, extraScores, bias, mask) as tf.Tensor4D;
   }
 
   /** [B, T, d] -> [B, h, T, dh] */
   protected splitHeads(x: tf.Tensor): tf.Tensor4D {
-    const [B, T] = x.shape;
-    return x.reshape([B, T, this.config.numHeads, this.headDim]).transpose([0, 2, 1, 3]) as tf.Tensor4D;
+    return splitHeads(x, this.config.numHeads);
   }
 
   /** [B, h, T, dh] -> [B, T, d] */
   protected mergeHeads(x: tf.Tensor): tf.Tensor3D {
-    const [B, , T] = x.shape;
-    return x.transpose([0, 2, 1, 3]).reshape([B, T, this.config.dim]) as tf.Tensor3D;
+    return mergeHeads(x);
   }
 }

@@ -9,6 +9,7 @@ import { tf } from '@seqrec/runtime';
 import { columnSum } from './columnSum';
 import { xavierUniform } from './initializers';
 import { Layer } from './layer';
+import { reshapeView } from './reshapeView';
 
 export interface DenseConfig {
   name: string;
@@ -46,8 +47,8 @@ export class Dense extends Layer {
   /** x: [..., in] -> [..., out] */
   apply(x: tf.Tensor): tf.Tensor {
     const shape = x.shape;
-    const rows = x.reshape([-1, this.config.inputDim]) as tf.Tensor2D; // [N, in]
+    const rows = reshapeView(x, [-1, this.config.inputDim]) as tf.Tensor2D; // [N, in]
     const y = linear(rows, this.kernel as tf.Tensor2D, this.bias as tf.Tensor1D); // [N, out]
-    return y.reshape([...shape.slice(0, -1), this.config.outputDim]);
+    return reshapeView(y, [...shape.slice(0, -1), this.config.outputDim]);
   }
 }

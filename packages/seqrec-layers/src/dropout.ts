@@ -13,6 +13,7 @@
  */
 import { tf } from '@seqrec/runtime';
 import type { ForwardContext } from './forwardContext';
+import { multiplyByMask } from './multiplyByMask';
 
 /** sfc32 seeded from two integers; fast and good enough for Bernoulli masks. */
 function fillMask(
@@ -71,11 +72,16 @@ export function dropoutMask(shape: number[], rate: number, seed: number, options
 export function dropout<T extends tf.Tensor>(x: T, rate: number, context: ForwardContext): T {
   if (!context.training || rate === 0) return x;
   const mask = dropoutMask(x.shape, rate, context.nextSeed(), { perRow: true, rowOffset: context.rowOffset ?? 0 });
-  return tf.mul(x, mask) as T;
+  const dropped = multiplyByMask(x, mask); // keeps only the mask for backward, not x
+  mask.dispose();
+  return dropped;
 }
 
 /** Dropout of a weight table shared by the whole batch (TiSASRec's position and interval tables). */
 export function dropoutShared<T extends tf.Tensor>(x: T, rate: number, context: ForwardContext): T {
   if (!context.training || rate === 0) return x;
-  return tf.mul(x, dropoutMask(x.shape, rate, context.nextSeed())) as T;
+  const mask = dropoutMask(x.shape, rate, context.nextSeed());
+  const dropped = multiplyByMask(x, mask);
+  mask.dispose();
+  return dropped;
 }

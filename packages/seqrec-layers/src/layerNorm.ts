@@ -9,6 +9,7 @@
 import { tf } from '@seqrec/runtime';
 import { columnSum } from './columnSum';
 import { Layer } from './layer';
+import { reshapeView } from './reshapeView';
 
 export interface LayerNormConfig {
   name: string;
@@ -53,7 +54,7 @@ export class LayerNorm extends Layer {
 
   /** x: [..., d] -> [..., d] */
   apply(x: tf.Tensor): tf.Tensor {
-    const rows = x.reshape([-1, this.config.dim]) as tf.Tensor2D; // [N, d]
-    return this.normalize(rows, this.gamma as tf.Tensor1D, this.beta as tf.Tensor1D).reshape(x.shape);
+    const rows = reshapeView(x, [-1, this.config.dim]) as tf.Tensor2D; // [N, d]
+    return reshapeView(this.normalize(rows, this.gamma as tf.Tensor1D, this.beta as tf.Tensor1D), x.shape);
   }
 }

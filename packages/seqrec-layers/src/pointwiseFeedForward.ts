@@ -7,6 +7,7 @@ import { Dense } from './dense';
 import { dropout } from './dropout';
 import type { ForwardContext } from './forwardContext';
 import { Layer } from './layer';
+import { reluDropout } from './reluDropout';
 
 export interface PointwiseFeedForwardConfig {
   name: string;
@@ -30,7 +31,7 @@ export class PointwiseFeedForward extends Layer {
   apply(u: tf.Tensor3D, context: ForwardContext): tf.Tensor3D {
     return tf.tidy(() => {
       const rate = this.config.dropoutRate;
-      const hidden = dropout(tf.relu(this.l1.apply(u)), rate, context);
+      const hidden = reluDropout(this.l1.apply(u), rate, context); // keeps only itself for backward
       return dropout(this.l2.apply(hidden), rate, context) as tf.Tensor3D;
     });
   }

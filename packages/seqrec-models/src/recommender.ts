@@ -14,6 +14,7 @@ import {
   SeedSequence,
   attentionBias,
   dropout,
+  multiplyByMask,
   expandStreams,
   mergeStreams,
   type ForwardContext,
@@ -210,7 +211,7 @@ export abstract class Recommender extends Layer implements SequentialRecommender
       intervals: this.timeInputs(batch, positions, context),
     };
     const embedded = this.embed(seq, positions, itemTable); // [B, T, d]
-    let x: tf.Tensor = tf.mul(dropout(embedded, this.config.dropoutRate, context), mask);
+    let x: tf.Tensor = multiplyByMask(dropout(embedded, this.config.dropoutRate, context), mask);
     const streamCount = this.config.mhc?.expansionRate ?? 0;
     if (streamCount > 0) x = expandStreams(x as tf.Tensor3D, streamCount); // [B, T, n, d]
     return { x, inputs };

@@ -14,6 +14,8 @@ import {
   ManifoldHyperConnection,
   PointwiseFeedForward,
   TimeIntervalAttention,
+  multiplyByMask,
+  residualAdd,
   type ForwardContext,
   type TimeIntervalInputs,
 } from '@seqrec/layers';
@@ -58,15 +60,20 @@ export class TransformerBlock extends Layer {
 
   /** x: [B, T, d] (plain) or [B, T, n, d] (mHC streams) -> same shape */
   apply(x: tf.Tensor, inputs: BlockInputs, context: ForwardContext): tf.Tensor {
-    const attention = (h: tf.Tensor3D) => this.attention(this.attnLn.apply(h) as tf.Tensor3D, inputs, context);
-    const feedForward = (h: tf.Tensor3D) => this.ffn.apply(this.ffnLn.apply(h) as tf.Tensor3D, context);
-    if (this.mhcAttn === null || this.mhcFfn === null) {
-      const afterAttention = tf.add(x, attention(x as tf.Tensor3D));
-      const afterFeedForward = tf.add(afterAttention, feedForward(afterAttention as tf.Tensor3D));
-      return tf.mul(afterFeedForward, inputs.mask);
-    }
-    // [B, T, n, d]; the FFN's hyper-connection applies the block's mask
-    return this.mhcFfn.apply(this.mhcAttn.apply(x as tf.Tensor4D, attention), feedForward, inputs.mask);
+    // A scope per block: what the backward pass needs is kept by the ops that saved it; the
+    // rest (LayerNorm outputs, residual sums) is freed here instead of at the end of the forward.
+    return tf.tidy(() => {
+      const attention = (h: tf.Tensor3D) => this.attention(this.attnLn.apply(h) as tf.Tensor3D, inputs, context);
+      const feedForward = (h: tf.Tensor3D) => this.ffn.apply(this.ffnLn.apply(h) as tf.Tensor3D, context);
+      if (this.mhcAttn === null || this.mhcFfn === null) {
+        // residualAdd and multiplyByMask keep nothing / only the mask (tf.add, tf.mul keep both inputs)
+        const afterAttention = residualAdd(x, attention(x as tf.Tensor3D));
+        const afterFeedForward = residualAdd(afterAttention, feedForward(afterAttention as tf.Tensor3D));
+        return multiplyByMask(afterFeedForward, inputs.mask);
+      }
+      // [B, T, n, d]; the FFN's hyper-connection applies the block's mask
+      return this.mhcFfn.apply(this.mhcAttn.apply(x as tf.Tensor4D, attention), feedForward, inputs.mask);
+    });
   }
 
   /** Either attention takes the block's inputs: interval attention its intervals, causal attention the bias alone. */

@@ -8,6 +8,7 @@
  */
 import type * as WasmBackend from '@tensorflow/tfjs-backend-wasm';
 import { BackendUnavailableError } from './errors';
+import { installReleasingGradients } from './autodiff/installReleasingGradients';
 import { activateBackendKernels, registerSeqrecKernels } from './kernels/registerKernels';
 import { tf } from './tf';
 
@@ -197,7 +198,12 @@ export async function initBackend(request: BackendRequest = {}): Promise<Backend
     statuses.push({ candidate, available: failure === null, detail: failure ?? `${packageOf(candidate)} active` });
     if (failure !== null) continue;
     const backendName = tf.getBackend();
-    const active = activateBackendKernels(backendName, tf.backend());
+    const kernels = activateBackendKernels(backendName, tf.backend());
+    const gradients = installReleasingGradients();
+    const active = {
+      kernels: gradients.active === null ? kernels.kernels : [...kernels.kernels, gradients.active],
+      notes: gradients.note === null ? kernels.notes : [...kernels.notes, gradients.note],
+    };
     current = {
       backend: backendName as BackendName,
       candidate,

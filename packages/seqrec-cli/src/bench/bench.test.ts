@@ -99,6 +99,8 @@ test('in-process quick run: every variant, every field finite and positive, epoc
   const text = renderBench(r).join('\n');
   expect(text).toContain('TiSASRec+mHC L8 h2');
   expect(text).toContain('backend cpu');
+  expect(text).toContain('config (B, d 8, 1 blocks)'); // the run's size, in the header
+  expect(text).not.toContain('x of'); // the PyTorch reference is d 50, 2 blocks: no ratio at other sizes
 });
 
 test('a missing dataset and --skip_epoch are notes, not failures', async () => {
@@ -153,6 +155,10 @@ test('the bench command registers its flags and maps them to options', () => {
       '--maxlens',
       '50,200',
       '--skip_epoch',
+      '--hidden_units',
+      '256',
+      '--num_blocks',
+      '3',
     ],
     { from: 'user' },
   );
@@ -164,7 +170,11 @@ test('the bench command registers its flags and maps them to options', () => {
     backend: 'cpu',
     variants: ['sasrec', 'tisasrec+mhc'],
     maxlens: [50, 200],
+    hidden: 256,
+    blocks: 3,
   });
+  expect(() => benchOptionsFromFlags({ hidden_units: '25' })).toThrow(/--hidden_units 25 must be even/);
+  expect(() => benchOptionsFromFlags({ num_blocks: '0' })).toThrow(/--num_blocks/);
   expect(() => benchOptionsFromFlags({ variants: 'bert4rec' })).toThrow(/unknown variant 'bert4rec'/);
   expect(() => benchOptionsFromFlags({ backend: 'gpu' })).toThrow(/--backend/);
 });

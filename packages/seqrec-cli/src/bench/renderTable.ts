@@ -30,6 +30,10 @@ export function renderBench(r: BenchReport): string[] {
   const s = r.flags['score'] as { candidates: number; users: number } | undefined;
   const users = s?.users ?? 256;
   const cands = s?.candidates ?? 101;
+  const hidden = (r.flags['hidden'] as number | undefined) ?? 50;
+  const blocks = (r.flags['blocks'] as number | undefined) ?? 2;
+  // The PyTorch reference points are d 50, 2 blocks (reference.ts): no ratio at other sizes.
+  const referenceSize = hidden === 50 && blocks === 2;
   const lines = [
     `seqrec bench: backend ${m.backend} (kernels: ${
       m.kernels.map((k) => k.split(' (')[0]).join(', ') || 'stock'
@@ -42,7 +46,7 @@ export function renderBench(r: BenchReport): string[] {
   if (r.steps.length > 0) {
     const rows: string[][] = [
       [
-        'config (B, d 50, 2 blocks)',
+        `config (B, d ${hidden}, ${blocks} blocks)`,
         's/step',
         'steps',
         'vs PyTorch',
@@ -55,7 +59,7 @@ export function renderBench(r: BenchReport): string[] {
     ];
     for (const x of r.steps) {
       // The PyTorch reference rows are BCE at V 3416: other losses and catalogues have none.
-      const comparable = (x.config.loss ?? 'bce') === 'bce' && x.config.numItems === 3416;
+      const comparable = referenceSize && (x.config.loss ?? 'bce') === 'bce' && x.config.numItems === 3416;
       const ref = comparable ? referenceFor(x.config.variant, x.config.maxlen, x.config.heads) : undefined;
       rows.push([
         `${configLabel(x.config)} B${x.config.batch}`,
@@ -74,7 +78,7 @@ export function renderBench(r: BenchReport): string[] {
   if (r.epochs.length > 0) {
     const rows: string[][] = [
       [
-        'epochs (real data, default batching)',
+        `epochs (real data, default batching, d ${hidden}, ${blocks} blocks)`,
         'users',
         'steps/epoch',
         's/epoch (each)',
@@ -87,7 +91,7 @@ export function renderBench(r: BenchReport): string[] {
     ];
     for (const e of r.epochs) {
       // The reference pads every batch to the full window, so its epoch on these users is steps x its s/step.
-      const ref = referenceFor(e.variant, e.maxlen, e.heads);
+      const ref = referenceSize ? referenceFor(e.variant, e.maxlen, e.heads) : null;
       const last = e.epochSeconds[e.epochSeconds.length - 1] ?? NaN;
       const refEpoch = ref ? ref.stepSeconds * e.stepsPerEpoch : null;
       rows.push([

@@ -57,6 +57,11 @@ export function benchOptionsFromFlags(raw: Record<string, unknown>): BenchOption
   if (raw['embedding_update'] !== undefined)
     o.embeddingUpdate = choice('embedding_update', raw['embedding_update'], EMBEDDING_UPDATES);
   if (raw['skip_scoring'] !== undefined) o.skipScoring = bool('skip_scoring', raw['skip_scoring']);
+  if (raw['hidden_units'] !== undefined) {
+    o.hidden = ranged('hidden_units', raw['hidden_units'], MODEL_RANGES.hiddenUnits);
+    if (o.hidden % 2 !== 0) throw new UsageError(`--hidden_units ${o.hidden} must be even (the rows use 2 heads)`);
+  }
+  if (raw['num_blocks'] !== undefined) o.blocks = ranged('num_blocks', raw['num_blocks'], MODEL_RANGES.numBlocks);
   return o;
 }
 
@@ -107,5 +112,7 @@ export function registerBenchCommand(
       "item-table update of the timed steps (default: each loss's training default; ce is always dense)",
     )
     .option('--skip_scoring', 'time training steps only (full ranking at V = 1M alone needs GBs)')
+    .option('--hidden_units <n>', 'd of every configuration and epoch (default 50, the PyTorch reference size)')
+    .option('--num_blocks <n>', 'transformer blocks (default 2)')
     .action((opts: Record<string, unknown>) => setAction(() => benchCommand(opts, io)));
 }
