@@ -10,9 +10,17 @@
  * Weights named in `lazy` (the item table of a sparse embedding update) are updated row-wise by
  * lazy Adam (lazyAdamRows.ts: only the rows a step's gradient touches, bias corrections with the
  * same global t); their moments live on the host and are written in the same checkpoint format.
+ *
+ * Dense weights are updated either by tf kernels (about a dozen per weight: an mHC model's 70-odd
+ * weights cost ~900 small kernel launches a step) or, where the backend lets the host write a
+ * variable's storage in place (cpu, wasm), by one float64 loop per weight over that storage
+ * (`denseUpdate: 'host'`, the default there); the two agree within float32 rounding.
  */
-import { tf, writeVariableRows } from '@seqrec/runtime';
-import { checkRowGradient, lazyAdamRows, type RowGradient } from './lazyAdamRows';
+import { tf, writeVariableRows, writesInPlace } from '@seqrec/runtime';
+import { adamSpan, checkRowGradient, lazyAdamRows, type RowGradient } from './lazyAdamRows';
+
+/** A dense gradient: a tensor, or its values row-major on the host (e.g. summed from worker threads). */
+export type DenseGradient = tf.Tensor | Float32Array;
 
 export interface AdamOptions {
   /** Default 0.9. */
@@ -23,6 +31,11 @@ export interface AdamOptions {
   epsilon?: number;
   /** Names of weights updated by lazy Adam from row gradients (`apply`'s `rows`). Default none. */
   lazy?: readonly string[];
+  /**
+   * How dense weights are updated: `host` (a loop over the variable's storage, needs cpu or wasm)
+   * or `kernels` (tf ops, any backend). Default `host` where the backend writes in place.
+   */
+  denseUpdate?: 'host' | 'kernels';
 }
 
 /** Host copy of the optimizer state, for checkpoints. */
@@ -38,24 +51,33 @@ export class Adam {
   readonly epsilon: number;
   /** Number of updates applied so far (t in the bias corrections). */
   step = 0;
+  readonly denseUpdate: 'host' | 'kernels';
+  /** Moments of the dense weights under `kernels`. */
   private readonly m = new Map<string, tf.Variable>();
   private readonly v = new Map<string, tf.Variable>();
-  /** Moments of the lazy weights, host arrays [size], row-major. */
-  private readonly lazyMoments = new Map<string, { m: Float32Array; v: Float32Array }>();
+  /** Moments of the lazy weights, and of the dense ones under `host`: host arrays [size], row-major. */
+  private readonly hostMoments = new Map<string, { m: Float32Array; v: Float32Array }>();
+  private readonly lazy = new Set<string>();
 
   constructor(private readonly weights: ReadonlyMap<string, tf.Variable>, options: AdamOptions = {}) {
     this.beta1 = options.beta1 ?? 0.9;
     this.beta2 = options.beta2 ?? 0.98;
     this.epsilon = options.epsilon ?? 1e-8;
+    this.denseUpdate = options.denseUpdate ?? (writesInPlace() ? 'host' : 'kernels');
+    if (this.denseUpdate === 'host' && !writesInPlace())
+      throw new Error(`Adam: denseUpdate 'host' needs the cpu or wasm backend, not ${tf.getBackend()}`);
     for (const name of options.lazy ?? []) {
       const w = weights.get(name);
       if (w === undefined) throw new Error(`Adam: lazy weight '${name}' is not a weight`);
       if (w.rank !== 2)
         throw new Error(`Adam: lazy weight '${name}' must be a [rows, d] table, has shape [${w.shape}]`);
-      this.lazyMoments.set(name, { m: new Float32Array(w.size), v: new Float32Array(w.size) });
+      this.lazy.add(name);
     }
     for (const [name, w] of weights) {
-      if (this.lazyMoments.has(name)) continue;
+      if (this.lazy.has(name) || this.denseUpdate === 'host') {
+        this.hostMoments.set(name, { m: new Float32Array(w.size), v: new Float32Array(w.size) });
+        continue;
+      }
       // tidy: the zeros are the variables' storage; their own tensor handles are not kept.
       this.m.set(
         name,
@@ -70,7 +92,7 @@ export class Adam {
 
   /** True when `name` is updated by lazy Adam (its gradient comes as rows). */
   isLazy(name: string): boolean {
-    return this.lazyMoments.has(name);
+    return this.lazy.has(name);
   }
 
   /**
@@ -78,22 +100,51 @@ export class Adam {
    * A lazy weight takes its gradient from `rows` (missing = no row touched); a dense gradient
    * given for it is refused.
    */
-  apply(grads: ReadonlyMap<string, tf.Tensor>, lr: number, rows: ReadonlyMap<string, RowGradient> = new Map()): void {
-    for (const name of grads.keys())
-      if (this.lazyMoments.has(name)) throw new Error(`Adam: '${name}' is lazy: pass its gradient as rows`);
+  apply(
+    grads: ReadonlyMap<string, DenseGradient>,
+    lr: number,
+    rows: ReadonlyMap<string, RowGradient> = new Map(),
+  ): void {
+    for (const [name, grad] of grads) {
+      if (this.lazy.has(name)) throw new Error(`Adam: '${name}' is lazy: pass its gradient as rows`);
+      const w = this.weights.get(name);
+      if (w === undefined) throw new Error(`Adam: gradient for '${name}', which is not a weight`);
+      const size = grad instanceof Float32Array ? grad.length : grad.size;
+      if (size !== w.size) throw new Error(`Adam: gradient for '${name}' has ${size} values, the weight ${w.size}`);
+    }
     for (const [name, grad] of rows) {
-      if (!this.lazyMoments.has(name)) throw new Error(`Adam: row gradient for '${name}', which is not lazy`);
+      if (!this.lazy.has(name)) throw new Error(`Adam: row gradient for '${name}', which is not lazy`);
       const [rowCount, d] = (this.weights.get(name) as tf.Variable).shape as [number, number];
       checkRowGradient(grad, rowCount, d);
     }
     this.step += 1;
+    const settings = { lr, beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon, step: this.step };
+    if (this.denseUpdate === 'host') {
+      for (const [name, grad] of grads) {
+        const w = this.weights.get(name) as tf.Variable;
+        const g = grad instanceof Float32Array ? grad : (grad.dataSync() as Float32Array);
+        const { m, v } = this.hostMoments.get(name) as { m: Float32Array; v: Float32Array };
+        writeVariableRows(w, (values) => adamSpan(values, m, v, 0, g, 0, w.size, settings));
+      }
+    } else {
+      this.applyKernels(grads, settings);
+    }
+    for (const [name, grad] of rows) {
+      const w = this.weights.get(name) as tf.Variable;
+      const { m, v } = this.hostMoments.get(name) as { m: Float32Array; v: Float32Array };
+      writeVariableRows(w, (values) => lazyAdamRows(values, m, v, w.shape[1] as number, grad, settings));
+    }
+  }
+
+  /** The dense update as tf ops (float32), for backends whose storage the host cannot write. */
+  private applyKernels(grads: ReadonlyMap<string, DenseGradient>, s: { lr: number; step: number }): void {
     const { beta1: b1, beta2: b2, epsilon: eps } = this;
-    const bc1 = 1 - Math.pow(b1, this.step);
-    const bc2 = 1 - Math.pow(b2, this.step);
+    const bc1 = 1 - Math.pow(b1, s.step);
+    const bc2 = 1 - Math.pow(b2, s.step);
     tf.tidy(() => {
-      for (const [name, w] of this.weights) {
-        const g = grads.get(name);
-        if (g === undefined || this.lazyMoments.has(name)) continue;
+      for (const [name, grad] of grads) {
+        const w = this.weights.get(name) as tf.Variable;
+        const g = grad instanceof Float32Array ? tf.tensor(grad, w.shape, 'float32') : grad;
         const m = this.m.get(name) as tf.Variable;
         const v = this.v.get(name) as tf.Variable;
         const newM = tf.add(tf.mul(m, b1), tf.mul(g, 1 - b1));
@@ -101,24 +152,18 @@ export class Adam {
         m.assign(newM);
         v.assign(newV);
         const denom = tf.add(tf.sqrt(tf.div(newV, bc2)), eps);
-        w.assign(tf.sub(w, tf.mul(tf.div(newM, denom), lr / bc1)));
+        w.assign(tf.sub(w, tf.mul(tf.div(newM, denom), s.lr / bc1)));
       }
     });
-    for (const [name, grad] of rows) {
-      const w = this.weights.get(name) as tf.Variable;
-      const { m, v } = this.lazyMoments.get(name) as { m: Float32Array; v: Float32Array };
-      const step = { lr, beta1: b1, beta2: b2, epsilon: eps, step: this.step };
-      writeVariableRows(w, (values) => lazyAdamRows(values, m, v, w.shape[1] as number, grad, step));
-    }
   }
 
   /** Downloads the state (used by checkpoints). */
   async getState(): Promise<AdamState> {
     const moments: AdamState['moments'] = new Map();
     for (const [name, w] of this.weights) {
-      const lazy = this.lazyMoments.get(name);
-      if (lazy !== undefined) {
-        moments.set(name, { shape: w.shape.slice(), m: lazy.m.slice(), v: lazy.v.slice() });
+      const host = this.hostMoments.get(name);
+      if (host !== undefined) {
+        moments.set(name, { shape: w.shape.slice(), m: host.m.slice(), v: host.v.slice() });
         continue;
       }
       const m = this.m.get(name) as tf.Variable;
@@ -140,10 +185,10 @@ export class Adam {
       if (saved.shape.join(',') !== w.shape.join(',')) {
         throw new Error(`optimizer state for '${name}' has shape [${saved.shape}], the weight has [${w.shape}]`);
       }
-      const lazy = this.lazyMoments.get(name);
-      if (lazy !== undefined) {
-        lazy.m.set(saved.m);
-        lazy.v.set(saved.v);
+      const host = this.hostMoments.get(name);
+      if (host !== undefined) {
+        host.m.set(saved.m);
+        host.v.set(saved.v);
         continue;
       }
       const m = this.m.get(name) as tf.Variable;
@@ -159,6 +204,7 @@ export class Adam {
     for (const t of [...this.m.values(), ...this.v.values()]) t.dispose();
     this.m.clear();
     this.v.clear();
-    this.lazyMoments.clear();
+    this.hostMoments.clear();
+    this.lazy.clear();
   }
 }

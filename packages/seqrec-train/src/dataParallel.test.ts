@@ -1,7 +1,7 @@
 import { TrainSampler, type Batching, type TrainBatch } from '@seqrec/data';
 import { createModel } from '@seqrec/models';
 import { initBackend, tf } from '@seqrec/runtime';
-import { Adam } from './adam';
+import { Adam, type DenseGradient } from './adam';
 import { DataParallel, liveGradientWorkers } from './dataParallel';
 import { NonFiniteLossError } from './errors';
 import { train } from './trainer';
@@ -136,8 +136,10 @@ function recordingAdam(): { adam: Adam; last: () => Map<string, Float32Array> } 
   let seen = new Map<string, Float32Array>();
   const adam = {
     isLazy: () => false,
-    apply: (grads: Map<string, tf.Tensor>) => {
-      seen = new Map([...grads].map(([name, g]) => [name, g.dataSync() as Float32Array]));
+    apply: (grads: Map<string, DenseGradient>) => {
+      seen = new Map(
+        [...grads].map(([name, g]) => [name, g instanceof Float32Array ? g.slice() : (g.dataSync() as Float32Array)]),
+      );
     },
   } as unknown as Adam;
   return { adam, last: () => seen };

@@ -282,7 +282,7 @@ export class DataParallel {
     const missing = new Set(
       (results[0] as ShardResult).missing.filter((i) => results.every((r) => r.missing.includes(i))),
     );
-    const byName = new Map<string, tf.Tensor>();
+    const byName = new Map<string, Float32Array>();
     const rowGrads = new Map<string, RowGradient>();
     let offset = 0;
     [...this.model.weights].forEach(([name, w], i) => {
@@ -294,15 +294,11 @@ export class DataParallel {
         lazyRows.forEach((row, k) => values.set(grads.subarray(offset + row * d, offset + (row + 1) * d), k * d));
         rowGrads.set(name, { ids: lazyRows, values });
       } else {
-        byName.set(name, tf.tensor(grads.subarray(offset, offset + w.size), w.shape, 'float32'));
+        byName.set(name, grads.subarray(offset, offset + w.size));
       }
       offset += w.size;
     });
-    try {
-      adam.apply(byName, lr, rowGrads);
-    } finally {
-      tf.dispose([...byName.values()]);
-    }
+    adam.apply(byName, lr, rowGrads);
     return loss;
   }
 }

@@ -13,7 +13,7 @@ export type { CompareOptions, PairedComparison, RankGroups } from './pairedBoots
 export type { Metrics } from './metrics';
 export { sampledRanks, fullRanks } from './rank';
 export { Adam } from './adam';
-export type { AdamOptions, AdamState } from './adam';
+export type { AdamOptions, AdamState, DenseGradient } from './adam';
 export { lazyAdamRows } from './lazyAdamRows';
 export type { RowGradient, LazyAdamStep } from './lazyAdamRows';
 export { EMBEDDING_UPDATES, defaultEmbeddingUpdate, checkEmbeddingUpdate } from './embeddingUpdate';

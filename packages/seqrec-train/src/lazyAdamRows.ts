@@ -60,18 +60,33 @@ export function lazyAdamRows(
 ): void {
   checkRowGradient(grad, w.length / d, d);
   const { ids, values } = grad;
+  for (let k = 0; k < ids.length; k++) adamSpan(w, m, v, (ids[k] as number) * d, values, k * d, d, s);
+}
+
+/**
+ * One Adam update, in place, of `count` consecutive values of `w`, `m`, `v` starting at `at`, from
+ * the gradient `g[from .. from + count)`: a row of lazy Adam, or a whole weight of dense Adam on
+ * the host (adam.ts). Float64 arithmetic, rounded to float32 on store.
+ */
+export function adamSpan(
+  w: Float32Array,
+  m: Float32Array,
+  v: Float32Array,
+  at: number,
+  g: Float32Array,
+  from: number,
+  count: number,
+  s: LazyAdamStep,
+): void {
   const bc1 = 1 - Math.pow(s.beta1, s.step);
   const bc2 = 1 - Math.pow(s.beta2, s.step);
   const [b1, b2, eps] = [s.beta1, s.beta2, s.epsilon];
   const rate = s.lr / bc1;
-  for (let k = 0; k < ids.length; k++) {
-    const row = ids[k] as number;
-    for (let j = 0, at = row * d, g = k * d; j < d; j++, at++, g++) {
-      const gj = values[g] as number;
-      m[at] = b1 * (m[at] as number) + (1 - b1) * gj;
-      v[at] = b2 * (v[at] as number) + (1 - b2) * gj * gj;
-      // m and v as stored (float32), as dense Adam computes from its stored moments
-      w[at] = (w[at] as number) - (rate * (m[at] as number)) / (Math.sqrt((v[at] as number) / bc2) + eps);
-    }
+  for (let j = 0, i = at, k = from; j < count; j++, i++, k++) {
+    const gj = g[k] as number;
+    m[i] = b1 * (m[i] as number) + (1 - b1) * gj;
+    v[i] = b2 * (v[i] as number) + (1 - b2) * gj * gj;
+    // m and v as stored (float32), as the kernel version of dense Adam computes from its stored moments
+    w[i] = (w[i] as number) - (rate * (m[i] as number)) / (Math.sqrt((v[i] as number) / bc2) + eps);
   }
 }

@@ -24,6 +24,47 @@ it('Adam matches the closed form for two steps and its state round-trips', async
   other.dispose();
 });
 
+it.each(['host', 'kernels'] as const)(
+  'Adam (%s) matches a float64 reference over steps, gradients as tensors or arrays',
+  (denseUpdate) => {
+    const before = tf.memory().numTensors;
+    const init = [0.3, -1.2, 2, 0.05, -0.7, 1.1];
+    const w = tf.tidy(() => tf.variable(tf.tensor2d(init, [2, 3])));
+    const b = tf.tidy(() => tf.variable(tf.tensor1d([0.5, -0.5])));
+    const adam = new Adam(
+      new Map([
+        ['w', w],
+        ['b', b],
+      ]),
+      { beta1: 0.9, beta2: 0.98, epsilon: 1e-8, denseUpdate },
+    );
+    expect(adam.denseUpdate).toBe(denseUpdate);
+    const [b1, b2, eps, lr] = [0.9, 0.98, 1e-8, 0.05];
+    const ref = { w: [...init], m: new Array(6).fill(0), v: new Array(6).fill(0) };
+    for (let t = 1; t <= 4; t++) {
+      const g = Float32Array.from({ length: 6 }, (_, i) => Math.sin(3 * i + t) * (i === 2 ? 0 : 1)); // one zero gradient
+      const asTensor = t % 2 === 0;
+      const gw = asTensor ? tf.tensor2d(g, [2, 3]) : g;
+      adam.apply(new Map<string, tf.Tensor | Float32Array>([['w', gw]]), lr); // b: no gradient this step
+      if (asTensor) (gw as tf.Tensor).dispose();
+      for (let i = 0; i < 6; i++) {
+        const gi = g[i] as number;
+        ref.m[i] = b1 * ref.m[i] + (1 - b1) * gi;
+        ref.v[i] = b2 * ref.v[i] + (1 - b2) * gi * gi;
+        ref.w[i] -= (lr * (ref.m[i] / (1 - b1 ** t))) / (Math.sqrt(ref.v[i] / (1 - b2 ** t)) + eps);
+      }
+    }
+    Array.from(w.dataSync()).forEach((x, i) => expect(Math.abs(x - (ref.w[i] as number))).toBeLessThan(1e-6));
+    expect(Array.from(b.dataSync())).toEqual([0.5, -0.5]); // never given a gradient: unchanged
+    expect(() => adam.apply(new Map([['w', new Float32Array(5)]]), lr)).toThrow(/'w' has 5 values, the weight 6/);
+    expect(() => adam.apply(new Map([['x', new Float32Array(6)]]), lr)).toThrow(/'x', which is not a weight/);
+    expect(adam.step).toBe(4); // a refused update changes nothing
+    adam.dispose();
+    tf.dispose([w, b]);
+    expect(tf.memory().numTensors).toBe(before);
+  },
+);
+
 it('learning rate: linear warm-up, then a staircase decay every lrDecayStep epochs', () => {
   const s = { lr: 1, warmupSteps: 4, lrDecayStep: 2, lrDecayRate: 0.5 };
   expect([0, 1, 2, 3, 4].map((step) => learningRate(s, step, 1))).toEqual([0.25, 0.5, 0.75, 1, 1]);
