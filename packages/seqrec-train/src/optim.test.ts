@@ -32,7 +32,7 @@ it.each(['host', 'kernels'] as const)(
     const w = tf.tidy(() => tf.variable(tf.tensor2d(init, [2, 3])));
     const b = tf.tidy(() => tf.variable(tf.tensor1d([0.5, -0.5])));
     const adam = new Adam(
-      new Map([
+      new Map<string, tf.Variable>([
         ['w', w],
         ['b', b],
       ]),
