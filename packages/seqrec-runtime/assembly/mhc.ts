@@ -5,7 +5,8 @@
  * caller allocated there, and the module has no data, globals or allocations.
  *
  * Layouts (row-major, float32), N tokens, n streams, d features, w = 2n + n*n:
- *   x    [N, n, d]  the streams              q   [N, w]  x . [phi_pre | phi_post | phi_res]
+ *   x    [N, n, d]  the streams              phi [n*d, w]  [phi_pre | phi_post | phi_res]
+ *   q    [N, w]     x . phi (computed here, kept for the gradient, which also gives dphi)
  *   h    [N, w]     Hpre | Hpost | Hres      r   [N]     1 / sqrt(mean(x^2) + eps)
  *   hin  [N, d]     sum_j Hpre[j] x[j]       f   [N, d]  the sublayer's output
  *
@@ -228,9 +229,98 @@ function sinkhornBackward4(mp: usize, m0: usize, gp: usize, sums: usize, iters: 
   v128.store(gp, f32x4.mul(g30, v128.load(m0, 192)), 192); v128.store(gp, f32x4.mul(g31, v128.load(m0, 208)), 208); v128.store(gp, f32x4.mul(g32, v128.load(m0, 224)), 224); v128.store(gp, f32x4.mul(g33, v128.load(m0, 240)), 240);
 }
 
-/** Bytes of scratch the coefficient kernels need. */
-export function coefficientScratchBytes(n: i32, iters: i32): i32 {
-  return (3 * n * n + 2 * n * iters) * 16 + (3 + 2 * n + n * n) * 8;
+/** w = 2n + n*n rounded up to whole f32x4 vectors: the row stride of phi's copies in scratch. */
+function paddedWidth(n: i32): i32 {
+  return (2 * n + n * n + 3) & ~3;
+}
+
+/**
+ * Bytes of scratch the coefficient kernels need: Sinkhorn's blocks, the f64 gate sums, phi
+ * (padded, or transposed for the gradient) [n*d, wp], one token's q or dq [wp], and the dphi
+ * sums of a block of tokens (f32 [n*d, wp]) and of all tokens (f64 [n*d, w]).
+ */
+export function coefficientScratchBytes(n: i32, d: i32, iters: i32): i32 {
+  const w = 2 * n + n * n;
+  const wp = paddedWidth(n);
+  const nd = n * d;
+  return (3 * n * n + 2 * n * iters) * 16 + (3 + w) * 8 + (2 * nd * wp + wp) * 4 + nd * w * 8;
+}
+
+/** phi [nd, w] -> out [nd, wp], each row zero-padded to whole vectors. */
+function padRows(phi: usize, out: usize, nd: i32, w: i32, wp: i32): void {
+  for (let k = 0; k < nd; k++) {
+    memory.copy(at(out, k * wp), at(phi, k * w), (<usize>w) << 2);
+    for (let e = w; e < wp; e++) store<f32>(at(out, k * wp + e), 0);
+  }
+}
+
+/** phi [nd, w] -> out [w, nd] (phi^T), so dq phi^T reads contiguous rows. */
+function transpose(phi: usize, out: usize, nd: i32, w: i32): void {
+  for (let k = 0; k < nd; k++) {
+    for (let e = 0; e < w; e++) store<f32>(at(out, e * nd + k), load<f32>(at(phi, k * w + e)));
+  }
+}
+
+// prettier-ignore
+/**
+ * q [wp] = x [nd] . phi [nd, wp] for one token: one splat of x[k] per input row, the outputs in
+ * f32x4 accumulators (six in registers for n = 4, where wp = 24).
+ */
+function project(x: usize, phi: usize, q: usize, nd: i32, wp: i32): void {
+  if (wp == 24) {
+    let a0 = f32x4.splat(0); let a1 = f32x4.splat(0); let a2 = f32x4.splat(0);
+    let a3 = f32x4.splat(0); let a4 = f32x4.splat(0); let a5 = f32x4.splat(0);
+    for (let k = 0; k < nd; k++) {
+      const xk = v128.load32_splat(at(x, k));
+      const p = at(phi, k * 24);
+      a0 = f32x4.add(a0, f32x4.mul(xk, v128.load(p, 0))); a1 = f32x4.add(a1, f32x4.mul(xk, v128.load(p, 16)));
+      a2 = f32x4.add(a2, f32x4.mul(xk, v128.load(p, 32))); a3 = f32x4.add(a3, f32x4.mul(xk, v128.load(p, 48)));
+      a4 = f32x4.add(a4, f32x4.mul(xk, v128.load(p, 64))); a5 = f32x4.add(a5, f32x4.mul(xk, v128.load(p, 80)));
+    }
+    v128.store(q, a0, 0); v128.store(q, a1, 16); v128.store(q, a2, 32);
+    v128.store(q, a3, 48); v128.store(q, a4, 64); v128.store(q, a5, 80);
+    return;
+  }
+  for (let c = 0; c < wp; c += 4) {
+    let acc = f32x4.splat(0);
+    for (let k = 0; k < nd; k++) acc = f32x4.add(acc, f32x4.mul(v128.load32_splat(at(x, k)), v128.load(at(phi, k * wp + c))));
+    v128.store(at(q, c), acc);
+  }
+}
+
+// prettier-ignore
+/** dphi [nd, wp] += x [nd] (outer) dq [wp] for one token. */
+function accumulateOuter(x: usize, dq: usize, dphi: usize, nd: i32, wp: i32): void {
+  if (wp == 24) {
+    const g0 = v128.load(dq, 0); const g1 = v128.load(dq, 16); const g2 = v128.load(dq, 32);
+    const g3 = v128.load(dq, 48); const g4 = v128.load(dq, 64); const g5 = v128.load(dq, 80);
+    for (let k = 0; k < nd; k++) {
+      const xk = v128.load32_splat(at(x, k));
+      const p = at(dphi, k * 24);
+      v128.store(p, f32x4.add(v128.load(p, 0), f32x4.mul(xk, g0)), 0); v128.store(p, f32x4.add(v128.load(p, 16), f32x4.mul(xk, g1)), 16);
+      v128.store(p, f32x4.add(v128.load(p, 32), f32x4.mul(xk, g2)), 32); v128.store(p, f32x4.add(v128.load(p, 48), f32x4.mul(xk, g3)), 48);
+      v128.store(p, f32x4.add(v128.load(p, 64), f32x4.mul(xk, g4)), 64); v128.store(p, f32x4.add(v128.load(p, 80), f32x4.mul(xk, g5)), 80);
+    }
+    return;
+  }
+  for (let k = 0; k < nd; k++) {
+    const xk = v128.load32_splat(at(x, k));
+    for (let c = 0; c < wp; c += 4) {
+      const p = at(dphi, k * wp + c);
+      v128.store(p, f32x4.add(v128.load(p), f32x4.mul(xk, v128.load(at(dq, c)))));
+    }
+  }
+}
+
+/** total [nd, w] (f64) += block [nd, wp] (f32); the block is zeroed. */
+function flushOuter(block: usize, total: usize, nd: i32, w: i32, wp: i32): void {
+  for (let k = 0; k < nd; k++) {
+    for (let e = 0; e < w; e++) {
+      const slot = total + ((<usize>(k * w + e)) << 3);
+      store<f64>(slot, load<f64>(slot) + <f64>load<f32>(at(block, k * wp + e)));
+    }
+  }
+  memory.fill(block, 0, (<usize>(nd * wp)) << 2);
 }
 
 /** Writes token t's residual logits minus their row max into lane `lane` of m. */
@@ -308,16 +398,17 @@ function dot(a: usize, b: usize, d: i32): f32 {
 
 // ---- kernels --------------------------------------------------------------------------------
 
-/** Forward coefficients: (x, q, alphas, biases) -> h [N, w], hin [N, d], r [N]. */
+/** Forward coefficients: (x, phi, alphas, biases) -> h [N, w], hin [N, d], r [N], q [N, w]. */
 export function coefficients(
   x: usize,
-  q: usize,
+  phi: usize,
   bPre: usize,
   bPost: usize,
   bRes: usize,
   h: usize,
   hin: usize,
   r: usize,
+  q: usize,
   tokens: i32,
   n: i32,
   d: i32,
@@ -329,11 +420,17 @@ export function coefficients(
   scratch: usize,
 ): void {
   const w = 2 * n + n * n;
+  const wp = paddedWidth(n);
   const nd = n * d;
   const size = n * n;
+  // The layout of coefficientScratchBytes (the gradient's; this uses part of it).
   const m = scratch;
   const m0 = m + ((<usize>size) << 4);
-  const sums = m0 + ((<usize>size) << 4);
+  const sums = m0 + ((<usize>(2 * size)) << 4);
+  const phiPadded = sums + ((<usize>(2 * n * iters)) << 4) + ((<usize>(3 + w)) << 3); // [nd, wp]
+  const qPadded = at(phiPadded, nd * wp); // [wp]
+  if (w != wp) padRows(phi, phiPadded, nd, w, wp);
+  const phiRows = w == wp ? phi : phiPadded;
   for (let t0 = 0; t0 < tokens; t0 += 4) {
     const used = min(4, tokens - t0);
     for (let lane = 0; lane < used; lane++) {
@@ -341,6 +438,11 @@ export function coefficients(
       const rt = rmsFactor(x, t, nd, eps);
       store<f32>(at(r, t), <f32>rt);
       const qRow = at(q, t * w);
+      if (w == wp) project(at(x, t * nd), phiRows, qRow, nd, wp);
+      else {
+        project(at(x, t * nd), phiRows, qPadded, nd, wp);
+        memory.copy(qRow, qPadded, (<usize>w) << 2);
+      }
       const hRow = at(h, t * w);
       for (let e = 0; e < n; e++) {
         const zPre = alphaPre * rt * <f64>load<f32>(at(qRow, e)) + <f64>load<f32>(at(bPre, e));
@@ -364,11 +466,13 @@ export function coefficients(
 /**
  * Backward of `coefficients`: with dh [N, w] (dL/dh from the stream mix), dhin [N, d] and
  * dxIn [N, n, d] (the gradient arriving at the pass-through of x, i.e. the mix's): dx [N, n, d]
- * = dxIn + the terms through Hpre and r, dq [N, w], and dparams [3 + w] = dalpha_pre,
- * dalpha_post, dalpha_res, db_pre [n], db_post [n], db_res [n*n].
+ * = dxIn + the terms through Hpre, r and q = x phi (dq phi^T), dphi [n*d, w] = x^T dq summed
+ * over tokens, and dparams [3 + w] = dalpha_pre, dalpha_post, dalpha_res, db_pre [n],
+ * db_post [n], db_res [n*n]. dq [w] of a token lives in scratch only.
  */
 export function coefficientsGrad(
   x: usize,
+  phi: usize,
   q: usize,
   bRes: usize,
   h: usize,
@@ -377,7 +481,7 @@ export function coefficientsGrad(
   dhin: usize,
   dxIn: usize,
   dx: usize,
-  dq: usize,
+  dphi: usize,
   dparams: usize,
   tokens: i32,
   n: i32,
@@ -396,7 +500,15 @@ export function coefficientsGrad(
   const g = m0 + ((<usize>size) << 4);
   const sums = g + ((<usize>size) << 4);
   const acc = sums + ((<usize>(2 * n * iters)) << 4); // f64 [3 + w]
+  const wp = paddedWidth(n);
+  const phiT = acc + ((<usize>(3 + w)) << 3); // [w, nd]
+  const dqRow = at(phiT, nd * wp); // [wp], one token's dq; the padding stays 0
+  const dphiBlock = at(dqRow, wp); // f32 [nd, wp], the current block of tokens
+  const dphiTotal = at(dphiBlock, nd * wp); // f64 [nd, w]
   memory.fill(acc, 0, (<usize>(3 + w)) << 3);
+  transpose(phi, phiT, nd, w);
+  memory.fill(dqRow, 0, (<usize>(wp + nd * wp)) << 2);
+  memory.fill(dphiTotal, 0, (<usize>(nd * w)) << 3);
   for (let t0 = 0; t0 < tokens; t0 += 4) {
     const used = min(4, tokens - t0);
     for (let lane = 0; lane < used; lane++) {
@@ -423,7 +535,6 @@ export function coefficientsGrad(
       const hRow = at(h, t * w);
       const qRow = at(q, t * w);
       const dhRow = at(dh, t * w);
-      const dqRow = at(dq, t * w);
       const dhinRow = at(dhin, t * d);
       let dRt: f64 = 0;
       for (let e = 0; e < w; e++) {
@@ -465,19 +576,29 @@ export function coefficientsGrad(
         const xj = at(xRow, j * d);
         const dxj = at(dxRow, j * d);
         const dxInj = at(dxInRow, j * d);
+        const phiTj = at(phiT, j * d); // row e of phi^T at offset e * nd
         let k = 0;
         for (; k + 4 <= d; k += 4) {
           const own = f32x4.add(f32x4.mul(hjv, v128.load(at(dhinRow, k))), f32x4.mul(c, v128.load(at(xj, k))));
-          v128.store(at(dxj, k), f32x4.add(own, v128.load(at(dxInj, k))));
+          let sum = f32x4.add(own, v128.load(at(dxInj, k)));
+          for (let e = 0; e < w; e++) {
+            sum = f32x4.add(sum, f32x4.mul(v128.load32_splat(at(dqRow, e)), v128.load(at(phiTj, e * nd + k))));
+          }
+          v128.store(at(dxj, k), sum);
         }
         for (; k < d; k++) {
-          const own = hj * load<f32>(at(dhinRow, k)) + cs * load<f32>(at(xj, k));
-          store<f32>(at(dxj, k), own + load<f32>(at(dxInj, k)));
+          let sum = hj * load<f32>(at(dhinRow, k)) + cs * load<f32>(at(xj, k)) + load<f32>(at(dxInj, k));
+          for (let e = 0; e < w; e++) sum += load<f32>(at(dqRow, e)) * load<f32>(at(phiTj, e * nd + k));
+          store<f32>(at(dxj, k), sum);
         }
       }
+      accumulateOuter(xRow, dqRow, dphiBlock, nd, wp);
     }
+    // f32 sums over at most 64 tokens, then f64 over the blocks: N can be 10^5 tokens.
+    if ((t0 & 63) == 60 || t0 + 4 >= tokens) flushOuter(dphiBlock, dphiTotal, nd, w, wp);
   }
   for (let e = 0; e < 3 + w; e++) store<f32>(at(dparams, e), <f32>load<f64>(acc + ((<usize>e) << 3)));
+  for (let e = 0; e < nd * w; e++) store<f32>(at(dphi, e), <f32>load<f64>(dphiTotal + ((<usize>e) << 3)));
 }
 
 /**

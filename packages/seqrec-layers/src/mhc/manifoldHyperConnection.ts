@@ -84,8 +84,9 @@ export class ManifoldHyperConnection extends Layer {
   }
 
   /**
-   * `apply` on the runtime's fused kernels (wasm): one projection matmul, the coefficients and
-   * hin in one kernel, the stream update in another; each has a one-kernel gradient.
+   * `apply` on the runtime's fused kernels (wasm): the projection, the coefficients and hin in
+   * one kernel, the stream update in another; each has a one-kernel gradient (the concat's
+   * gradient hands dphi back to phi_pre, phi_post and phi_res as slices).
    */
   private applyFused(
     streams: tf.Tensor4D,
@@ -95,7 +96,7 @@ export class ManifoldHyperConnection extends Layer {
     return tf.tidy(() => {
       const [B, T, n, d] = streams.shape;
       const x = streams.reshape([B * T, n * d]) as tf.Tensor2D; // [N, n*d]
-      const q = tf.matMul(x, tf.concat([this.phiPre, this.phiPost, this.phiRes], 1)) as tf.Tensor2D; // [N, 2n + n*n]
+      const phi = tf.concat([this.phiPre, this.phiPost, this.phiRes], 1) as tf.Tensor2D; // [n*d, 2n + n*n]
       const gates = {
         alphaPre: this.alphaPre,
         alphaPost: this.alphaPost,
@@ -108,7 +109,7 @@ export class ManifoldHyperConnection extends Layer {
         h,
         hin,
         x: xPassed,
-      } = mhcCoefficients(x, q, gates, { n, sinkhornIters: this.config.sinkhornIters, eps: RMS_EPS });
+      } = mhcCoefficients(x, phi, gates, { n, sinkhornIters: this.config.sinkhornIters, eps: RMS_EPS });
       const f = sublayer(hin.reshape([B, T, d]) as tf.Tensor3D).reshape([B * T, d]) as tf.Tensor2D; // [N, d]
       const tokenMask = mask === undefined ? tf.ones([B * T]) : mask.reshape([B * T]); // [N]
       return mhcMix(xPassed, f, h, tokenMask as tf.Tensor1D, n).reshape([B, T, n, d]) as tf.Tensor4D;

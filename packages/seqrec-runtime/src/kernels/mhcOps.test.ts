@@ -1,13 +1,25 @@
 /**
  * The fused mHC kernels (wasm) against the same arithmetic written as tfjs ops on the cpu
- * backend (shared/spec/MODEL.md §mHC): outputs and the gradients of every input within 1e-4,
- * for n = 4 (the unrolled Sinkhorn) and n = 3 (the generic one), d with and without a SIMD tail,
- * token counts that leave Sinkhorn lanes unused, masked tokens, and no leaked tensors.
+ * backend (shared/spec/MODEL.md §mHC): outputs and the gradients of every input within 1e-4
+ * (phi's included: the kernels do the projection x phi and its gradient), for n = 4 (the
+ * unrolled Sinkhorn and projection) and n = 2, 3 (the generic ones), d with and without a SIMD
+ * tail, token counts that leave Sinkhorn lanes unused or span several dphi blocks of 64 tokens,
+ * masked tokens, and no leaked tensors; and that a perturbed kernel output fails the comparison.
  */
 import { initBackend } from '../selectBackend';
 import { tf } from '../tf';
-import { type MhcGates, mhcCoefficients, mhcExpand, mhcKernelsActive, mhcMerge, mhcMix } from './mhcOps';
+import {
+  MHC_COEFFICIENTS,
+  MHC_COEFFICIENTS_GRAD,
+  type MhcGates,
+  mhcCoefficients,
+  mhcExpand,
+  mhcKernelsActive,
+  mhcMerge,
+  mhcMix,
+} from './mhcOps';
 import { maxRelDiff, seededValues } from './test-utils/backends';
+import { heapF32, heapOffset, wasmInternals } from './wasmBackendInternals';
 
 const EPS = 1e-8;
 const ITERS = 20;
@@ -68,7 +80,7 @@ function reference(t: Inputs, n: number): { h: tf.Tensor2D; out: tf.Tensor2D } {
 
 function fused(t: Inputs, n: number): { h: tf.Tensor2D; out: tf.Tensor2D } {
   const gates: MhcGates = t;
-  const { h, hin, x } = mhcCoefficients(t.x, tf.matMul(t.x, t.phi) as tf.Tensor2D, gates, {
+  const { h, hin, x } = mhcCoefficients(t.x, t.phi, gates, {
     n,
     sinkhornIters: ITERS,
     eps: EPS,
@@ -98,23 +110,64 @@ const CASES: Case[] = [
   { tokens: 6, n: 3, d: 7 },
   { tokens: 4, n: 4, d: 3 },
   { tokens: 1, n: 2, d: 8 },
+  { tokens: 150, n: 4, d: 6 },
+  { tokens: 70, n: 3, d: 5 },
 ];
 const NAMES = ['h', 'out', ...DIFFERENTIABLE.map((name) => `d${name}`)];
 
+/** The largest relative difference of every output and gradient, fused (wasm) vs reference (cpu). */
+async function differences(c: Case): Promise<Record<string, number>> {
+  await initBackend({ backend: 'cpu' });
+  expect(mhcKernelsActive()).toBe(false);
+  const expected = evaluate(c, reference);
+  await initBackend({ backend: 'wasm' });
+  expect(mhcKernelsActive()).toBe(true);
+  const before = tf.memory().numTensors;
+  const actual = evaluate(c, fused);
+  expect(tf.memory().numTensors).toBe(before);
+  return Object.fromEntries(NAMES.map((name, i) => [name, maxRelDiff(actual[i], expected[i])]));
+}
+
+/** Runs `body` with wasm kernel `kernelName` adding 0.01 to the first value of its output `index`. */
+async function withPerturbedKernel(kernelName: string, index: number, body: () => Promise<void>): Promise<void> {
+  await initBackend({ backend: 'wasm' });
+  const original = tf.getKernel(kernelName, 'wasm');
+  if (original === undefined) throw new Error(`${kernelName} is not registered on wasm`);
+  const perturbed: tf.KernelFunc = (args) => {
+    const outputs = original.kernelFunc(args) as tf.TensorInfo | tf.TensorInfo[];
+    const internals = wasmInternals(args.backend as tf.KernelBackend);
+    if (typeof internals === 'string') throw new Error(internals);
+    const target = (Array.isArray(outputs) ? outputs : [outputs])[index];
+    heapF32(internals, heapOffset(internals, target), 1)[0] += 0.01;
+    return outputs;
+  };
+  tf.unregisterKernel(kernelName, 'wasm');
+  tf.registerKernel({ ...original, kernelFunc: perturbed });
+  try {
+    await body();
+  } finally {
+    tf.unregisterKernel(kernelName, 'wasm');
+    tf.registerKernel(original);
+  }
+}
+
 describe('fused mHC kernels (wasm) vs tfjs ops (cpu)', () => {
   test.each(CASES)('tokens $tokens, n $n, d $d: outputs and gradients within 1e-4', async (c) => {
-    await initBackend({ backend: 'cpu' });
-    expect(mhcKernelsActive()).toBe(false);
-    const expected = evaluate(c, reference);
-    await initBackend({ backend: 'wasm' });
-    expect(mhcKernelsActive()).toBe(true);
-    const before = tf.memory().numTensors;
-    const actual = evaluate(c, fused);
-    expect(tf.memory().numTensors).toBe(before);
-    const diffs = Object.fromEntries(NAMES.map((name, i) => [name, maxRelDiff(actual[i], expected[i])]));
+    const diffs = await differences(c);
     for (const [name, diff] of Object.entries(diffs)) {
       if (!(diff <= 1e-4)) throw new Error(`${name} differs by ${diff} (${JSON.stringify(diffs)})`);
     }
+  });
+
+  test.each([
+    [MHC_COEFFICIENTS, 0, 'h'],
+    [MHC_COEFFICIENTS_GRAD, 0, 'dx'],
+    [MHC_COEFFICIENTS_GRAD, 1, 'dphi'],
+  ] as const)('a perturbed %s output %i is caught in %s', async (kernelName, index, name) => {
+    await withPerturbedKernel(kernelName, index, async () => {
+      const diffs = await differences(CASES[0]);
+      expect(diffs[name]).toBeGreaterThan(1e-4);
+    });
   });
 
   test.each([

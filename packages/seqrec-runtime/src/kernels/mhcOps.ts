@@ -4,9 +4,11 @@
  * launches ~40 kernels over [N, n, d] tensors and runs Sinkhorn in JS. Letters: N tokens,
  * n streams, d features, w = 2n + n*n coefficient columns (Hpre | Hpost | Hres).
  *
- *   mhcCoefficients(x, q, gates)  x [N, n*d], q = x [phi_pre | phi_post | phi_res] [N, w]
+ *   mhcCoefficients(x, phi, gates)  x [N, n*d], phi = [phi_pre | phi_post | phi_res] [n*d, w]
  *       -> h [N, w] (the coefficients of every token), hin [N, d] = sum_j Hpre[j] x[j], and x
- *          passed through (give that one to mhcMix: its gradient is then summed in-kernel)
+ *          passed through (give that one to mhcMix: its gradient is then summed in-kernel).
+ *          The projection q = x phi runs inside the kernel and its gradient (dx += dq phi^T,
+ *          dphi = x^T dq) inside the gradient kernel: no [N, n*d] x [n*d, w] matmuls.
  *   mhcMix(x, f, h, mask)         -> X'[i] = mask * (sum_j Hres[i, j] x[j] + Hpost[i] f)   [N, n*d]
  *   mhcExpand(x) [N, d] -> [N, n*d], mhcMerge(X) [N, n*d] -> [N, d]   (each the other's gradient)
  *
@@ -48,26 +50,26 @@ export function mhcKernelsActive(): boolean {
 }
 
 /**
- * x [N, n*d], q [N, w] -> h [N, w], hin [N, d]. The RMS normalisation of x (over n*d, no gain,
- * `eps` inside the root) is folded in: xn phi = r * (x phi).
+ * x [N, n*d], phi [n*d, w] -> h [N, w], hin [N, d]. The RMS normalisation of x (over n*d, no
+ * gain, `eps` inside the root) is folded in: xn phi = r * (x phi).
  */
 export function mhcCoefficients(
   x: tf.Tensor2D,
-  q: tf.Tensor2D,
+  phi: tf.Tensor2D,
   gates: MhcGates,
   options: { n: number; sinkhornIters: number; eps: number },
 ): { h: tf.Tensor2D; hin: tf.Tensor2D; x: tf.Tensor2D } {
   const { n, sinkhornIters: iters, eps } = options;
   const attrs: MhcAttrs = { n, d: x.shape[1] / n, iters, eps };
   const { alphaPre, alphaPost, alphaRes, bPre, bPost, bRes } = gates;
-  const [h, hin, r, xPassed] = tf
+  const [h, hin, r, xPassed, q] = tf
     .engine()
     .runKernel(
       MHC_COEFFICIENTS,
-      { x, q, alphaPre, alphaPost, alphaRes, bPre, bPost, bRes } as unknown as tf.NamedTensorMap,
+      { x, phi, alphaPre, alphaPost, alphaRes, bPre, bPost, bRes } as unknown as tf.NamedTensorMap,
       attrs as unknown as tf.NamedAttrMap,
     ) as tf.Tensor[];
-  r.dispose(); // kept by the tape for the gradient; nothing else reads it
+  tf.dispose([r, q]); // kept by the tape for the gradient; nothing else reads them
   return { h: h as tf.Tensor2D, hin: hin as tf.Tensor2D, x: xPassed as tf.Tensor2D };
 }
 
@@ -102,15 +104,16 @@ function run(kernelName: string, inputs: Record<string, tf.Tensor>, attrs: tf.Na
 
 const coefficientsGradient: tf.GradConfig = {
   kernelName: MHC_COEFFICIENTS,
-  inputsToSave: ['x', 'q', ...GATE_INPUTS],
-  outputsToSave: [true, false, true, false],
+  inputsToSave: ['x', 'phi', ...GATE_INPUTS],
+  outputsToSave: [true, false, true, false, true],
+  // r and q are internal (mhcCoefficients disposes them): no gradient arrives through them.
   gradFunc: (dys, saved, attrs) => {
     const [dh, dhin, , dxIn] = dys as tf.Tensor[];
-    const [x, q, alphaPre, alphaPost, alphaRes, bPre, bPost, bRes, h, r] = saved;
+    const [x, phi, alphaPre, alphaPost, alphaRes, bPre, bPost, bRes, h, r, q] = saved;
     const { n } = attrs as unknown as MhcAttrs;
-    const [dx, dq, dparams] = run(
+    const [dx, dphi, dparams] = run(
       MHC_COEFFICIENTS_GRAD,
-      { x, q, bRes, h, r, dh, dhin, dxIn, alphaPre, alphaPost, alphaRes },
+      { x, phi, q, bRes, h, r, dh, dhin, dxIn, alphaPre, alphaPost, alphaRes },
       attrs,
     );
     // dparams [3 + w] = dalpha_pre, dalpha_post, dalpha_res, db_pre [n], db_post [n], db_res [n*n]
@@ -118,7 +121,7 @@ const coefficientsGradient: tf.GradConfig = {
       tf.slice(dparams, [begin], [size]).reshape(shape);
     return {
       x: () => dx,
-      q: () => dq,
+      phi: () => dphi,
       alphaPre: part(0, 1, []),
       alphaPost: part(1, 1, []),
       alphaRes: part(2, 1, []),

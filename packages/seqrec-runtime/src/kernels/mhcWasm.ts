@@ -19,16 +19,17 @@ import { instantiateKernel } from './wasmKernelModule';
 
 /** Exports of assembly/mhc.ts; pointers are heap byte offsets. */
 export interface MhcExports extends MhcStreamExports {
-  coefficientScratchBytes(n: number, iters: number): number;
+  coefficientScratchBytes(n: number, d: number, iters: number): number;
   coefficients(
     x: number,
-    q: number,
+    phi: number,
     bPre: number,
     bPost: number,
     bRes: number,
     h: number,
     hin: number,
     r: number,
+    q: number,
     tokens: number,
     n: number,
     d: number,
@@ -41,6 +42,7 @@ export interface MhcExports extends MhcStreamExports {
   ): void;
   coefficientsGrad(
     x: number,
+    phi: number,
     q: number,
     bRes: number,
     h: number,
@@ -49,7 +51,7 @@ export interface MhcExports extends MhcStreamExports {
     dhin: number,
     dxIn: number,
     dx: number,
-    dq: number,
+    dphi: number,
     dparams: number,
     tokens: number,
     n: number,
@@ -141,10 +143,10 @@ interface RefCountingBackend {
 }
 
 /**
- * x [N, n*d], q [N, w], alphas [], biases [n], [n], [n, n] -> h [N, w], hin [N, d], r [N] and
+ * x [N, n*d], phi [n*d, w], alphas [], biases [n], [n], [n, n] -> h [N, w], hin [N, d], r [N],
  * x itself (sharing its storage, as the wasm Identity does), which the stream mix reads: the
  * mix's gradient w.r.t. x then arrives here and is added inside the gradient kernel, instead of
- * by a tfjs Add of two [N, n*d] gradients.
+ * by a tfjs Add of two [N, n*d] gradients; and q = x phi [N, w], which the gradient reads.
  */
 export const wasmMhcCoefficients: tf.KernelFunc = ({ inputs, backend, attrs }) => {
   const t = inputs as Record<string, tf.TensorInfo>;
@@ -152,24 +154,26 @@ export const wasmMhcCoefficients: tf.KernelFunc = ({ inputs, backend, attrs }) =
   const { n, d, iters, eps } = attrs as unknown as MhcAttrs;
   const { internals, kernel } = moduleFor(backend);
   const w = 2 * n + n * n;
-  const tokens = t.q.shape[0];
+  const tokens = t.x.shape[0];
   const h = internals.makeOutput([tokens, w], 'float32');
   const hin = internals.makeOutput([tokens, d], 'float32');
   const r = internals.makeOutput([tokens], 'float32');
+  const q = internals.makeOutput([tokens, w], 'float32');
   (backend as unknown as RefCountingBackend).incRef(t.x.dataId);
   const passThrough: tf.TensorInfo = { dataId: t.x.dataId, shape: t.x.shape, dtype: t.x.dtype };
-  if (tokens === 0) return [h, hin, r, passThrough];
+  if (tokens === 0) return [h, hin, r, passThrough, q];
   const off = (x: tf.TensorInfo) => heapOffset(internals, x);
-  withScratch(internals, kernel.coefficientScratchBytes(n, iters), (scratch) =>
+  withScratch(internals, kernel.coefficientScratchBytes(n, d, iters), (scratch) =>
     kernel.coefficients(
       off(t.x),
-      off(t.q),
+      off(t.phi),
       off(t.bPre),
       off(t.bPost),
       off(t.bRes),
       off(h),
       off(hin),
       off(r),
+      off(q),
       tokens,
       n,
       d,
@@ -181,10 +185,10 @@ export const wasmMhcCoefficients: tf.KernelFunc = ({ inputs, backend, attrs }) =
       scratch,
     ),
   );
-  return [h, hin, r, passThrough];
+  return [h, hin, r, passThrough, q];
 };
 
-/** -> dx [N, n*d], dq [N, w], dparams [3 + w] */
+/** -> dx [N, n*d], dphi [n*d, w], dparams [3 + w] */
 export const wasmMhcCoefficientsGrad: tf.KernelFunc = ({ inputs, backend, attrs }) => {
   const t = inputs as Record<string, tf.TensorInfo>;
   requireFloat32('MhcCoefficientsGrad', t);
@@ -193,16 +197,18 @@ export const wasmMhcCoefficientsGrad: tf.KernelFunc = ({ inputs, backend, attrs 
   const w = 2 * n + n * n;
   const tokens = t.q.shape[0];
   const dx = internals.makeOutput([...t.x.shape], 'float32');
-  const dq = internals.makeOutput([tokens, w], 'float32');
+  const dphi = internals.makeOutput([...t.phi.shape], 'float32');
   const dparams = internals.makeOutput([3 + w], 'float32');
   if (tokens === 0) {
+    heapF32(internals, heapOffset(internals, dphi), n * d * w).fill(0);
     heapF32(internals, heapOffset(internals, dparams), 3 + w).fill(0);
-    return [dx, dq, dparams];
+    return [dx, dphi, dparams];
   }
   const off = (x: tf.TensorInfo) => heapOffset(internals, x);
-  withScratch(internals, kernel.coefficientScratchBytes(n, iters), (scratch) =>
+  withScratch(internals, kernel.coefficientScratchBytes(n, d, iters), (scratch) =>
     kernel.coefficientsGrad(
       off(t.x),
+      off(t.phi),
       off(t.q),
       off(t.bRes),
       off(t.h),
@@ -211,7 +217,7 @@ export const wasmMhcCoefficientsGrad: tf.KernelFunc = ({ inputs, backend, attrs 
       off(t.dhin),
       off(t.dxIn),
       off(dx),
-      off(dq),
+      off(dphi),
       off(dparams),
       tokens,
       n,
@@ -223,7 +229,7 @@ export const wasmMhcCoefficientsGrad: tf.KernelFunc = ({ inputs, backend, attrs 
       scratch,
     ),
   );
-  return [dx, dq, dparams];
+  return [dx, dphi, dparams];
 };
 
 /** x [N, n*d], f [N, d], h [N, w], mask [N] -> out, shaped as x */
