@@ -236,14 +236,15 @@ function paddedWidth(n: i32): i32 {
 
 /**
  * Bytes of scratch the coefficient kernels need: Sinkhorn's blocks, the f64 gate sums, phi
- * (padded, or transposed for the gradient) [n*d, wp], one token's q or dq [wp], and the dphi
+ * (padded, or transposed for the gradient) [n*d, wp], q or dq of 4 tokens and a zero row
+ * [5, wp], and the dphi
  * sums of a block of tokens (f32 [n*d, wp]) and of all tokens (f64 [n*d, w]).
  */
 export function coefficientScratchBytes(n: i32, d: i32, iters: i32): i32 {
   const w = 2 * n + n * n;
   const wp = paddedWidth(n);
   const nd = n * d;
-  return (3 * n * n + 2 * n * iters) * 16 + (3 + w) * 8 + (2 * nd * wp + wp) * 4 + nd * w * 8;
+  return (3 * n * n + 2 * n * iters) * 16 + (3 + w) * 8 + (2 * nd * wp + 5 * wp) * 4 + nd * w * 8;
 }
 
 /** phi [nd, w] -> out [nd, wp], each row zero-padded to whole vectors. */
@@ -289,26 +290,87 @@ function project(x: usize, phi: usize, q: usize, nd: i32, wp: i32): void {
 }
 
 // prettier-ignore
-/** dphi [nd, wp] += x [nd] (outer) dq [wp] for one token. */
-function accumulateOuter(x: usize, dq: usize, dphi: usize, nd: i32, wp: i32): void {
+/**
+ * dphi [nd, wp] += x0 (outer) dq0 + x1 (outer) dq1 for two tokens (x [nd], dq [wp]): each dphi
+ * vector is read and written once per pair (x1 = x0 with dq1 = 0 for a lone token).
+ */
+function accumulateOuter(x0: usize, x1: usize, dq0: usize, dq1: usize, dphi: usize, nd: i32, wp: i32): void {
   if (wp == 24) {
-    const g0 = v128.load(dq, 0); const g1 = v128.load(dq, 16); const g2 = v128.load(dq, 32);
-    const g3 = v128.load(dq, 48); const g4 = v128.load(dq, 64); const g5 = v128.load(dq, 80);
+    const g0 = v128.load(dq0, 0); const g1 = v128.load(dq0, 16); const g2 = v128.load(dq0, 32);
+    const g3 = v128.load(dq0, 48); const g4 = v128.load(dq0, 64); const g5 = v128.load(dq0, 80);
+    const u0 = v128.load(dq1, 0); const u1 = v128.load(dq1, 16); const u2 = v128.load(dq1, 32);
+    const u3 = v128.load(dq1, 48); const u4 = v128.load(dq1, 64); const u5 = v128.load(dq1, 80);
     for (let k = 0; k < nd; k++) {
-      const xk = v128.load32_splat(at(x, k));
+      const a = v128.load32_splat(at(x0, k));
+      const b = v128.load32_splat(at(x1, k));
       const p = at(dphi, k * 24);
-      v128.store(p, f32x4.add(v128.load(p, 0), f32x4.mul(xk, g0)), 0); v128.store(p, f32x4.add(v128.load(p, 16), f32x4.mul(xk, g1)), 16);
-      v128.store(p, f32x4.add(v128.load(p, 32), f32x4.mul(xk, g2)), 32); v128.store(p, f32x4.add(v128.load(p, 48), f32x4.mul(xk, g3)), 48);
-      v128.store(p, f32x4.add(v128.load(p, 64), f32x4.mul(xk, g4)), 64); v128.store(p, f32x4.add(v128.load(p, 80), f32x4.mul(xk, g5)), 80);
+      v128.store(p, f32x4.add(v128.load(p, 0), f32x4.add(f32x4.mul(a, g0), f32x4.mul(b, u0))), 0);
+      v128.store(p, f32x4.add(v128.load(p, 16), f32x4.add(f32x4.mul(a, g1), f32x4.mul(b, u1))), 16);
+      v128.store(p, f32x4.add(v128.load(p, 32), f32x4.add(f32x4.mul(a, g2), f32x4.mul(b, u2))), 32);
+      v128.store(p, f32x4.add(v128.load(p, 48), f32x4.add(f32x4.mul(a, g3), f32x4.mul(b, u3))), 48);
+      v128.store(p, f32x4.add(v128.load(p, 64), f32x4.add(f32x4.mul(a, g4), f32x4.mul(b, u4))), 64);
+      v128.store(p, f32x4.add(v128.load(p, 80), f32x4.add(f32x4.mul(a, g5), f32x4.mul(b, u5))), 80);
     }
     return;
   }
   for (let k = 0; k < nd; k++) {
-    const xk = v128.load32_splat(at(x, k));
+    const a = v128.load32_splat(at(x0, k));
+    const b = v128.load32_splat(at(x1, k));
     for (let c = 0; c < wp; c += 4) {
       const p = at(dphi, k * wp + c);
-      v128.store(p, f32x4.add(v128.load(p), f32x4.mul(xk, v128.load(at(dq, c)))));
+      const sum = f32x4.add(f32x4.mul(a, v128.load(at(dq0, c))), f32x4.mul(b, v128.load(at(dq1, c))));
+      v128.store(p, f32x4.add(v128.load(p), sum));
     }
+  }
+}
+
+// prettier-ignore
+/** dx [nd] += dq [w] . phiT [w, nd]: 32 (then 16) outputs in accumulators per pass over dq. */
+function addProjectionGrad(dq: usize, phiT: usize, dx: usize, nd: i32, w: i32): void {
+  const stride = (<usize>nd) << 2;
+  let k = 0;
+  for (; k + 32 <= nd; k += 32) {
+    const o = at(dx, k);
+    let a0 = v128.load(o, 0); let a1 = v128.load(o, 16); let a2 = v128.load(o, 32); let a3 = v128.load(o, 48);
+    let a4 = v128.load(o, 64); let a5 = v128.load(o, 80); let a6 = v128.load(o, 96); let a7 = v128.load(o, 112);
+    let p = at(phiT, k);
+    for (let e = 0; e < w; e++) {
+      const g = v128.load32_splat(at(dq, e));
+      a0 = f32x4.add(a0, f32x4.mul(g, v128.load(p, 0))); a1 = f32x4.add(a1, f32x4.mul(g, v128.load(p, 16)));
+      a2 = f32x4.add(a2, f32x4.mul(g, v128.load(p, 32))); a3 = f32x4.add(a3, f32x4.mul(g, v128.load(p, 48)));
+      a4 = f32x4.add(a4, f32x4.mul(g, v128.load(p, 64))); a5 = f32x4.add(a5, f32x4.mul(g, v128.load(p, 80)));
+      a6 = f32x4.add(a6, f32x4.mul(g, v128.load(p, 96))); a7 = f32x4.add(a7, f32x4.mul(g, v128.load(p, 112)));
+      p += stride;
+    }
+    v128.store(o, a0, 0); v128.store(o, a1, 16); v128.store(o, a2, 32); v128.store(o, a3, 48);
+    v128.store(o, a4, 64); v128.store(o, a5, 80); v128.store(o, a6, 96); v128.store(o, a7, 112);
+  }
+  for (; k + 16 <= nd; k += 16) {
+    const o = at(dx, k);
+    let a0 = v128.load(o, 0); let a1 = v128.load(o, 16); let a2 = v128.load(o, 32); let a3 = v128.load(o, 48);
+    let p = at(phiT, k);
+    for (let e = 0; e < w; e++) {
+      const g = v128.load32_splat(at(dq, e));
+      a0 = f32x4.add(a0, f32x4.mul(g, v128.load(p, 0))); a1 = f32x4.add(a1, f32x4.mul(g, v128.load(p, 16)));
+      a2 = f32x4.add(a2, f32x4.mul(g, v128.load(p, 32))); a3 = f32x4.add(a3, f32x4.mul(g, v128.load(p, 48)));
+      p += stride;
+    }
+    v128.store(o, a0, 0); v128.store(o, a1, 16); v128.store(o, a2, 32); v128.store(o, a3, 48);
+  }
+  for (; k + 4 <= nd; k += 4) {
+    const o = at(dx, k);
+    let a0 = v128.load(o);
+    let p = at(phiT, k);
+    for (let e = 0; e < w; e++) {
+      a0 = f32x4.add(a0, f32x4.mul(v128.load32_splat(at(dq, e)), v128.load(p)));
+      p += stride;
+    }
+    v128.store(o, a0);
+  }
+  for (; k < nd; k++) {
+    let sum = load<f32>(at(dx, k));
+    for (let e = 0; e < w; e++) sum += load<f32>(at(dq, e)) * load<f32>(at(phiT, e * nd + k));
+    store<f32>(at(dx, k), sum);
   }
 }
 
@@ -502,12 +564,12 @@ export function coefficientsGrad(
   const acc = sums + ((<usize>(2 * n * iters)) << 4); // f64 [3 + w]
   const wp = paddedWidth(n);
   const phiT = acc + ((<usize>(3 + w)) << 3); // [w, nd]
-  const dqRow = at(phiT, nd * wp); // [wp], one token's dq; the padding stays 0
-  const dphiBlock = at(dqRow, wp); // f32 [nd, wp], the current block of tokens
+  const dqRows = at(phiT, nd * wp); // [5, wp], dq of the 4 tokens of a group, then zeros; padding stays 0
+  const dphiBlock = at(dqRows, 5 * wp); // f32 [nd, wp], the current block of tokens
   const dphiTotal = at(dphiBlock, nd * wp); // f64 [nd, w]
   memory.fill(acc, 0, (<usize>(3 + w)) << 3);
   transpose(phi, phiT, nd, w);
-  memory.fill(dqRow, 0, (<usize>(wp + nd * wp)) << 2);
+  memory.fill(dqRows, 0, (<usize>(5 * wp + nd * wp)) << 2);
   memory.fill(dphiTotal, 0, (<usize>(nd * w)) << 3);
   for (let t0 = 0; t0 < tokens; t0 += 4) {
     const used = min(4, tokens - t0);
@@ -536,6 +598,7 @@ export function coefficientsGrad(
       const qRow = at(q, t * w);
       const dhRow = at(dh, t * w);
       const dhinRow = at(dhin, t * d);
+      const dqRow = at(dqRows, lane * wp);
       let dRt: f64 = 0;
       for (let e = 0; e < w; e++) {
         let dz: f64;
@@ -576,23 +639,23 @@ export function coefficientsGrad(
         const xj = at(xRow, j * d);
         const dxj = at(dxRow, j * d);
         const dxInj = at(dxInRow, j * d);
-        const phiTj = at(phiT, j * d); // row e of phi^T at offset e * nd
         let k = 0;
         for (; k + 4 <= d; k += 4) {
           const own = f32x4.add(f32x4.mul(hjv, v128.load(at(dhinRow, k))), f32x4.mul(c, v128.load(at(xj, k))));
-          let sum = f32x4.add(own, v128.load(at(dxInj, k)));
-          for (let e = 0; e < w; e++) {
-            sum = f32x4.add(sum, f32x4.mul(v128.load32_splat(at(dqRow, e)), v128.load(at(phiTj, e * nd + k))));
-          }
-          v128.store(at(dxj, k), sum);
+          v128.store(at(dxj, k), f32x4.add(own, v128.load(at(dxInj, k))));
         }
         for (; k < d; k++) {
-          let sum = hj * load<f32>(at(dhinRow, k)) + cs * load<f32>(at(xj, k)) + load<f32>(at(dxInj, k));
-          for (let e = 0; e < w; e++) sum += load<f32>(at(dqRow, e)) * load<f32>(at(phiTj, e * nd + k));
-          store<f32>(at(dxj, k), sum);
+          const own = hj * load<f32>(at(dhinRow, k)) + cs * load<f32>(at(xj, k));
+          store<f32>(at(dxj, k), own + load<f32>(at(dxInj, k)));
         }
       }
-      accumulateOuter(xRow, dqRow, dphiBlock, nd, wp);
+      addProjectionGrad(dqRow, phiT, dxRow, nd, w);
+    }
+    for (let lane = 0; lane < used; lane += 2) {
+      const x0 = at(x, (t0 + lane) * nd);
+      const dq0 = at(dqRows, lane * wp);
+      if (lane + 1 < used) accumulateOuter(x0, at(x0, nd), dq0, at(dq0, wp), dphiBlock, nd, wp);
+      else accumulateOuter(x0, x0, dq0, at(dqRows, 4 * wp), dphiBlock, nd, wp); // a lone token: the zero row
     }
     // f32 sums over at most 64 tokens, then f64 over the blocks: N can be 10^5 tokens.
     if ((t0 & 63) == 60 || t0 + 4 >= tokens) flushOuter(dphiBlock, dphiTotal, nd, w, wp);
