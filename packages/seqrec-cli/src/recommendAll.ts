@@ -11,7 +11,7 @@ import { createReadStream, promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { userHistory, type UserSplit, type Vocabulary } from '@seqrec/data';
 import { recommend, type SequentialRecommender } from '@seqrec/models';
-import { writeFileAtomic } from '@seqrec/data/node';
+import { writeFileAtomic } from '@seqrec/files';
 import { UsageError } from './errors';
 import { shardUsers, type Shard } from './shard';
 

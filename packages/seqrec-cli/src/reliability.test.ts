@@ -7,7 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { generateSyntheticInteractions } from '@seqrec/data';
 import { writeInteractionsText } from '@seqrec/data/node';
-import { writeFileSynced } from '@seqrec/train/node';
+import { writeFileSynced } from '@seqrec/files';
 import { environmentProblem } from './errors';
 import { cli } from './test-utils/cli';
 

@@ -13,7 +13,7 @@ import { type SplitDataset } from './leaveOneOutSplit';
 import { packSplit } from './packSplit';
 import { type FromWorker, type PrefetchWorkerData, type ToWorker } from './prefetchWorker';
 import { Random } from './Random';
-import { startWorker } from './startWorker';
+import { startWorker } from '@seqrec/files';
 import { type BatchSampler, type SamplerOptions, type SamplerState, checkSamplerOptions } from './TrainSampler';
 import { type TrainBatch, epochPositions, trainableRows } from './trainEpoch';
 

@@ -1,10 +1,8 @@
-// @seqrec/data/node: the Node-only part of @seqrec/data (files, compression, worker threads).
+// @seqrec/data/node: the Node-only part of @seqrec/data (files, compression, the prefetch worker).
 // The root entry `@seqrec/data` is browser-safe; the CLI and the trainer import this one too.
 export { loadInteractions } from './loadInteractions';
 export { datasetFingerprint } from './datasetFingerprint';
 export { PrefetchSampler, prefetch } from './PrefetchSampler';
 export type { PrefetchOptions } from './PrefetchSampler';
-export { writeFileAtomic } from './writeFileAtomic';
-export { startWorker } from './startWorker';
 export { writeInteractionsText } from './writeInteractionsText';
 export { saveVocabulary, loadVocabulary } from './vocabularyFile';

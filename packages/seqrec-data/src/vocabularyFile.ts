@@ -2,7 +2,7 @@
 import { promises as fsp } from 'node:fs';
 import { DataFormatError } from './DataFormatError';
 import { Vocabulary } from './Vocabulary';
-import { writeFileAtomic } from './writeFileAtomic';
+import { writeFileAtomic } from '@seqrec/files';
 
 /** Writes the JSON atomically (temp file + fsync + rename). */
 export async function saveVocabulary(vocab: Vocabulary, file: string): Promise<void> {

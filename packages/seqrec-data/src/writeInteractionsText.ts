@@ -1,5 +1,5 @@
 import type { InteractionLog } from './InteractionLog';
-import { writeFileAtomic } from './writeFileAtomic';
+import { writeFileAtomic } from '@seqrec/files';
 
 /** Writes a log as SASRec-style text, `user item timestamp` (or `user item`) per line, atomically. */
 export async function writeInteractionsText(file: string, log: InteractionLog): Promise<void> {

@@ -6,7 +6,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { writeFileAtomic } from '@seqrec/data/node';
+import { writeFileAtomic } from '@seqrec/files';
 import { resolveModelConfig, type ModelConfig } from './config';
 import {
   LEGACY_RUN_FILE,

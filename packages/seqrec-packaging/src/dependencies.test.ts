@@ -79,6 +79,27 @@ describe.each(workspacePackages().map((p) => [p.json.name, p] as const))('tests 
   });
 });
 
+/** The published packages, lowest layer first: each may depend only on packages before it. */
+const LAYERS = [
+  '@seqrec/files',
+  '@seqrec/runtime',
+  '@seqrec/data',
+  '@seqrec/layers',
+  '@seqrec/models',
+  '@seqrec/train',
+  '@seqrec/cli',
+];
+
+test('published packages depend only on lower layers (files at the bottom, cli at the top)', () => {
+  expect(publishedPackages().map((p) => p.json.name).sort()).toEqual([...LAYERS].sort());
+  const upward = publishedPackages().flatMap((p) =>
+    Object.keys({ ...p.json.dependencies, ...p.json.peerDependencies })
+      .filter((name) => LAYERS.includes(name) && LAYERS.indexOf(name) >= LAYERS.indexOf(p.json.name))
+      .map((name) => `${p.json.name} -> ${name}`),
+  );
+  expect(upward).toEqual([]);
+});
+
 test('the root LICENSE is the Apache License 2.0', () => {
   const text = fs.readFileSync(path.join(WORKSPACE_ROOT, 'LICENSE'), 'utf8');
   expect(text).toMatch(/^\s*Apache License\s+Version 2\.0, January 2004/);
@@ -117,7 +138,7 @@ const built = requireOutside(
   const needing = publishedPackages()
     .filter((p) => publicDeclarationFiles(p.dir).some((f) => NODE_TYPES.test(fs.readFileSync(f, 'utf8'))))
     .map((p) => p.json.name);
-  expect(needing).toContain('@seqrec/data'); // startWorker returns a worker_threads Worker
+  expect(needing).toContain('@seqrec/files'); // startWorker returns a worker_threads Worker
   const undeclared = needing.filter((name) => {
     const json = publishedPackages().find((p) => p.json.name === name)?.json;
     return json?.dependencies?.['@types/node'] === undefined && json?.peerDependencies?.['@types/node'] === undefined;

@@ -1,6 +1,6 @@
 /**
  * Checkpoints: everything needed to continue a run exactly, written atomically
- * (see atomicDir.ts) so a crash never leaves a half-written checkpoint.
+ * (see @seqrec/files' writeDirAtomic) so a crash never leaves a half-written checkpoint.
  *
  * Layout of a checkpoint directory:
  *   model.json, weights.bin   the model (`saveModel` of @seqrec/models)
@@ -15,10 +15,10 @@
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import type { SamplerState } from '@seqrec/data';
+import { atomicDirCandidates, writeDirAtomic, writeFileSynced, type SwapStage } from '@seqrec/files';
 import { MODEL_FILE, type ModelConfig, type SequentialRecommender } from '@seqrec/models';
 import { loadModel, saveModel } from '@seqrec/models/node';
 import type { AdamState } from './adam';
-import { atomicDirCandidates, writeDirAtomic, writeFileSynced, type SwapStage } from './atomicDir';
 import { CorruptStateError, TrainDirError, short } from './errors';
 import { MANIFEST_FILE, manifestFiles, verifyManifest, writeManifest } from './manifest';
 import { hasFields, parseJsonFile, readJsonFile } from './stateFile';

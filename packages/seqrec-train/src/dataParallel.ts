@@ -26,7 +26,7 @@
 import * as path from 'node:path';
 import { type Worker } from 'node:worker_threads';
 import { type TrainBatch } from '@seqrec/data';
-import { startWorker } from '@seqrec/data/node';
+import { startWorker } from '@seqrec/files';
 import {
   DEFAULT_LOSS_CONFIG,
   ITEM_EMBEDDING_WEIGHT,

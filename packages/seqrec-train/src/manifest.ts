@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
-import { writeFileSynced } from './atomicDir';
+import { writeFileSynced } from '@seqrec/files';
 import { hasFields, parseJsonFile } from './stateFile';
 
 export const MANIFEST_FILE = 'manifest.json';

@@ -6,8 +6,7 @@
  */
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
-import { writeFileAtomic } from '@seqrec/data/node';
-import { withPath } from './atomicDir';
+import { withPath, writeFileAtomic } from '@seqrec/files';
 
 export const METRICS_FILE = 'metrics.jsonl';
 

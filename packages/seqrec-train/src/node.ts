@@ -1,5 +1,5 @@
 // @seqrec/train/node: the Node-only part of @seqrec/train: the training loop, its options,
-// checkpoints and crash-safe directories, metrics.jsonl, data-parallel worker threads.
+// crash-safe checkpoints, metrics.jsonl, data-parallel worker threads.
 export { train } from './trainer';
 export type { TrainResult } from './trainer';
 export { resolveTrainOptions, defaultWorkers, lossConfigOf, adamOptionsOf } from './options';
@@ -22,8 +22,6 @@ export type {
   RunInfo,
   TrainerState,
 } from './checkpoint';
-export { writeDirAtomic, resolveAtomicDir, atomicDirCandidates, writeFileSynced, withPath } from './atomicDir';
-export type { SwapStage } from './atomicDir';
 export { MANIFEST_FILE, verifyManifest } from './manifest';
 export { TrainDirClaim, RUN_MARKER, LOCK_FILE, CHECKPOINT_DIRS } from './trainDir';
 export type { TrainDirMode } from './trainDir';

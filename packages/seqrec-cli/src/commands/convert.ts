@@ -6,7 +6,8 @@
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { DataFormatError } from '@seqrec/data';
-import { loadInteractions, writeFileAtomic } from '@seqrec/data/node';
+import { loadInteractions } from '@seqrec/data/node';
+import { writeFileAtomic } from '@seqrec/files';
 import { UsageError } from '../errors';
 import { makeOutput, type CliIo } from '../io';
 

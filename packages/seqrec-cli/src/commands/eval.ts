@@ -4,7 +4,7 @@
  * `--ranks_out` also writes every user's rank (CSV `split,protocol,user,rank`, raw user ids,
  * 0 = best), the input of a paired comparison of two models (tools/compare-runs.js).
  */
-import { writeFileAtomic } from '@seqrec/data/node';
+import { writeFileAtomic } from '@seqrec/files';
 import { evaluate, runEvalOptions, type Protocol, type SplitName } from '@seqrec/train';
 import { recordedBatching, type RecordedSettings } from '../trainFlags';
 import { selectBackend } from '../backend';

@@ -4,7 +4,7 @@
  * metrics.jsonl (`MetricsLog` of @seqrec/train; the drawing is its `learningCurveSvg`).
  */
 import * as path from 'node:path';
-import { writeFileAtomic } from '@seqrec/data/node';
+import { writeFileAtomic } from '@seqrec/files';
 import { curvePoints, learningCurveSvg, type CurveSelection } from '@seqrec/train';
 import { MetricsLog, METRICS_FILE } from '@seqrec/train/node';
 import { UsageError } from '../errors';

@@ -11,7 +11,7 @@
  */
 import * as path from 'node:path';
 import type { Worker } from 'node:worker_threads';
-import { startWorker } from '@seqrec/data/node';
+import { startWorker } from '@seqrec/files';
 import type { Recommendation, SequentialRecommender } from '@seqrec/models';
 import type { BackendName } from '@seqrec/runtime';
 import type { ScoringRequest } from './scoreRequests';

@@ -6,7 +6,8 @@
  * From `.ts`, the worker is started through a small bootstrap that compiles `.ts` files with
  * `typescript` as they are required, and resolves `@seqrec/<name>` to that package's
  * `src/index.ts` (as jest's moduleNameMapper does), so the worker runs the same sources as the
- * test. Used by PrefetchSampler (this package) and the data-parallel trainer (@seqrec/train).
+ * test. Used by @seqrec/data's PrefetchSampler, @seqrec/train's data-parallel trainer and the
+ * CLI's scoring pool.
  */
 import { Worker, type WorkerOptions } from 'node:worker_threads';
 

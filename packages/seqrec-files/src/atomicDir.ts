@@ -1,55 +1,21 @@
 /**
  * Crash-safe directory writes: a whole directory appears complete or not at all (single
- * files use `writeFileAtomic` of @seqrec/data).
+ * files use `writeFileAtomic`; files inside the directory, `writeFileSynced`).
  *
  * Directory protocol (used for checkpoints): write everything into `<name>.tmp-<pid>-<rand>`,
  * fsync each file and the directory, then swap it in: remove `name.old`, `name` -> `name.old`,
  * tmp -> `name`. `name.old` stays as the previous version. `name.old` is removed only while
  * `name` exists, so at every moment `name` or `name.old` is complete, and between the two renames
  * the complete tmp directory is too. Readers choose among these with {@link atomicDirCandidates}
- * and a completeness check of their own (checkpoint.ts: the manifest).
+ * and a completeness check of their own (@seqrec/train's checkpoints: the manifest).
  */
 import { randomBytes } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
+import { fsyncPath } from './fsyncPath';
 
 /** Points of a swap at which tests simulate a crash (a kill there must lose nothing). */
 export type SwapStage = 'filled' | 'old-removed' | 'target-moved' | 'swapped';
-
-async function fsyncPath(p: string): Promise<void> {
-  try {
-    const handle = await fsp.open(p, 'r');
-    try {
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-  } catch {
-    /* directories cannot be opened on every platform; file data is synced separately */
-  }
-}
-
-/** Writes and fsyncs one file (no rename). Errors name the file (ENOSPC carries no path). */
-export async function writeFileSynced(file: string, data: string | Uint8Array): Promise<void> {
-  try {
-    const handle = await fsp.open(file, 'w');
-    try {
-      await handle.writeFile(data);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-  } catch (error) {
-    throw withPath(error, file);
-  }
-}
-
-/** `error` with `path` set to `file` when the system left it out (write errors do). */
-export function withPath(error: unknown, file: string): unknown {
-  const e = error as NodeJS.ErrnoException;
-  if (e !== null && typeof e === 'object' && typeof e.code === 'string' && e.path === undefined) e.path = file;
-  return error;
-}
 
 async function exists(p: string): Promise<boolean> {
   return fsp.lstat(p).then(
@@ -131,7 +97,7 @@ export async function atomicDirCandidates(target: string): Promise<AtomicDirCand
 /**
  * The directory for `target`: `target` itself, or `target.old` when a crash happened between
  * the two renames of {@link writeDirAtomic}; null if neither exists. (No completeness check:
- * checkpoints use `findCheckpoint`, which verifies their manifest.)
+ * @seqrec/train's checkpoints use `findCheckpoint`, which verifies their manifest.)
  */
 export async function resolveAtomicDir(target: string): Promise<string | null> {
   if (await exists(target)) return target;

@@ -5,15 +5,15 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
+import { fsyncPath } from './fsyncPath';
+import { withPath } from './withPath';
 
 export async function writeFileAtomic(file: string, data: string | Uint8Array): Promise<void> {
   try {
     await writeThenRename(file, data);
   } catch (err) {
     // Write errors (ENOSPC, EDQUOT) carry no path: name the file the user asked for.
-    const e = err as NodeJS.ErrnoException;
-    if (typeof e?.code === 'string' && e.path === undefined) e.path = file;
-    throw err;
+    throw withPath(err, file);
   }
 }
 
@@ -37,15 +37,6 @@ async function writeThenRename(file: string, data: string | Uint8Array): Promise
     await fsp.rm(tmp, { force: true });
     throw err;
   }
-  // Persist the rename itself; not every platform lets a directory be opened, so best effort.
-  try {
-    const dirHandle = await fsp.open(dir, 'r');
-    try {
-      await dirHandle.sync();
-    } finally {
-      await dirHandle.close();
-    }
-  } catch {
-    /* directory fsync unsupported here (e.g. Windows); the data itself is already synced */
-  }
+  // Persist the rename itself (best effort; the data itself is already synced).
+  await fsyncPath(dir);
 }
