@@ -4,6 +4,7 @@
  * whose gradient seqrec writes by hand), a padding row that stays zero, and no leaked tensors.
  */
 import { initBackend, tf } from '@seqrec/runtime';
+import { expectClose } from '@seqrec/test-utils';
 import { attentionBias, CausalSelfAttention, MASKED_SCORE } from './causalSelfAttention';
 import { Dense } from './dense';
 import { dropoutMask } from './dropout';
@@ -18,10 +19,6 @@ beforeAll(async () => {
   await initBackend({ backend: 'cpu' });
 });
 
-function maxDiff(a: tf.Tensor, b: tf.Tensor): number {
-  return tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]);
-}
-
 test('Dense: [B, T, in] -> [B, T, out], gradients equal autodiff of x W + b', () => {
   const dense = new Dense({ name: 'proj', inputDim: 6, outputDim: 4, seed: 1 });
   expect([...dense.namedWeights().keys()]).toEqual(['proj.kernel', 'proj.bias']);
@@ -31,13 +28,13 @@ test('Dense: [B, T, in] -> [B, T, out], gradients equal autodiff of x W + b', ()
   const loss = (f: (x: tf.Tensor) => tf.Tensor) => (input: tf.Tensor) => tf.sum(tf.square(f(input)));
   const mine = tf.grads(loss((input) => dense.apply(input)));
   const reference = tf.grads(loss((input) => tf.add(tf.matMul(input.reshape([10, 6]), dense.kernel), dense.bias)));
-  expect(maxDiff(mine([x])[0], reference([x])[0].reshape([2, 5, 6]))).toBeLessThan(1e-5);
+  expectClose(mine([x])[0].dataSync(), reference([x])[0].reshape([2, 5, 6]).dataSync(), 1e-5);
   const wMine = tf.variableGrads(() => loss((input) => dense.apply(input))(x) as tf.Scalar, [dense.kernel]).grads;
   const wRef = tf.variableGrads(
     () => loss((input) => tf.add(tf.matMul(input.reshape([10, 6]), dense.kernel), dense.bias))(x) as tf.Scalar,
     [dense.kernel],
   ).grads;
-  expect(maxDiff(wMine[dense.kernel.name], wRef[dense.kernel.name])).toBeLessThan(1e-4);
+  expectClose(wMine[dense.kernel.name].dataSync(), wRef[dense.kernel.name].dataSync(), 1e-4);
 });
 
 test('LayerNorm: normalises the last axis; gradients equal autodiff of the formula', () => {
@@ -49,7 +46,7 @@ test('LayerNorm: normalises the last axis; gradients equal autodiff of the formu
     const { mean, variance } = tf.moments(input, -1, true);
     return tf.add(tf.mul(tf.div(tf.sub(input, mean), tf.sqrt(tf.add(variance, 1e-8))), ln.gamma), ln.beta);
   };
-  expect(maxDiff(ln.apply(x), reference(x))).toBeLessThan(1e-5);
+  expectClose(ln.apply(x).dataSync(), reference(x).dataSync(), 1e-5);
   const probe = tf.randomNormal([3, 4, 8], 0, 1, 'float32', 6);
   const objective = (f: (x: tf.Tensor) => tf.Tensor) => () => tf.sum(tf.mul(f(x), probe)) as tf.Scalar;
   const mine = tf.variableGrads(
@@ -57,10 +54,10 @@ test('LayerNorm: normalises the last axis; gradients equal autodiff of the formu
     [ln.gamma, ln.beta],
   ).grads;
   const theirs = tf.variableGrads(objective(reference), [ln.gamma, ln.beta]).grads;
-  for (const name of [ln.gamma.name, ln.beta.name]) expect(maxDiff(mine[name], theirs[name])).toBeLessThan(1e-4);
+  for (const name of [ln.gamma.name, ln.beta.name]) expectClose(mine[name].dataSync(), theirs[name].dataSync(), 1e-4);
   const dxMine = tf.grad((input: tf.Tensor) => tf.sum(tf.mul(ln.apply(input), probe)))(x);
   const dxRef = tf.grad((input: tf.Tensor) => tf.sum(tf.mul(reference(input), probe)))(x);
-  expect(maxDiff(dxMine, dxRef)).toBeLessThan(1e-4);
+  expectClose(dxMine.dataSync(), dxRef.dataSync(), 1e-4);
 });
 
 test('maskedSoftmax: equals softmax(a + b + bias) with the same gradients', () => {
@@ -70,11 +67,11 @@ test('maskedSoftmax: equals softmax(a + b + bias) with the same gradients', () =
   const probe = tf.randomNormal([2, 3, 5], 0, 1, 'float32', 3);
   const mine = (x: tf.Tensor, y: tf.Tensor) => tf.sum(tf.mul(maskedSoftmax(x, y, bias), probe));
   const reference = (x: tf.Tensor, y: tf.Tensor) => tf.sum(tf.mul(tf.softmax(tf.add(tf.add(x, y), bias)), probe));
-  expect(maxDiff(maskedSoftmax(a, b, bias), tf.softmax(tf.add(tf.add(a, b), bias)))).toBeLessThan(1e-6);
+  expectClose(maskedSoftmax(a, b, bias).dataSync(), tf.softmax(tf.add(tf.add(a, b), bias)).dataSync(), 1e-6);
   const [da, db] = tf.grads(mine)([a, b]);
   const [ra, rb] = tf.grads(reference)([a, b]);
-  expect(maxDiff(da, ra)).toBeLessThan(1e-5);
-  expect(maxDiff(db, rb)).toBeLessThan(1e-5);
+  expectClose(da.dataSync(), ra.dataSync(), 1e-5);
+  expectClose(db.dataSync(), rb.dataSync(), 1e-5);
 });
 
 test('attentionBias masks future keys and padded keys only', () => {
@@ -170,8 +167,8 @@ test('mHC init: Hpre one-hot-biased, Hpost = 1, Hres near identity with unit row
     [0, 1, 0, 0].map((b) => +sigmoid(b).toFixed(6)), // stream 5 mod 4 = 1
   );
   expect(Array.from(hPost.dataSync()).every((v) => Math.abs(v - 1) < 1e-6)).toBe(true);
-  expect(maxDiff(tf.sum(hRes, -1), tf.onesLike(tf.sum(hRes, -1)))).toBeLessThan(1e-5);
-  expect(maxDiff(tf.sum(hRes, -2), tf.onesLike(tf.sum(hRes, -2)))).toBeLessThan(1e-5);
+  expectClose(tf.sum(hRes, -1).dataSync(), tf.onesLike(tf.sum(hRes, -1)).dataSync(), 1e-5);
+  expectClose(tf.sum(hRes, -2).dataSync(), tf.onesLike(tf.sum(hRes, -2)).dataSync(), 1e-5);
   expect(tf.min(tf.sum(tf.mul(hRes, tf.eye(4)), -1)).dataSync()[0]).toBeGreaterThan(0.998);
   const out = mhc.apply(streams, (hin) => hin);
   expect(out.shape).toEqual([2, 3, 4, 6]);

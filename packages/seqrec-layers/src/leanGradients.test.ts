@@ -4,6 +4,7 @@
  * gradients as the plain tfjs formula, and no leaked tensors.
  */
 import { initBackend, tf } from '@seqrec/runtime';
+import { expectClose } from '@seqrec/test-utils';
 import { dropoutMask } from './dropout';
 import { SeedSequence, type ForwardContext } from './forwardContext';
 import { mergeHeads, splitHeads } from './headLayout';
@@ -16,10 +17,6 @@ import { residualAdd } from './residualAdd';
 beforeAll(async () => {
   await initBackend({ backend: 'cpu' });
 });
-
-function maxDiff(a: tf.Tensor, b: tf.Tensor): number {
-  return tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0] as number);
-}
 
 /** Values and input gradients of `lean` and `plain` (loss: sum of squares times a fixed weight). */
 function expectSameAsPlain(
@@ -34,10 +31,10 @@ function expectSameAsPlain(
       (f: (...xs: tf.Tensor[]) => tf.Tensor) =>
       (...xs: tf.Tensor[]) =>
         tf.sum(tf.mul(tf.square(f(...xs)), weight));
-    expect(maxDiff(lean(...inputs), plain(...inputs))).toBeLessThan(1e-6);
+    expectClose(lean(...inputs).dataSync(), plain(...inputs).dataSync(), 1e-6);
     const mine = tf.grads(loss(lean))(inputs);
     const reference = tf.grads(loss(plain))(inputs);
-    mine.forEach((g, i) => expect(maxDiff(g, reference[i] as tf.Tensor)).toBeLessThan(1e-5));
+    mine.forEach((g, i) => expectClose(g.dataSync(), (reference[i] as tf.Tensor).dataSync(), 1e-5));
   });
   expect(tf.memory().numTensors).toBe(before);
 }

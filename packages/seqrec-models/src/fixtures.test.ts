@@ -4,8 +4,9 @@
  * within 1e-4 on the cpu and the wasm backends.
  */
 import { initBackend, tf, type BackendName } from '@seqrec/runtime';
+import { largestDifference } from '@seqrec/test-utils';
 import { createModel } from './createModel';
-import { fixtureModelConfig, hasFixtures, maxAbsDiff, readModelFixture } from './test-utils/fixtures';
+import { fixtureModelConfig, hasFixtures, readModelFixture } from './test-utils/fixtures';
 
 const TOLERANCE = 1e-4;
 const VARIANTS = ['sasrec', 'sasrec_mhc', 'tisasrec', 'tisasrec_mhc'];
@@ -40,7 +41,7 @@ describeIfFixtures.each(BACKENDS)('spec fixtures on %s', (backend) => {
     const reached: Record<string, number> = {};
     const check = (what: string, actual: tf.Tensor, expected: { shape: number[]; values: number[] }) => {
       expect(actual.shape).toEqual(expected.shape);
-      reached[what] = maxAbsDiff(actual.dataSync(), expected.values);
+      reached[what] = largestDifference(actual.dataSync(), expected.values).value;
       actual.dispose();
     };
     check('features', model.features(batch), fixture.outputs.features);
@@ -55,7 +56,7 @@ describeIfFixtures.each(BACKENDS)('spec fixtures on %s', (backend) => {
     let worstGrad = 0;
     for (const [name, variable] of model.weights) {
       const grad = grads[variable.name];
-      const diff = maxAbsDiff(grad.dataSync(), fixture.grads[name].values);
+      const diff = largestDifference(grad.dataSync(), fixture.grads[name].values).value;
       if (diff > TOLERANCE) throw new Error(`${variant}/${backend}: gradient of ${name} differs by ${diff}`);
       worstGrad = Math.max(worstGrad, diff);
     }

@@ -4,6 +4,7 @@
  * features, loss and gradients it has in a row of its own, for every variant.
  */
 import { initBackend, tf } from '@seqrec/runtime';
+import { expectClose, largestDifference } from '@seqrec/test-utils';
 import { createModel } from './createModel';
 import { disposeBatch, packUsers, randomBatch, toTensors } from './test-utils/batches';
 import { TEST_MODEL, VARIANTS } from './test-utils/variants';
@@ -32,11 +33,6 @@ function featuresByUser(features: tf.Tensor3D, seq: number[][], owner: (row: num
   return LENGTHS.map((_, user) => byUser.get(user) as number[]);
 }
 
-function maxDifference(a: number[], b: number[]): number {
-  expect(a.length).toBe(b.length);
-  return a.reduce((worst, x, i) => Math.max(worst, Math.abs(x - (b[i] as number))), 0);
-}
-
 describe.each(VARIANTS)('%s', (_name, variant) => {
   const alone = randomBatch(LENGTHS, base.maxlen, base.numItems, base.timeSpan, 21);
   const packed = packUsers(alone, ROWS, base.maxlen);
@@ -51,7 +47,7 @@ describe.each(VARIANTS)('%s', (_name, variant) => {
     const theirs = featuresByUser(b, packed.seq, (row, t) => ROWS[row][packed.segments[row][t] - 1]);
     for (let user = 0; user < LENGTHS.length; user++) {
       expect(mine[user].length).toBe(LENGTHS[user] * base.hiddenUnits);
-      expect(maxDifference(mine[user], theirs[user])).toBeLessThan(1e-5);
+      expectClose(mine[user], theirs[user], 1e-5);
     }
     tf.dispose([a, b, packedTensors.segments]);
     disposeBatch(aloneTensors);
@@ -73,11 +69,11 @@ describe.each(VARIANTS)('%s', (_name, variant) => {
     const packedTensors = { ...toTensors(packed), segments: tf.tensor2d(packed.segments, undefined, 'int32') };
     const [a, b] = [gradients(aloneTensors), gradients(packedTensors)];
     expect(Math.abs(a.loss - b.loss)).toBeLessThan(1e-5);
-    expect(maxDifference(a.flat, b.flat)).toBeLessThan(1e-5);
+    expectClose(a.flat, b.flat, 1e-5);
     // Not vacuous: packing without the segments (one long user per row) computes something else.
     const merged = { ...toTensors(packed) };
     const c = gradients(merged);
-    expect(maxDifference(a.flat, c.flat)).toBeGreaterThan(1e-3);
+    expect(largestDifference(a.flat, c.flat).value).toBeGreaterThan(1e-3);
     disposeBatch(aloneTensors);
     disposeBatch(packedTensors);
     disposeBatch(merged);

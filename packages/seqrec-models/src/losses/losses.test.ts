@@ -6,6 +6,7 @@
  * contributes nothing), and the settings are checked.
  */
 import { initBackend, tf } from '@seqrec/runtime';
+import { expectClose, largestDifference } from '@seqrec/test-utils';
 import { createModel } from '../createModel';
 import { disposeBatch, lcg, packUsers, randomBatch, toTensors } from '../test-utils/batches';
 import { TEST_MODEL } from '../test-utils/variants';
@@ -104,18 +105,16 @@ function tfjsGradient(loss: (features: tf.Tensor2D, table: tf.Tensor2D) => tf.Sc
   return out;
 }
 
-const maxDiff = (a: number[], b: number[]) => a.reduce((w, x, i) => Math.max(w, Math.abs(x - (b[i] as number))), 0);
-
 function expectMatches(reference: Loss64, loss: (features: tf.Tensor2D, table: tf.Tensor2D) => tf.Scalar) {
   const before = tf.memory().numTensors;
   const got = tfjsGradient(loss);
   expect(tf.memory().numTensors).toBe(before);
   const want = numericGradient(reference, FEATURES, TABLE);
   expect(Math.abs(got.value - reference(FEATURES, TABLE))).toBeLessThan(1e-5);
-  expect(maxDiff(got.features, want.features)).toBeLessThan(1e-4);
-  expect(maxDiff(got.table, want.table)).toBeLessThan(1e-4);
+  expectClose(got.features, want.features, 1e-4);
+  expectClose(got.table, want.table, 1e-4);
   // The padding row (0) is never a class: no gradient reaches it.
-  expect(maxDiff(got.table.slice(0, d), new Array(d).fill(0))).toBe(0);
+  expect(largestDifference(got.table.slice(0, d), new Array(d).fill(0)).value).toBe(0);
   return { got, want };
 }
 
@@ -148,14 +147,14 @@ describe('gradients against float64 finite differences', () => {
     );
     // Not vacuous: the correction changes the gradient beyond the tolerance.
     const uncorrected = numericGradient(sampledSoftmax64(null), FEATURES, TABLE);
-    expect(maxDiff(got.features, uncorrected.features)).toBeGreaterThan(1e-2);
+    expect(largestDifference(got.features, uncorrected.features).value).toBeGreaterThan(1e-2);
   });
 
   test('gbce with the beta of t = 0.75', () => {
     const beta = gbceBeta(NEGATIVES.length, V, 0.75);
     const { got } = expectMatches(gbce64(beta), (f, t) => generalizedBceLoss(f, targets(), t, negatives(), beta));
     const plain = numericGradient(gbce64(1), FEATURES, TABLE);
-    expect(maxDiff(got.features, plain.features)).toBeGreaterThan(1e-3);
+    expect(largestDifference(got.features, plain.features).value).toBeGreaterThan(1e-3);
   });
 });
 
@@ -211,12 +210,12 @@ describe('through a model: packed rows and padding', () => {
       const b = run(packedTensors, packed.pos);
       expect(Number.isFinite(a.loss)).toBe(true);
       expect(Math.abs(a.loss - b.loss)).toBeLessThan(1e-5);
-      expect(maxDiff(a.flat, b.flat)).toBeLessThan(1e-5);
+      expectClose(a.flat, b.flat, 1e-5);
       // Not vacuous: another loss on the same batch gives other gradients.
       const bce = tf.variableGrads(() => model.loss(aloneTensors), variables);
       const bceFlat = variables.flatMap((v) => Array.from(bce.grads[v.name]!.dataSync()));
       tf.dispose([bce.value, ...Object.values(bce.grads)]);
-      expect(maxDiff(a.flat, bceFlat)).toBeGreaterThan(1e-3);
+      expect(largestDifference(a.flat, bceFlat).value).toBeGreaterThan(1e-3);
       tf.dispose([shared.negatives, ...(shared.negativeLogQ ? [shared.negativeLogQ] : []), packedTensors.segments]);
       disposeBatch(aloneTensors);
       disposeBatch(packedTensors);

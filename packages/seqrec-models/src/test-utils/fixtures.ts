@@ -62,11 +62,3 @@ export function fixtureModelConfig(fixture: ModelFixture): ModelConfig {
     layerNormEps: c.layerNormEps,
   };
 }
-
-/** Largest |a - b| over two flat arrays of equal length. */
-export function maxAbsDiff(actual: ArrayLike<number>, expected: ArrayLike<number>): number {
-  if (actual.length !== expected.length) throw new Error(`length ${actual.length} != ${expected.length}`);
-  let worst = 0;
-  for (let i = 0; i < actual.length; i++) worst = Math.max(worst, Math.abs(actual[i] - expected[i]));
-  return worst;
-}

@@ -1,6 +1,7 @@
+import { expectClose } from '@seqrec/test-utils';
 import { initBackend } from '../selectBackend';
 import { tf } from '../tf';
-import { maxRelDiff, onBackend, seededValues } from './test-utils/backends';
+import { onBackend, seededValues } from './test-utils/backends';
 import { wasmInternals } from './wasmBackendInternals';
 
 // Its own file: a fresh tfjs (and wasm heap) per jest test file, so this product must grow it.
@@ -21,6 +22,6 @@ describe('wasm BatchMatMul when the output makes the tfjs heap grow', () => {
     const [wasm] = await onBackend('wasm', run);
     expect(internals.wasm.HEAPU8.buffer.byteLength).toBeGreaterThan(heapBefore);
     const [cpu] = await onBackend('cpu', run);
-    expect(maxRelDiff(wasm, cpu)).toBeLessThanOrEqual(1e-4);
+    expectClose(wasm, cpu, 1e-4, { relative: true });
   });
 });

@@ -1,6 +1,7 @@
+import { expectClose, largestDifference } from '@seqrec/test-utils';
 import { initBackend } from '../selectBackend';
 import { tf } from '../tf';
-import { maxRelDiff, onBackend, seededValues } from './test-utils/backends';
+import { onBackend, seededValues } from './test-utils/backends';
 import { WASM_BATCH_MATMUL, stockWasmBatchMatMul } from './wasmBatchMatMulActivation';
 
 interface MatMulCase {
@@ -76,7 +77,7 @@ describe('wasm BatchMatMul (AssemblyScript SIMD kernel)', () => {
     for (const [i, c] of cases.entries()) wasm.push((await onBackend('wasm', () => runCase(c, 3 * i)))[0]);
     for (const [i, c] of cases.entries()) {
       const cpu = (await onBackend('cpu', () => runCase(c, 3 * i)))[0];
-      const diff = maxRelDiff(wasm[i], cpu);
+      const diff = largestDifference(wasm[i], cpu, { relative: true }).value;
       if (!(diff <= 1e-4)) throw new Error(`case ${JSON.stringify(c)}: max relative diff ${diff}`);
     }
   });
@@ -157,6 +158,6 @@ describe('wasm BatchMatMul (AssemblyScript SIMD kernel)', () => {
       ]);
     const wasm = await onBackend('wasm', dense);
     const cpu = await onBackend('cpu', dense);
-    for (let i = 0; i < 2; i++) expect(maxRelDiff(wasm[i], cpu[i])).toBeLessThanOrEqual(1e-4);
+    for (let i = 0; i < 2; i++) expectClose(wasm[i], cpu[i], 1e-4, { relative: true });
   });
 });

@@ -6,6 +6,7 @@
  * tail, token counts that leave Sinkhorn lanes unused or span several dphi blocks of 64 tokens,
  * masked tokens, and no leaked tensors; and that a perturbed kernel output fails the comparison.
  */
+import { expectClose, largestDifference } from '@seqrec/test-utils';
 import { initBackend } from '../selectBackend';
 import { tf } from '../tf';
 import {
@@ -18,7 +19,7 @@ import {
   mhcMerge,
   mhcMix,
 } from './mhcOps';
-import { maxRelDiff, seededValues } from './test-utils/backends';
+import { seededValues } from './test-utils/backends';
 import { heapF32, heapOffset, wasmInternals } from './wasmBackendInternals';
 
 const EPS = 1e-8;
@@ -125,7 +126,9 @@ async function differences(c: Case): Promise<Record<string, number>> {
   const before = tf.memory().numTensors;
   const actual = evaluate(c, fused);
   expect(tf.memory().numTensors).toBe(before);
-  return Object.fromEntries(NAMES.map((name, i) => [name, maxRelDiff(actual[i], expected[i])]));
+  return Object.fromEntries(
+    NAMES.map((name, i) => [name, largestDifference(actual[i], expected[i], { relative: true }).value]),
+  );
 }
 
 /** Runs `body` with wasm kernel `kernelName` adding 0.01 to the first value of its output `index`. */
@@ -198,7 +201,7 @@ describe('fused mHC kernels (wasm) vs tfjs ops (cpu)', () => {
       (x) => mhcMerge(x, n),
     );
     expect(tf.memory().numTensors).toBe(before);
-    actual.forEach((values, i) => expect(maxRelDiff(values, expected[i])).toBeLessThanOrEqual(1e-4));
+    actual.forEach((values, i) => expectClose(values, expected[i], 1e-4, { relative: true }));
   });
 
   test('no tensors left after a training-style step on wasm', async () => {

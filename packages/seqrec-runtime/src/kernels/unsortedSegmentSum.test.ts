@@ -1,6 +1,7 @@
+import { expectClose } from '@seqrec/test-utils';
 import { initBackend } from '../selectBackend';
 import { tf } from '../tf';
-import { maxRelDiff, onBackend, seededValues } from './test-utils/backends';
+import { onBackend, seededValues } from './test-utils/backends';
 import { segmentSumInto } from './unsortedSegmentSum';
 
 const N = 300;
@@ -31,7 +32,7 @@ describe('UnsortedSegmentSum on wasm and cpu', () => {
     }
     const got = new Float32Array(SEGMENTS * D);
     segmentSumInto(x, ids, D, SEGMENTS, got);
-    expect(maxRelDiff(got, want)).toBeLessThanOrEqual(1e-6);
+    expectClose(got, want, 1e-6, { relative: true });
     expect(ids.some((id) => id < 0) && ids.some((id) => id >= SEGMENTS)).toBe(true);
   });
 
@@ -40,7 +41,7 @@ describe('UnsortedSegmentSum on wasm and cpu', () => {
     const [wasm] = await onBackend('wasm', run);
     const [cpu] = await onBackend('cpu', run);
     expect(wasm).toHaveLength(SEGMENTS * D);
-    expect(maxRelDiff(wasm, cpu)).toBeLessThanOrEqual(1e-6);
+    expectClose(wasm, cpu, 1e-6, { relative: true });
   });
 
   it('gives the same gradient of tf.gather on wasm as on cpu', async () => {
@@ -54,6 +55,6 @@ describe('UnsortedSegmentSum on wasm and cpu', () => {
     const [wasm] = await onBackend('wasm', grad);
     const [cpu] = await onBackend('cpu', grad);
     expect(wasm).toHaveLength(SEGMENTS * D);
-    expect(maxRelDiff(wasm, cpu)).toBeLessThanOrEqual(1e-5);
+    expectClose(wasm, cpu, 1e-5, { relative: true });
   });
 });

@@ -1,6 +1,7 @@
 /** Comparing two replicas' weights in the data-parallel and loss tests. */
 import type { SequentialRecommender } from '@seqrec/models';
-import { tf } from '@seqrec/runtime';
+import type { tf } from '@seqrec/runtime';
+import { largestDifference } from '@seqrec/test-utils';
 
 /**
  * The attention key bias adds q.b to every score of a query, which softmax cancels: its exact
@@ -16,10 +17,7 @@ export function maxWeightDiff(a: SequentialRecommender, b: SequentialRecommender
   for (const [name, w] of a.weights) {
     if (EXACT_ZERO_GRADIENT.test(name)) continue;
     const other = b.weights.get(name) as tf.Variable;
-    worst = Math.max(
-      worst,
-      tf.tidy(() => tf.max(tf.abs(tf.sub(w, other))).dataSync()[0] as number),
-    );
+    worst = Math.max(worst, largestDifference(w.dataSync(), other.dataSync()).value);
   }
   return worst;
 }

@@ -25,14 +25,3 @@ export function seededValues(count: number, seed: number, lo = -1, hi = 1): Floa
   }
   return out;
 }
-
-/** Largest |a - b| / (1 + |b|) over all elements; Infinity on length mismatch or NaN. */
-export function maxRelDiff(a: Float32Array, b: Float32Array): number {
-  if (a.length !== b.length) return Infinity;
-  let worst = 0;
-  for (let i = 0; i < a.length; i++) {
-    const d = Math.abs(a[i] - b[i]) / (1 + Math.abs(b[i]));
-    if (!(d <= worst)) worst = Number.isNaN(d) ? Infinity : d;
-  }
-  return worst;
-}
