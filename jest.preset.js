@@ -18,5 +18,5 @@ module.exports = (packageDir) => ({
     '^@seqrec/([^/]+)/node$': path.join(__dirname, 'packages/seqrec-$1/src/node.ts'),
     '^@seqrec/(.*)$': path.join(__dirname, 'packages/seqrec-$1/src/index.ts'),
   },
-  setupFilesAfterEnv: [path.join(__dirname, 'tools/jest.setup.js')],
+  setupFilesAfterEnv: [path.join(__dirname, 'tools/test/jest.setup.js')],
 });

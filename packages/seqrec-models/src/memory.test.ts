@@ -3,16 +3,17 @@
  * V 3416 = ML-1M; ce's [M, V] softmax is chunked, the sampled ones use 256 shared negatives) must
  * stay under the same 3 GB. Below, that of one TiSASRec training step at full size (B 128, T 200, S 256, d 50, one head,
  * the size at which the PyTorch reference's [B, T, T, d] form holds 8.7 GB) on wasm must stay
- * under 3 GB RSS. Runs tools/step-probe.js in a fresh process so the peak is this step's alone;
- * it uses the built packages, which the root `npm test` builds first.
+ * under 3 GB RSS. Runs tools/probes/step-probe.js in a fresh process so the peak is this step's alone;
+ * it uses the built packages (the CLI's too: the probe takes the benchmark's synthetic input from
+ * @seqrec/cli), which the root `npm test` builds first.
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 const ROOT = path.resolve(__dirname, '../../..');
-const PROBE = path.join(ROOT, 'tools/step-probe.js');
-const BUILT = path.join(ROOT, 'packages/seqrec-models/dist/index.js');
+const PROBE = path.join(ROOT, 'tools/probes/step-probe.js');
+const BUILT = path.join(ROOT, 'packages/seqrec-cli/dist/index.js');
 const LIMIT_BYTES = 3 * 1024 ** 3;
 
 test('a full-size TiSASRec training step on wasm stays under 3 GB RSS', () => {

@@ -3,7 +3,7 @@
  * and at random stages of checkpoint swaps, and continued each time (`--resume`, or a fresh
  * start when it died before its first checkpoint). The final weights, optimizer state, trainer
  * state, best model and metrics must be bit-identical to an uninterrupted run. Each process is
- * tools/train-crash-child.js on the built packages (the root `npm test` builds first).
+ * tools/test/train-crash-child.js on the built packages (the root `npm test` builds first).
  * The schedule is random; a failure prints it (and SEQREC_CRASH_SEED replays it).
  */
 import { spawn } from 'node:child_process';
@@ -14,7 +14,7 @@ import { searchCheckpoint, type CheckpointStage } from './checkpoint';
 import { tempDir } from './test-utils/tiny';
 
 const ROOT = path.resolve(__dirname, '../../..');
-const CHILD = path.join(ROOT, 'tools/train-crash-child.js');
+const CHILD = path.join(ROOT, 'tools/test/train-crash-child.js');
 const BUILT = path.join(ROOT, 'packages/seqrec-train/dist/index.js');
 const EPOCHS = 8;
 const STAGES: CheckpointStage[] = ['model-written', 'filled', 'old-removed', 'target-moved', 'swapped'];

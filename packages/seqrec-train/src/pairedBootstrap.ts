@@ -83,7 +83,7 @@ export interface CompareOptions {
 /**
  * NDCG@K and HR@K of A and B and the interval of B - A, per split and protocol that both rank
  * (in A's order). One generator draws for every row in turn, so the intervals quoted in
- * docs/RESULTS.md (tools/compare-runs.js, which this replaces) reproduce exactly.
+ * docs/RESULTS.md (tools/results/compare-runs.js, which this replaces) reproduce exactly.
  */
 export function compareRanks(a: RankGroups, b: RankGroups, options: CompareOptions = {}): PairedComparison[] {
   const k = options.k ?? 10;

@@ -2,7 +2,7 @@
  * `seqrec eval`: evaluate the saved best model of a train dir with the run's own settings
  * (seed, eval users, batch size, bucketing), so it reproduces the metrics recorded in training.
  * `--ranks_out` also writes every user's rank (CSV `split,protocol,user,rank`, raw user ids,
- * 0 = best), the input of a paired comparison of two models (tools/compare-runs.js).
+ * 0 = best), the input of a paired comparison of two models (tools/results/compare-runs.js).
  */
 import { writeFileAtomic } from '@seqrec/files';
 import { evaluate, runEvalOptions, type Protocol, type SplitName } from '@seqrec/train';

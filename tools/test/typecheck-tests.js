@@ -4,7 +4,7 @@ const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
 
-const root = path.resolve(__dirname, '..');
+const root = path.resolve(__dirname, '../..');
 const tsc = require.resolve('typescript/bin/tsc');
 let failed = 0;
 const dirs = ['packages', 'examples'].flatMap((top) =>

@@ -5,33 +5,23 @@
  * A step is the trainer's own (`trainStep`: forward + backward + seqrec's Adam) on the
  * benchmark's synthetic input. Runs against the built packages (`npm run build` first).
  *
- *   node tools/profile-step.js --backend wasm --variant sasrec --maxlen 200 --heads 1 [--loss ce] [--json]
+ *   node tools/probes/profile-step.js --backend wasm --variant sasrec --maxlen 200 --heads 1 [--loss ce] [--json]
  *
  * --loss bce|ce (default bce): the objective of the profiled step (the sampled losses need a
  * step's negatives: time those with `seqrec bench --losses`).
  */
 const { parseArgs } = require('node:util');
 const os = require('node:os');
-const path = require('node:path');
 const { initBackend, tf } = require('@seqrec/runtime');
 const { createModel, resolveLossConfig } = require('@seqrec/models');
 const { Adam, trainStep } = require('@seqrec/train');
-
-const BENCH = path.join(__dirname, '../packages/seqrec-cli/dist/bench');
-const { modelConfigOf, isTimeAware } = require(path.join(BENCH, 'configs.js'));
-const { lcg, syntheticBatch } = require(path.join(BENCH, 'syntheticInput.js'));
+const { modelConfigOf, stepShape, stepShapeOptions, syntheticStepBatch } = require('./stepShape');
 
 const { values: args } = parseArgs({
   options: {
+    ...stepShapeOptions(),
     backend: { type: 'string', default: 'wasm' },
     variant: { type: 'string', default: 'sasrec' },
-    batch: { type: 'string', default: '128' },
-    maxlen: { type: 'string', default: '200' },
-    hidden: { type: 'string', default: '50' },
-    blocks: { type: 'string', default: '2' },
-    heads: { type: 'string', default: '1' },
-    items: { type: 'string', default: '3416' },
-    'time-span': { type: 'string', default: '256' },
     top: { type: 'string', default: '12' },
     loss: { type: 'string', default: 'bce' },
     json: { type: 'boolean', default: false },
@@ -52,27 +42,10 @@ function summarise(kernels, key) {
 
 async function main() {
   const report = await initBackend({ backend: args.backend });
-  const config = {
-    variant: args.variant,
-    batch: Number(args.batch),
-    maxlen: Number(args.maxlen),
-    hidden: Number(args.hidden),
-    blocks: Number(args.blocks),
-    heads: Number(args.heads),
-    timeSpan: Number(args['time-span']),
-    numItems: Number(args.items),
-  };
+  const config = stepShape(args, args.variant);
   const model = createModel(modelConfigOf(config), { seed: 1 });
   const adam = new Adam(model.weights, { beta1: 0.9, beta2: 0.98 });
-  const batch = syntheticBatch(
-    {
-      users: config.batch,
-      maxlen: config.maxlen,
-      numItems: config.numItems,
-      timeSpan: isTimeAware(config.variant) ? config.timeSpan : null,
-    },
-    lcg(1),
-  );
+  const batch = syntheticStepBatch(config);
   if (args.loss !== 'bce' && args.loss !== 'ce') throw new Error(`--loss must be bce or ce, got ${args.loss}`);
   const objective = { loss: resolveLossConfig({ loss: args.loss }), negatives: null };
   await trainStep(model, adam, batch, 0.001, 1, objective); // warm-up (wasm compilation, first allocations)

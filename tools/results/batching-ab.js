@@ -6,8 +6,8 @@
  * passing load hits them alike. Prints the summed step seconds (one thread: the epoch's compute)
  * and the padded positions each layout computes.
  *
- *   node tools/batching-ab.js --dataset ../shared/data/ml-1m-partial/ratings.dat.gz --maxlen 200
- *   node tools/batching-ab.js --dataset ../shared/data/amazon-video-games/Video.txt --maxlen 50 --dropout_rate 0.5
+ *   node tools/results/batching-ab.js --dataset ../shared/data/ml-1m-partial/ratings.dat.gz --maxlen 200
+ *   node tools/results/batching-ab.js --dataset ../shared/data/amazon-video-games/Video.txt --maxlen 50 --dropout_rate 0.5
  */
 const { parseArgs } = require('node:util');
 const { BATCHINGS, TrainSampler, buildDataset, leaveOneOutSplit } = require('@seqrec/data');

@@ -4,8 +4,8 @@
  * its metrics.jsonl: for seqrec runs and for the PyTorch reference tool's runs (evaluated by
  * seqrec, tools/pytorch-reference), so both are measured on the same data and evaluation.
  *
- *   node tools/time-to-quality.js --target 0.5909 seqrec=runs/ml1m-sasrec pytorch=runs/ml1m-sasrec-pytorch
- *   node tools/time-to-quality.js --target best:runs/ml1m-sasrec-pytorch ...   # that run's best value
+ *   node tools/results/time-to-quality.js --target 0.5909 seqrec=runs/ml1m-sasrec pytorch=runs/ml1m-sasrec-pytorch
+ *   node tools/results/time-to-quality.js --target best:runs/ml1m-sasrec-pytorch ...   # that run's best value
  *
  * Seconds are the epoch records' (training only, evaluation excluded), as measured while the run
  * ran: compare runs made on an equally loaded machine, or scale by a side-by-side epoch bench.

@@ -8,35 +8,26 @@
  * line: every step's seconds, medians (or epoch sums), ratios to the plain model and the load
  * average before/after. Runs against the built packages (`npm run build` first).
  *
- *   node tools/mhc-overhead.js --variant sasrec --maxlen 200 --heads 2 --rounds 3
+ *   node tools/probes/mhc-overhead.js --variant sasrec --maxlen 200 --heads 2 --rounds 3
  *       `--rounds` full-window synthetic batches (the bench's input), each stepped by all three
- *   node tools/mhc-overhead.js --variant sasrec --dataset ../shared/data/ml-1m-partial/ratings.dat.gz
+ *   node tools/probes/mhc-overhead.js --variant sasrec --dataset ../shared/data/ml-1m-partial/ratings.dat.gz
  *       one epoch of the trainer's batches of that file (packed, B 128, seed 1), each stepped by
  *       all three in rotating order; the sums are one-thread epoch seconds
  */
 const { parseArgs } = require('node:util');
 const os = require('node:os');
-const path = require('node:path');
 const { initBackend, tf } = require('@seqrec/runtime');
 const { createModel } = require('@seqrec/models');
 const { Adam, trainStep } = require('@seqrec/train');
 const { buildDataset, leaveOneOutSplit, TrainSampler, DEFAULT_BATCHING } = require('@seqrec/data');
 const { loadInteractions } = require('@seqrec/data/node');
 
-const BENCH = path.join(__dirname, '../packages/seqrec-cli/dist/bench');
-const { modelConfigOf, isTimeAware } = require(path.join(BENCH, 'configs.js'));
-const { lcg, syntheticBatch } = require(path.join(BENCH, 'syntheticInput.js'));
+const { isTimeAware, modelConfigOf, stepShape, stepShapeOptions, syntheticStepBatch } = require('./stepShape');
 
 const { values: args } = parseArgs({
   options: {
+    ...stepShapeOptions({ heads: '2' }),
     variant: { type: 'string', default: 'sasrec' },
-    batch: { type: 'string', default: '128' },
-    maxlen: { type: 'string', default: '200' },
-    hidden: { type: 'string', default: '50' },
-    blocks: { type: 'string', default: '2' },
-    heads: { type: 'string', default: '2' },
-    items: { type: 'string', default: '3416' },
-    'time-span': { type: 'string', default: '256' },
     rounds: { type: 'string', default: '3' },
     'skip-ops': { type: 'boolean', default: false },
     dataset: { type: 'string' },
@@ -58,27 +49,10 @@ async function main() {
     if (on && !registered) tf.registerKernel(mixKernel);
     if (!on && registered) tf.unregisterKernel(MIX_KERNEL, 'wasm');
   };
-  const base = {
-    variant: args.variant,
-    batch: Number(args.batch),
-    maxlen: Number(args.maxlen),
-    hidden: Number(args.hidden),
-    blocks: Number(args.blocks),
-    heads: Number(args.heads),
-    timeSpan: Number(args['time-span']),
-    numItems: Number(args.items),
-  };
+  const base = stepShape(args, args.variant);
   let batches;
   if (args.dataset === undefined) {
-    const batch = syntheticBatch(
-      {
-        users: base.batch,
-        maxlen: base.maxlen,
-        numItems: base.numItems,
-        timeSpan: isTimeAware(base.variant) ? base.timeSpan : null,
-      },
-      lcg(1),
-    );
+    const batch = syntheticStepBatch(base);
     batches = Array.from({ length: Number(args.rounds) + 1 }, () => batch);
   } else {
     const split = leaveOneOutSplit(buildDataset(await loadInteractions(args.dataset)));

@@ -3,9 +3,9 @@
 # commands (default: runs/<name>, as in the commands there; RUNS=/elsewhere to point at them).
 # Tables go to stdout (markdown); plots are written to docs/results/.
 #
-#   RUNS=runs bash tools/results.sh > /tmp/tables.md
+#   RUNS=runs bash tools/results/results.sh > /tmp/tables.md
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 RUNS=${RUNS:-runs}
 
 # Learning curves by `seqrec plot`: flags (each with a value), then label=dir runs; the first run
@@ -43,7 +43,7 @@ for dataset in ml100k ml1m; do
   if [ $dataset = ml100k ]; then name=ml100k; title="ML-100K, maxlen 50"; else name=ml1m-partial; title="ml-1m-partial, maxlen 200"; fi
   echo "## $title"
   echo
-  node tools/results-table.js --curves "${present[@]}"
+  node tools/results/results-table.js --curves "${present[@]}"
   echo
   for protocol in sampled full; do
     plot --out "docs/results/$name-valid-ndcg10-$protocol.svg" --metric NDCG@10 --split valid \
@@ -61,7 +61,7 @@ if grep -qs '"type":"eval","epoch":220,' "$RUNS/ml1m-sasrec-300/metrics.jsonl"; 
   echo "## $title"
   echo
   longer=("SASRec, 300 epochs=$RUNS/ml1m-sasrec-300" "SASRec, PyTorch reference=$RUNS/ml1m-sasrec-pytorch")
-  node tools/results-table.js "SASRec=$RUNS/ml1m-sasrec" "${longer[@]}"
+  node tools/results/results-table.js "SASRec=$RUNS/ml1m-sasrec" "${longer[@]}"
   echo
   for protocol in sampled full; do
     plot --out "docs/results/ml1m-partial-300-valid-ndcg10-$protocol.svg" --metric NDCG@10 \
@@ -76,7 +76,7 @@ compare() {
   if [ -f "$a" ] && [ -f "$b" ]; then
     echo "### $3"
     echo
-    node tools/compare-runs.js --split test "$a" "$b" | tail -n +4
+    node tools/results/compare-runs.js --split test "$a" "$b" | tail -n +4
     echo
   fi
 }

@@ -4,7 +4,7 @@
  * one JSON line on stdout. Used by the memory test of @seqrec/models and by the benchmark.
  * Runs against the built packages (`npm run build` first).
  *
- *   node tools/step-probe.js --kind tisasrec --mhc 0 --batch 128 --maxlen 200 --time-span 256 \
+ *   node tools/probes/step-probe.js --kind tisasrec --mhc 0 --batch 128 --maxlen 200 --time-span 256 \
  *     --hidden 50 --blocks 2 --heads 1 --backend wasm --steps 3 --warmup 1
  *
  * `--loss bce|ce|sampled_softmax|gbce` (default bce) picks the objective (@seqrec/models
@@ -13,18 +13,13 @@
 const { parseArgs } = require('node:util');
 const { initBackend, tf } = require('@seqrec/runtime');
 const { createModel, resolveLossConfig, trainingLoss } = require('@seqrec/models');
+const { lcg, stepShape, stepShapeOptions, syntheticStepBatch } = require('./stepShape');
 
 const { values: args } = parseArgs({
   options: {
+    ...stepShapeOptions(),
     kind: { type: 'string', default: 'sasrec' },
     mhc: { type: 'string', default: '0' },
-    batch: { type: 'string', default: '128' },
-    maxlen: { type: 'string', default: '200' },
-    hidden: { type: 'string', default: '50' },
-    blocks: { type: 'string', default: '2' },
-    heads: { type: 'string', default: '1' },
-    items: { type: 'string', default: '3416' },
-    'time-span': { type: 'string', default: '256' },
     backend: { type: 'string', default: 'wasm' },
     steps: { type: 'string', default: '3' },
     warmup: { type: 'string', default: '1' },
@@ -33,26 +28,6 @@ const { values: args } = parseArgs({
     negatives: { type: 'string', default: '256' },
   },
 });
-
-function randomInputs(B, T, V, S, random) {
-  const seq = new Int32Array(B * T);
-  const pos = new Int32Array(B * T);
-  const neg = new Int32Array(B * T);
-  const rel = new Int32Array(B * T * T);
-  for (let b = 0; b < B; b++) {
-    const length = 20 + Math.floor(random() * (T - 19)); // left-padded lengths in [20, T]
-    const times = new Float64Array(T);
-    for (let t = T - length; t < T; t++) {
-      seq[b * T + t] = 1 + Math.floor(random() * V);
-      pos[b * T + t] = 1 + Math.floor(random() * V);
-      neg[b * T + t] = 1 + Math.floor(random() * V);
-      times[t] = Math.floor(random() * 4 * S);
-    }
-    for (let i = 0; i < T; i++)
-      for (let j = 0; j < T; j++) rel[(b * T + i) * T + j] = Math.min(Math.abs(times[i] - times[j]), S);
-  }
-  return { seq, pos, neg, rel };
-}
 
 async function main() {
   const B = Number(args.batch);
@@ -75,9 +50,8 @@ async function main() {
     },
     { seed: Number(args.seed) },
   );
-  let state = Number(args.seed) >>> 0;
-  const random = () => (state = (Math.imul(state, 1664525) + 1013904223) >>> 0) / 2 ** 32;
-  const raw = randomInputs(B, T, V, S, random);
+  const random = lcg(Number(args.seed));
+  const raw = syntheticStepBatch(stepShape(args, args.kind), random, args.kind === 'tisasrec');
   const batch = {
     seq: tf.tensor2d(raw.seq, [B, T], 'int32'),
     pos: tf.tensor2d(raw.pos, [B, T], 'int32'),

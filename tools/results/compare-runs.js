@@ -5,7 +5,7 @@
  * written by `seqrec eval --ranks_out`. The statistics are `compareRanks` of @seqrec/train (built:
  * `npm run build`); this script only reads the files and prints the table.
  *
- *   node tools/compare-runs.js runs/ml1m-sasrec/ranks.csv runs/ml1m-sasrec_mhc/ranks.csv \
+ *   node tools/results/compare-runs.js runs/ml1m-sasrec/ranks.csv runs/ml1m-sasrec_mhc/ranks.csv \
  *     [--resamples 2000] [--k 10] [--split test]
  */
 const fs = require('node:fs');
@@ -22,7 +22,7 @@ const { values: opts, positionals } = parseArgs({
   },
 });
 if (positionals.length !== 2) {
-  process.stderr.write('usage: node tools/compare-runs.js <A ranks.csv> <B ranks.csv> [--resamples 2000] [--k 10]\n');
+  process.stderr.write('usage: node tools/results/compare-runs.js <A ranks.csv> <B ranks.csv> [--resamples 2000] [--k 10]\n');
   process.exit(2);
 }
 

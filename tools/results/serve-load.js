@@ -6,7 +6,7 @@
  * deserves (200, or 400/404 naming a field), and prints one JSON line: recommendations/s,
  * latency percentiles, failures. Runs against the built packages (`npm run build` first).
  *
- *   node tools/serve-load.js --train_dir runs/x --duration 10 --connections 32 --history 200
+ *   node tools/results/serve-load.js --train_dir runs/x --duration 10 --connections 32 --history 200
  *
  * --history N: valid requests send N item ids (a full maxlen window at N = maxlen) with
  * timestamps; --history 0 asks for known users (their own, dataset-length histories).
@@ -40,11 +40,11 @@ const { values: args } = parseArgs({
 });
 if (!args.train_dir) {
   process.stderr.write(
-    'usage: node tools/serve-load.js --train_dir DIR [--duration s] [--connections n] [--history n]\n',
+    'usage: node tools/results/serve-load.js --train_dir DIR [--duration s] [--connections n] [--history n]\n',
   );
   process.exit(2);
 }
-const mainJs = path.join(__dirname, '..', 'packages', 'seqrec-cli', 'dist', 'main.js');
+const mainJs = path.join(__dirname, '..', '..', 'packages', 'seqrec-cli', 'dist', 'main.js');
 const vocab = JSON.parse(readFileSync(path.join(args.train_dir, 'best', 'vocab.json'), 'utf8'));
 const history = Number(args.history);
 const k = Number(args.k);

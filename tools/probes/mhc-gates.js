@@ -7,7 +7,7 @@
  * received no gradient in the whole run (docs/RESULTS.md discusses the two such groups).
  * Runs against the built packages (`npm run build` first).
  *
- *   node tools/mhc-gates.js runs/ml100k-sasrec_mhc/best [--json]
+ *   node tools/probes/mhc-gates.js runs/ml100k-sasrec_mhc/best [--json]
  */
 const { parseArgs } = require('node:util');
 const { initBackend } = require('@seqrec/runtime');
@@ -19,7 +19,7 @@ const { values: args, positionals } = parseArgs({
   options: { json: { type: 'boolean', default: false } },
 });
 if (positionals.length !== 1) {
-  console.error('usage: node tools/mhc-gates.js <saved model dir, e.g. runs/x/best> [--json]');
+  console.error('usage: node tools/probes/mhc-gates.js <saved model dir, e.g. runs/x/best> [--json]');
   process.exit(2);
 }
 

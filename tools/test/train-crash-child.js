@@ -6,7 +6,7 @@
  * --kill-stage S` it SIGKILLs itself at stage S of writing last/ at epoch E (a checkpoint stage
  * of @seqrec/train). Prints `ready` once the backend is up. Runs against the built packages.
  *
- *   node tools/train-crash-child.js --train-dir /tmp/x --epochs 6 [--kill-epoch 3 --kill-stage target-moved]
+ *   node tools/test/train-crash-child.js --train-dir /tmp/x --epochs 6 [--kill-epoch 3 --kill-stage target-moved]
  */
 const { parseArgs } = require('node:util');
 const path = require('node:path');
