@@ -1,7 +1,8 @@
 // Shared jest settings. Tests run against the TypeScript sources of every package
 // (the moduleNameMapper points @seqrec/<name> at packages/seqrec-<name>/src/index.ts and
 // @seqrec/<name>/node at its src/node.ts),
-// so a test never needs a build of the package it imports.
+// so a test never needs a build of the package it imports. The sources @seqrec/runtime generates
+// (its wasm kernels, tfjs-core's registrations) are generated first when absent (a fresh clone).
 const path = require('node:path');
 
 module.exports = (packageDir) => ({
@@ -18,5 +19,6 @@ module.exports = (packageDir) => ({
     '^@seqrec/([^/]+)/node$': path.join(__dirname, 'packages/seqrec-$1/src/node.ts'),
     '^@seqrec/(.*)$': path.join(__dirname, 'packages/seqrec-$1/src/index.ts'),
   },
+  globalSetup: path.join(__dirname, 'tools/test/generatedSources.js'),
   setupFilesAfterEnv: [path.join(__dirname, 'tools/test/jest.setup.js')],
 });

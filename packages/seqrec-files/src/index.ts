@@ -6,3 +6,4 @@ export { withPath } from './withPath';
 export { writeDirAtomic, pendingDirs, atomicDirCandidates, resolveAtomicDir } from './atomicDir';
 export type { SwapStage, AtomicDirCandidate } from './atomicDir';
 export { startWorker } from './startWorker';
+export { nodeArgsFromSources } from './typeScriptSources';

@@ -3,19 +3,20 @@
  * and at random stages of checkpoint swaps, and continued each time (`--resume`, or a fresh
  * start when it died before its first checkpoint). The final weights, optimizer state, trainer
  * state, best model and metrics must be bit-identical to an uninterrupted run. Each process is
- * tools/test/train-crash-child.js on the built packages (the root `npm test` builds first).
+ * tools/test/train-crash-child.js on the packages' TypeScript sources (`nodeArgsFromSources` of
+ * @seqrec/files), so the test needs no build.
  * The schedule is random; a failure prints it (and SEQREC_CRASH_SEED replays it).
  */
 import { spawn } from 'node:child_process';
-import { existsSync, promises as fsp } from 'node:fs';
+import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { Random } from '@seqrec/data';
+import { nodeArgsFromSources } from '@seqrec/files';
 import { searchCheckpoint, type CheckpointStage } from './checkpoint';
 import { tempDir } from './test-utils/tiny';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const CHILD = path.join(ROOT, 'tools/test/train-crash-child.js');
-const BUILT = path.join(ROOT, 'packages/seqrec-train/dist/index.js');
 const EPOCHS = 8;
 const STAGES: CheckpointStage[] = ['model-written', 'filled', 'old-removed', 'target-moved', 'swapped'];
 
@@ -31,10 +32,14 @@ interface Outcome {
 /** Runs one child; `killAfterMs` (from its `ready`) SIGKILLs it from outside. */
 function child(trainDir: string, extra: string[], killAfterMs: number | null): Promise<Outcome> {
   return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, [CHILD, '--train-dir', trainDir, '--epochs', String(EPOCHS), ...extra], {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const p = spawn(
+      process.execPath,
+      [...nodeArgsFromSources(CHILD), '--train-dir', trainDir, '--epochs', String(EPOCHS), ...extra],
+      {
+        cwd: ROOT,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let stdout = '';
     let stderr = '';
     let readyAt = 0;
@@ -82,7 +87,6 @@ async function fingerprint(dir: string): Promise<Record<string, string>> {
 }
 
 it('SIGKILLed at random moments and inside checkpoint swaps, resumed: bit-identical', async () => {
-  if (!existsSync(BUILT)) throw new Error(`${BUILT} is missing: run \`npm run build\` before this test`);
   const seed = Number(process.env['SEQREC_CRASH_SEED'] ?? Date.now() % 1e9);
   const rng = new Random(seed);
   const reference = await tempDir();

@@ -1,8 +1,9 @@
 import { spawn } from 'node:child_process';
-import { existsSync, promises as fsp } from 'node:fs';
+import { promises as fsp } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { tf } from '@seqrec/runtime';
+import { requireOutside } from '@seqrec/test-utils';
 import { startService, type RunningService } from './startService';
 import { cli } from '../test-utils/cli';
 
@@ -222,7 +223,7 @@ it('scoring threads answer as the main thread does, batch concurrent requests, r
 }, 180_000);
 
 const mainJs = path.join(__dirname, '..', '..', 'dist', 'main.js');
-(existsSync(mainJs) ? it : it.skip)(
+(requireOutside('the build of @seqrec/cli (npm run build)', [mainJs]) ? it : it.skip)(
   'the built bin: serve, SIGHUP reloads, SIGTERM drains and exits 0',
   async () => {
     const args = ['serve', '--train_dir', trainDir, '--port', '0', '--max_wait_ms', '5000'];
