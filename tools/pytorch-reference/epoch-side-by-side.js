@@ -7,10 +7,11 @@
  * every process is left out: it includes start-up costs) and their ratios.
  *
  *   node tools/pytorch-reference/epoch-side-by-side.js --dataset ../shared/data/ml-1m-partial/ratings.dat.gz \
- *     --maxlen 200 --epochs 3 --rounds 2 [--dropout_rate 0.2] [--batchings packed,bucketed] [--no_pytorch]
+ *     --maxlen 200 --epochs 3 --rounds 2 [--dropout_rate 0.2] [--batchings packed,bucketed,packed:1] [--no_pytorch]
  *
  * The model is SASRec (the PyTorch tool's only model) with seqrec's default sizes; seqrec uses its
- * default workers (one per core) and the PyTorch tool 2 threads. Needs python3 with torch.
+ * default workers (one per core) unless a batching names a count (`packed:1` is `--batching packed
+ * --workers 1`), and the PyTorch tool 2 threads. Needs python3 with torch.
  */
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -61,8 +62,9 @@ async function epochSeconds(dir) {
 }
 
 /** A seqrec run of `epochs` epochs with one evaluation of 100 sampled users at the end. */
-async function seqrecEpochs(batching, round) {
-  const dir = path.join(work, `seqrec-${batching}-${round}`);
+async function seqrecEpochs(contender, round) {
+  const [batching, workers] = contender.split(':');
+  const dir = path.join(work, `seqrec-${batching}-${workers ?? 'default'}-${round}`);
   const flags = [
     '--num_epochs',
     o.epochs,
@@ -82,6 +84,7 @@ async function seqrecEpochs(batching, round) {
     ...flags,
     '--batching',
     batching,
+    ...(workers === undefined ? [] : ['--workers', workers]),
     '--seed',
     '1',
   ]);

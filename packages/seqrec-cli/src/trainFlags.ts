@@ -117,9 +117,9 @@ export const TRAIN_FLAGS: readonly (readonly [string, string, string | undefined
   ['topk', 'K[,K...]', TRAIN_DEFAULTS.ks.join(','), 'cut-offs of NDCG@K / HR@K'],
   [
     'workers',
-    'n',
-    undefined,
-    'threads computing each step (data-parallel; 1 = single thread; default: the number of cores on wasm/cpu, 1 on tensorflow; at most --batch_size)',
+    'n|auto',
+    'auto',
+    'threads computing each step (data-parallel; 1 = single thread; at most --batch_size). auto: the number of cores on wasm/cpu (1 on tensorflow), with steps too small to gain from threads (e.g. short histories) on one thread; n: every step on n threads',
   ],
 ];
 
@@ -172,7 +172,7 @@ export interface TrainSettings extends Omit<OptionSettings, 'model' | 'workers'>
   stateDictPath: string | null;
   mhcNoAmp: boolean;
   /** Threads computing each training step (the main thread included); undefined = the backend's default. */
-  workers: number | undefined;
+  workers: number | 'auto';
 }
 
 /**
@@ -264,8 +264,13 @@ export function resolveTrainFlags(raw: Record<string, unknown>): TrainSettings {
     inferenceOnly: bool('inference_only', raw['inference_only']),
     stateDictPath: s('state_dict_path') ?? null,
     mhcNoAmp: bool('mhc_no_amp', raw['mhc_no_amp']),
-    workers: s('workers') === undefined ? undefined : ranged('workers', s('workers'), TRAIN_RANGES.workers),
+    workers: workersFlag(s('workers')),
   };
+}
+
+/** --workers n|auto (auto: train's default, which leaves small steps on one thread). */
+function workersFlag(value: string | undefined): number | 'auto' {
+  return value === undefined || value === 'auto' ? 'auto' : ranged('workers', value, TRAIN_RANGES.workers);
 }
 
 /** --batching, with --no_bucketing as an alias of `--batching random`. */

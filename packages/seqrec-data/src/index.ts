@@ -24,6 +24,7 @@ export type { TimeOptions, TimeUnit } from './timeIntervals';
 export { TrainSampler } from './TrainSampler';
 export type { BatchSampler, SamplerOptions, SamplerState } from './TrainSampler';
 export { BATCHINGS, DEFAULT_BATCHING } from './trainEpoch';
+export { stepPositionCost } from './packRows';
 export type { Batching, TrainBatch } from './trainEpoch';
 export { evalBatches } from './evalBatches';
 export type { EvalBatch, EvalBatchOptions, EvalBatches } from './evalBatches';

@@ -31,8 +31,17 @@ export interface RowPacking {
 const STEP_OVERHEAD_POSITIONS = 512;
 const ATTENTION_LENGTH_SCALE = 200;
 
+/**
+ * The compute of a training step of `rows` rows of `T` positions, in positions at T = 0 (d 50):
+ * each position costs 1 + T / 200 (attention grows with T). Relative, for decisions about how
+ * to lay out or split a step (here: the row width; @seqrec/train: whether to shard it).
+ */
+export function stepPositionCost(rows: number, T: number): number {
+  return rows * T * (1 + T / ATTENTION_LENGTH_SCALE);
+}
+
 function stepCost(rows: number, T: number): number {
-  return STEP_OVERHEAD_POSITIONS + rows * T * (1 + T / ATTENTION_LENGTH_SCALE);
+  return STEP_OVERHEAD_POSITIONS + stepPositionCost(rows, T);
 }
 
 function roundUp8(n: number, maxlen: number): number {

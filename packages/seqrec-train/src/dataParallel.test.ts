@@ -100,6 +100,16 @@ it('train: 2 epochs with 2 workers give the losses of 1 worker; the workers then
   two.model.dispose();
 });
 
+it("train with workers 'auto': steps too small to be worth sharding run on the main thread (the 1-worker losses exactly)", async () => {
+  const base = { ...TINY_TRAIN, evalUsers: 100, numEpochs: 2, evalProtocols: ['sampled' as const], prefetch: false };
+  const one = await train(split, vocab, { ...base, trainDir: await tempDir(), workers: 1 });
+  const auto = await train(split, vocab, { ...base, trainDir: await tempDir(), workers: 'auto' });
+  expect(liveGradientWorkers()).toBe(0);
+  expect(auto.losses).toEqual(one.losses);
+  one.model.dispose();
+  auto.model.dispose();
+});
+
 it('a failing run (NaN loss) still shuts the workers down', async () => {
   let calls = 0;
   const modelFactory = (config: Parameters<typeof createModel>[0], seed: number) => {

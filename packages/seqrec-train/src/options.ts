@@ -106,9 +106,11 @@ export interface TrainOptions {
   /**
    * Threads computing each step's gradients (data-parallel on worker_threads, the main thread
    * included); 1 = the single-thread step. Same result up to float rounding. Capped by batchSize.
-   * Default: `defaultWorkers()` (the number of cores on wasm/cpu, 1 on tensorflow).
+   * A number shards every step over that many threads. Default `'auto'`: `defaultWorkers()`
+   * threads (the number of cores on wasm/cpu, 1 on tensorflow), and a step too small to earn
+   * back the exchange between threads runs on the main thread alone (stepSharding.ts).
    */
-  workers?: number;
+  workers?: number | 'auto';
   /** Receives progress events; the library never prints. Default: none. */
   reporter?: (event: TrainEvent) => void;
   /** Extra JSON recorded in checkpoints' run.json (e.g. the CLI flags). Default {}. */
@@ -128,10 +130,14 @@ export interface TrainOptions {
 export type ResolvedTrainOptions = Required<
   Omit<
     TrainOptions,
-    'model' | 'reporter' | 'modelFactory' | 'checkpointFault' | 'adam' | 'overwrite' | 'runFiles' | 'optionName'
+    'model' | 'reporter' | 'modelFactory' | 'checkpointFault' | 'adam' | 'overwrite' | 'runFiles' | 'optionName' | 'workers'
   >
 > & {
   adam: { beta1: number; beta2: number; epsilon: number };
+  /** Threads, resolved from `workers`. */
+  workers: number;
+  /** False under `workers: 'auto'`: steps too small to be worth sharding run on the main thread. */
+  shardEveryStep: boolean;
 };
 
 /**
@@ -182,7 +188,8 @@ export function resolveTrainOptions(options: TrainOptions): ResolvedTrainOptions
     initFrom: options.initFrom ?? null,
     runInfo: options.runInfo ?? {},
     prefetch: options.prefetch ?? true,
-    workers: options.workers ?? defaultWorkers(),
+    workers: options.workers === undefined || options.workers === 'auto' ? defaultWorkers() : options.workers,
+    shardEveryStep: options.workers !== undefined && options.workers !== 'auto',
   };
   const { k: kRange, ...ranges } = TRAIN_RANGES;
   for (const [name, range] of Object.entries(ranges)) checkRange(name, r[name as keyof typeof ranges], range);

@@ -15,6 +15,7 @@ export const RESUME_MAY_CHANGE: readonly string[] = [
   'checkpointEvery',
   'earlyStopPatience',
   'workers',
+  'shardEveryStep',
   'prefetch',
   'resume',
   'trainDir',

@@ -9,7 +9,8 @@
  * best checkpoint (`best/`) is chosen by valid NDCG@K (K = first of `ks`) of the FIRST protocol
  * in `evalProtocols`. `last/` holds everything needed to resume to the identical result.
  * With `workers > 1`, each step is computed data-parallel on worker threads (dataParallel.ts);
- * the model, optimizer and RNG states stay on this thread, so checkpoints are unchanged.
+ * the model, optimizer and RNG states stay on this thread, so checkpoints are unchanged. Under
+ * `workers: 'auto'` a step too small to be worth sharding (stepSharding.ts) runs on this thread.
  */
 import * as path from 'node:path';
 import { TrainSampler, type BatchSampler, type SplitDataset, type TrainBatch } from '@seqrec/data';
@@ -25,6 +26,7 @@ import { lossConfigOf, resolveTrainOptions, type ResolvedTrainOptions, type Trai
 import { startRun } from './runSetup';
 import { learningRate } from './schedule';
 import { StepNegativeSampler, usesStepNegatives } from './stepNegatives';
+import { worthSharding } from './stepSharding';
 import { trainStep, weightsAreFinite, type StepObjective } from './trainStep';
 
 export interface TrainResult {
@@ -131,8 +133,9 @@ export async function train(split: SplitDataset, vocab: unknown, options: TrainO
           loss,
           negatives: negativeSampler?.forStep(state.globalStep, batch.pos) ?? null,
         };
+        const sharded = parallel !== null && (o.shardEveryStep || worthSharding(batch, config.hiddenUnits, numParams));
         const stepLoss =
-          parallel !== null
+          sharded && parallel !== null
             ? await parallel.step(adam, batch, lr, scale, objective.negatives)
             : await trainStep(model, adam, batch, lr, scale, objective);
         if (!Number.isFinite(stepLoss)) throw new NonFiniteLossError(epoch, step + 1, lastSaved, lr);

@@ -96,10 +96,11 @@ export async function trainCommand(raw: Record<string, unknown>, io: CliIo): Pro
   if (savedModelDir !== null) await checkSavedVocabulary(savedModelDir, savedFlag, dataset.vocab);
   const options = trainOptionsOf(s);
   // The effective thread count (the train option's default and cap), recorded in args.json.
-  const { workers } = resolveTrainOptions(options);
+  const { workers, shardEveryStep } = resolveTrainOptions(options);
   const args = {
     ...raw,
-    workers: String(workers),
+    workers: shardEveryStep ? String(workers) : 'auto',
+    worker_threads: String(workers),
     dataset_path: datasetPath,
     backend: backend.backend,
     device: s.device,
