@@ -8,8 +8,10 @@
  *
  *   node tools/pytorch-reference/epoch-side-by-side.js --dataset ../shared/data/ml-1m-partial/ratings.dat.gz \
  *     --maxlen 200 --epochs 3 --rounds 2 [--dropout_rate 0.2] [--batchings packed,bucketed,packed:1] [--no_pytorch]
+ *     [--hidden_units 50 --num_blocks 2]
  *
- * The model is SASRec (the PyTorch tool's only model) with seqrec's default sizes; seqrec uses its
+ * The model is SASRec (the PyTorch tool's only model), seqrec's default sizes unless given (the
+ * PyTorch tool takes its sizes from a seqrec model of the same flags); seqrec uses its
  * default workers (one per core) unless a batching names a count (`packed:1` is `--batching packed
  * --workers 1`), and the PyTorch tool 2 threads. Needs python3 with torch.
  */
@@ -25,6 +27,8 @@ const { values: o } = parseArgs({
     dataset: { type: 'string' },
     maxlen: { type: 'string', default: '200' },
     dropout_rate: { type: 'string', default: '0.2' },
+    hidden_units: { type: 'string', default: '50' },
+    num_blocks: { type: 'string', default: '2' },
     epochs: { type: 'string', default: '3' },
     rounds: { type: 'string', default: '2' },
     batchings: { type: 'string', default: 'packed,bucketed' },
@@ -49,6 +53,10 @@ const modelFlags = [
   o.maxlen,
   '--dropout_rate',
   o.dropout_rate,
+  '--hidden_units',
+  o.hidden_units,
+  '--num_blocks',
+  o.num_blocks,
 ];
 
 function run(command, args) {
