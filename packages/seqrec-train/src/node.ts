@@ -30,4 +30,5 @@ export type { ResumeDifference } from './resumeCheck';
 export { readJsonFile, parseJsonFile, hasFields } from './stateFile';
 export { MetricsLog, METRICS_FILE } from './metricsLog';
 export { DataParallel } from './dataParallel';
+export { worthSharding } from './stepSharding';
 export type { DataParallelOptions } from './dataParallel';
