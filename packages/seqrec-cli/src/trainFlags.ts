@@ -171,7 +171,7 @@ export interface TrainSettings extends Omit<OptionSettings, 'model' | 'workers'>
   inferenceOnly: boolean;
   stateDictPath: string | null;
   mhcNoAmp: boolean;
-  /** Threads computing each training step (the main thread included); undefined = the backend's default. */
+  /** Threads computing each training step (the main thread included); 'auto' = train's default. */
   workers: number | 'auto';
 }
 

@@ -133,10 +133,13 @@ export async function train(split: SplitDataset, vocab: unknown, options: TrainO
           loss,
           negatives: negativeSampler?.forStep(state.globalStep, batch.pos) ?? null,
         };
-        const sharded = parallel !== null && (o.shardEveryStep || worthSharding(batch, config.hiddenUnits, numParams));
+        const shards =
+          parallel !== null && (o.shardEveryStep || worthSharding(batch, config.hiddenUnits, numParams))
+            ? parallel
+            : null;
         const stepLoss =
-          sharded && parallel !== null
-            ? await parallel.step(adam, batch, lr, scale, objective.negatives)
+          shards !== null
+            ? await shards.step(adam, batch, lr, scale, objective.negatives)
             : await trainStep(model, adam, batch, lr, scale, objective);
         if (!Number.isFinite(stepLoss)) throw new NonFiniteLossError(epoch, step + 1, lastSaved, lr);
         state.globalStep += 1;
