@@ -23,7 +23,11 @@ const SHARDING_COST_PER_PARAMETER = 1 / 370; // units per parameter: 37 ns / (0.
 const REFERENCE_HIDDEN_UNITS = 50;
 
 /** True if `batch` on a model of `hiddenUnits` and `numParams` weights is worth sharding. */
-export function worthSharding(batch: Pick<TrainBatch, 'size' | 'length'>, hiddenUnits: number, numParams: number): boolean {
+export function worthSharding(
+  batch: Pick<TrainBatch, 'size' | 'length'>,
+  hiddenUnits: number,
+  numParams: number,
+): boolean {
   const work = stepPositionCost(batch.size, batch.length) * (hiddenUnits / REFERENCE_HIDDEN_UNITS);
   return work > SHARDING_FIXED_COST + SHARDING_COST_PER_PARAMETER * numParams;
 }
