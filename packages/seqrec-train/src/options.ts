@@ -130,7 +130,15 @@ export interface TrainOptions {
 export type ResolvedTrainOptions = Required<
   Omit<
     TrainOptions,
-    'model' | 'reporter' | 'modelFactory' | 'checkpointFault' | 'adam' | 'overwrite' | 'runFiles' | 'optionName' | 'workers'
+    | 'model'
+    | 'reporter'
+    | 'modelFactory'
+    | 'checkpointFault'
+    | 'adam'
+    | 'overwrite'
+    | 'runFiles'
+    | 'optionName'
+    | 'workers'
   >
 > & {
   adam: { beta1: number; beta2: number; epsilon: number };
