@@ -10,6 +10,9 @@
  * Weights named in `lazy` (the item table of a sparse embedding update) are updated row-wise by
  * lazy Adam (lazyAdamRows.ts: only the rows a step's gradient touches, bias corrections with the
  * same global t); their moments live on the host and are written in the same checkpoint format.
+ * A dense weight may also take its gradient as rows (the rows a step read, when every other row's
+ * gradient is 0): it gets the dense update, every row moving, from that gradient scattered into
+ * zeros, so the step need not build and download a dense [V+1, d] gradient (embeddingUpdate.ts).
  *
  * Dense weights are updated either by tf kernels (about a dozen per weight: an mHC model's 70-odd
  * weights cost ~900 small kernel launches a step) or, where the backend lets the host write a
@@ -58,6 +61,8 @@ export class Adam {
   /** Moments of the lazy weights, and of the dense ones under `host`: host arrays [size], row-major. */
   private readonly hostMoments = new Map<string, { m: Float32Array; v: Float32Array }>();
   private readonly lazy = new Set<string>();
+  /** Per dense weight given its gradient as rows: a reused host buffer [size] to scatter them into. */
+  private readonly scattered = new Map<string, Float32Array>();
 
   constructor(private readonly weights: ReadonlyMap<string, tf.Variable>, options: AdamOptions = {}) {
     this.beta1 = options.beta1 ?? 0.9;
@@ -98,7 +103,8 @@ export class Adam {
   /**
    * Applies one update with learning rate `lr`. `grads` is keyed by weight name; missing = 0.
    * A lazy weight takes its gradient from `rows` (missing = no row touched); a dense gradient
-   * given for it is refused.
+   * given for it is refused. A dense [rows, d] weight may take its gradient from `rows` instead of
+   * `grads` (the rows not given are 0), never from both.
    */
   apply(
     grads: ReadonlyMap<string, DenseGradient>,
@@ -113,27 +119,43 @@ export class Adam {
       if (size !== w.size) throw new Error(`Adam: gradient for '${name}' has ${size} values, the weight ${w.size}`);
     }
     for (const [name, grad] of rows) {
-      if (!this.lazy.has(name)) throw new Error(`Adam: row gradient for '${name}', which is not lazy`);
-      const [rowCount, d] = (this.weights.get(name) as tf.Variable).shape as [number, number];
-      checkRowGradient(grad, rowCount, d);
+      const w = this.weights.get(name);
+      if (w === undefined) throw new Error(`Adam: row gradient for '${name}', which is not a weight`);
+      if (w.rank !== 2) throw new Error(`Adam: row gradient for '${name}', which is not a [rows, d] table`);
+      if (grads.has(name)) throw new Error(`Adam: '${name}' has both a dense and a row gradient`);
+      checkRowGradient(grad, w.shape[0] as number, w.shape[1] as number);
     }
     this.step += 1;
     const settings = { lr, beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon, step: this.step };
+    const dense = new Map(grads);
+    for (const [name, grad] of rows) if (!this.lazy.has(name)) dense.set(name, this.scatter(name, grad));
     if (this.denseUpdate === 'host') {
-      for (const [name, grad] of grads) {
+      for (const [name, grad] of dense) {
         const w = this.weights.get(name) as tf.Variable;
         const g = grad instanceof Float32Array ? grad : (grad.dataSync() as Float32Array);
         const { m, v } = this.hostMoments.get(name) as { m: Float32Array; v: Float32Array };
         writeVariableRows(w, (values) => adamSpan(values, m, v, 0, g, 0, w.size, settings));
       }
     } else {
-      this.applyKernels(grads, settings);
+      this.applyKernels(dense, settings);
     }
     for (const [name, grad] of rows) {
+      if (!this.lazy.has(name)) continue;
       const w = this.weights.get(name) as tf.Variable;
       const { m, v } = this.hostMoments.get(name) as { m: Float32Array; v: Float32Array };
       writeVariableRows(w, (values) => lazyAdamRows(values, m, v, w.shape[1] as number, grad, settings));
     }
+  }
+
+  /** The dense gradient [size] of a [rows, d] weight whose nonzero rows are `grad` (a reused buffer). */
+  private scatter(name: string, grad: RowGradient): Float32Array {
+    const w = this.weights.get(name) as tf.Variable;
+    const d = w.shape[1] as number;
+    let values = this.scattered.get(name);
+    if (values === undefined) this.scattered.set(name, (values = new Float32Array(w.size)));
+    else values.fill(0);
+    grad.ids.forEach((row, k) => (values as Float32Array).set(grad.values.subarray(k * d, (k + 1) * d), row * d));
+    return values;
   }
 
   /** The dense update as tf ops (float32), for backends whose storage the host cannot write. */
@@ -205,6 +227,7 @@ export class Adam {
     this.m.clear();
     this.v.clear();
     this.hostMoments.clear();
+    this.scattered.clear();
     this.lazy.clear();
   }
 }

@@ -16,6 +16,11 @@
  * With l2Emb > 0, lazy applies the penalty to the rows a step reads: each such row gets exactly
  * dense's gradient (loss + 2 l2Emb w), the rows it does not read are not decayed, and the loss
  * value reports l2Emb times the sum over the read rows.
+ *
+ * How a step computes the table's gradient is a separate choice (`stepReadsItemRows`): dense's
+ * update from the rows a step reads, scattered into zeros, is the update from autodiff's dense
+ * gradient whenever the other rows' gradient is 0, and costs O(rows read · d) instead of three
+ * [V+1, d] segment sums, their sum and a download of (V+1) d floats per step.
  */
 import type { LossName } from '@seqrec/models';
 
@@ -35,4 +40,14 @@ export function checkEmbeddingUpdate(update: string, loss: LossName): void {
     throw new RangeError(
       "embeddingUpdate 'lazy' does not apply to loss 'ce': its softmax reads every item row each step (use 'dense')",
     );
+}
+
+/**
+ * True when a step should compute the item table's gradient as the rows it reads
+ * (sparseItemRows.ts) rather than as autodiff's dense [V+1, d] gradient: always for `lazy`; for
+ * `dense` when the two give the same update, i.e. the loss reads only some rows (not ce) and no
+ * l2Emb penalty reaches the rows it does not read.
+ */
+export function stepReadsItemRows(update: EmbeddingUpdate, loss: LossName, l2Emb: number): boolean {
+  return update === 'lazy' || (loss !== 'ce' && l2Emb === 0);
 }

@@ -16,7 +16,7 @@ export { Adam } from './adam';
 export type { AdamOptions, AdamState, DenseGradient } from './adam';
 export { lazyAdamRows } from './lazyAdamRows';
 export type { RowGradient, LazyAdamStep } from './lazyAdamRows';
-export { EMBEDDING_UPDATES, defaultEmbeddingUpdate, checkEmbeddingUpdate } from './embeddingUpdate';
+export { EMBEDDING_UPDATES, defaultEmbeddingUpdate, checkEmbeddingUpdate, stepReadsItemRows } from './embeddingUpdate';
 export type { EmbeddingUpdate } from './embeddingUpdate';
 export { stepItemRows } from './sparseItemRows';
 export type { StepItemRows } from './sparseItemRows';

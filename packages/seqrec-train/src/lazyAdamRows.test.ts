@@ -117,7 +117,7 @@ test('a step that touches every row equals dense Adam on tf kernels (float32 rou
   tf.dispose([lazyTable, denseTable]);
 });
 
-test('refuses a dense gradient for a lazy weight, rows for a dense one, a row out of range', () => {
+test('refuses a dense gradient for a lazy weight, a row out of range, both gradients for one weight, rows for a non-table', () => {
   const t = tf.variable(tf.zeros([2, 2]));
   const adam = new Adam(new Map([['t', t]]), { lazy: ['t'] });
   const g = tf.zeros([2, 2]);
@@ -129,10 +129,44 @@ test('refuses a dense gradient for a lazy weight, rows for a dense one, a row ou
     adam.apply(new Map(), LR, new Map([['t', { ids: Int32Array.of(1, 1), values: new Float32Array(4) }]])),
   ).toThrow(/twice/);
   expect(adam.step).toBe(0); // a refused update changes nothing
-  const denseAdam = new Adam(new Map([['t', t]]));
-  expect(() =>
-    denseAdam.apply(new Map(), LR, new Map([['t', { ids: Int32Array.of(0), values: new Float32Array(2) }]])),
-  ).toThrow(/not lazy/);
-  tf.dispose([t, g]);
+  const b = tf.variable(tf.zeros([2]));
+  const denseAdam = new Adam(
+    new Map<string, tf.Variable>([
+      ['t', t],
+      ['b', b],
+    ]),
+  );
+  const row = { ids: Int32Array.of(0), values: new Float32Array(2) };
+  expect(() => denseAdam.apply(new Map([['t', g]]), LR, new Map([['t', row]]))).toThrow(/both/);
+  expect(() => denseAdam.apply(new Map(), LR, new Map([['b', row]]))).toThrow(/not a \[rows, d\] table/);
+  expect(denseAdam.step).toBe(0);
+  tf.dispose([t, g, b]);
   [adam, denseAdam].forEach((o) => o.dispose());
 });
+
+test.each(['host', 'kernels'] as const)(
+  'dense Adam (%s) from rows equals dense Adam from the dense gradient: every row moves',
+  (denseUpdate) => {
+    const fromRows = tf.variable(tf.tensor2d(initial, [ROWS, D]));
+    const fromDense = tf.variable(tf.tensor2d(initial, [ROWS, D]));
+    const a = new Adam(new Map([['t', fromRows]]), { denseUpdate });
+    const b = new Adam(new Map([['t', fromDense]]), { denseUpdate: 'kernels' });
+    const before = tf.memory().numTensors;
+    for (const s of STEPS) {
+      a.apply(new Map(), LR, new Map([['t', rowsOf(s).get('table')!]]));
+      const full = new Float32Array(ROWS * D); // written here, independently of Adam's scatter
+      s.ids.forEach((row, k) => s.g.slice(k * D, (k + 1) * D).forEach((x, j) => (full[row * D + j] = x)));
+      const gt = tf.tensor2d(full, [ROWS, D]);
+      b.apply(new Map([['t', gt]]), LR);
+      gt.dispose();
+    }
+    expect(tf.memory().numTensors).toBe(before);
+    const [x, y] = [fromRows.dataSync(), fromDense.dataSync()];
+    x.forEach((value, i) => expect(Math.abs(value - (y[i] as number))).toBeLessThan(1e-6));
+    // Not lazy Adam: row 1, untouched in steps 2 and 4, moved by its momentum there.
+    const lazy = reference(STEPS).w;
+    expect(Math.abs((x[D] as number) - (lazy[D] as number))).toBeGreaterThan(1e-3);
+    [a, b].forEach((o) => o.dispose());
+    tf.dispose([fromRows, fromDense]);
+  },
+);

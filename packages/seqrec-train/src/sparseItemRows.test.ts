@@ -9,9 +9,12 @@
 import { TrainSampler, type TrainBatch } from '@seqrec/data';
 import { createModel, resolveLossConfig, type LossConfig, type SequentialRecommender } from '@seqrec/models';
 import { initBackend, tf, writeVariableRows } from '@seqrec/runtime';
+import { largestDifference } from '@seqrec/test-utils';
 import { stepItemRows } from './sparseItemRows';
 import { StepNegativeSampler } from './stepNegatives';
-import { stepGradients } from './trainStep';
+import { Adam } from './adam';
+import { stepReadsItemRows } from './embeddingUpdate';
+import { stepGradients, trainStep } from './trainStep';
 import { TINY_MODEL, tinySplit } from './test-utils/tiny';
 
 const split = tinySplit();
@@ -130,6 +133,34 @@ describe.each(CASES)('%s', (_label, loss, l2Emb) => {
     }
   });
 });
+
+test.each([
+  ['bce', resolveLossConfig({ loss: 'bce' }), 0, true],
+  ['bce, l2Emb 0.01', resolveLossConfig({ loss: 'bce' }), 0.01, false],
+  ['ce', resolveLossConfig({ loss: 'ce' }), 0, false],
+] as const)(
+  "trainStep with dense Adam (%s): the update from autodiff's dense gradient; the rows path only where it is that update",
+  async (_label, loss, l2Emb, readsRows) => {
+    expect(stepReadsItemRows('dense', loss.loss, l2Emb)).toBe(readsRows);
+    const batch = batchOf(2);
+    const [a, b] = [0, 1].map(() => createModel({ ...TINY_MODEL, numItems, dropoutRate: 0.3, l2Emb }, { seed: 4 }));
+    const [adamA, adamB] = [new Adam(a!.weights), new Adam(b!.weights)];
+    for (let step = 0; step < 3; step++) {
+      const objective = { loss, negatives: null };
+      await trainStep(a!, adamA, batch, 0.01, 1, objective);
+      const g = stepGradients(b!, batch, objective, 1, false); // the dense [V+1, d] gradient
+      adamB.apply(g.dense, 0.01);
+      g.dispose();
+    }
+    for (const [name, w] of a!.weights)
+      expect([name, largestDifference(w.dataSync(), b!.weights.get(name)!.dataSync()).value < 1e-6]).toEqual([
+        name,
+        true,
+      ]);
+    [adamA, adamB].forEach((o) => o.dispose());
+    [a, b].forEach((m) => m!.dispose());
+  },
+);
 
 test('stepItemRows: sorted distinct ids with 0 first; renumbered ids index them; ce refused', () => {
   const batch = batchOf(3);

@@ -1,7 +1,8 @@
 /**
  * One optimizer step: loss and gradients of every weight (`tf.variableGrads`), then Adam.
- * When Adam updates the item table lazily (embeddingUpdate.ts), the step runs the model on the
- * rows it reads (sparseItemRows.ts), so the table's gradient is those [K, d] rows.
+ * When Adam updates the item table lazily, or densely from the rows a step reads
+ * (embeddingUpdate.ts `stepReadsItemRows`), the step runs the model on those rows
+ * (sparseItemRows.ts), so the table's gradient is [K, d], not [V+1, d].
  * Every tensor created here is disposed before returning (the tests check numTensors stays flat).
  */
 import { tf } from '@seqrec/runtime';
@@ -15,6 +16,7 @@ import {
   type TrainingBatch,
 } from '@seqrec/models';
 import type { Adam } from './adam';
+import { stepReadsItemRows } from './embeddingUpdate';
 import type { RowGradient } from './lazyAdamRows';
 import { stepItemRows } from './sparseItemRows';
 import type { StepNegatives } from './stepNegatives';
@@ -65,7 +67,9 @@ export async function trainStep(
   lossScale = 1,
   objective: StepObjective = BCE_OBJECTIVE,
 ): Promise<number> {
-  const g = stepGradients(model, batch, objective, lossScale, adam.isLazy(ITEM_EMBEDDING_WEIGHT));
+  const update = adam.isLazy(ITEM_EMBEDDING_WEIGHT) ? 'lazy' : 'dense';
+  const sparse = stepReadsItemRows(update, objective.loss.loss, model.config.l2Emb);
+  const g = stepGradients(model, batch, objective, lossScale, sparse);
   try {
     const loss = ((await g.value.data())[0] as number) / lossScale;
     if (Number.isFinite(loss)) adam.apply(g.dense, lr, g.rows);
