@@ -8,7 +8,8 @@
  *     --hidden 50 --blocks 2 --heads 1 --backend wasm --steps 3 --warmup 1
  *
  * `--loss bce|ce|sampled_softmax|gbce` (default bce) picks the objective (@seqrec/models
- * `trainingLoss`); the sampled ones draw `--negatives` (default 256) uniform negatives per step.
+ * `trainingLoss`); the sampled ones draw `--negatives` (default 256) uniform negatives per step
+ * (sampled_softmax) or per target position (gbce).
  */
 const { parseArgs } = require('node:util');
 const { initBackend, tf } = require('@seqrec/runtime');
@@ -69,12 +70,17 @@ async function main() {
   const total = Number(args.warmup) + Number(args.steps);
   for (let step = 0; step < total; step++) {
     const start = process.hrtime.bigint();
-    const negatives = sampled
-      ? tf.tensor1d(
-          Int32Array.from({ length: lossConfig.numNegatives }, () => 1 + Math.floor(random() * V)),
+    const N = lossConfig.numNegatives;
+    const draw = () => 1 + Math.floor(random() * V);
+    const negatives = !sampled
+      ? null
+      : args.loss === 'gbce' // N per target position, 0 at padding
+      ? tf.tensor3d(
+          Int32Array.from({ length: B * T * N }, (_, i) => (raw.pos[Math.floor(i / N)] === 0 ? 0 : draw())),
+          [B, T, N],
           'int32',
         )
-      : null;
+      : tf.tensor1d(Int32Array.from({ length: N }, draw), 'int32');
     const loss = optimizer.minimize(
       () => trainingLoss(model, { ...batch, negatives }, lossConfig, { training: true }),
       true,

@@ -20,8 +20,9 @@ Needs torch and numpy only; not part of any package.
 Losses (`--loss`, as seqrec's `--loss`, issue 13): `bce` (MODEL.md, one negative per position),
 `ce` (softmax over every item), `sampled_softmax` (`--num_negatives` N shared by the batch, drawn
 per step, uniform or by training popularity with the log-Q correction; accidental hits left out)
-and `gbce` (gSASRec, Petrov & Macdonald 2023: N uniform negatives, beta = alpha (t (1 - 1/alpha)
-+ 1/alpha) with alpha = N / (V - 1) and t = `--gbce_t`). Each is the mean over target positions.
+and `gbce` (gSASRec, Petrov & Macdonald 2023: N uniform negatives per target position, beta =
+alpha (t (1 - 1/alpha) + 1/alpha) with alpha = N / (V - 1) and t = `--gbce_t`; accidental hits
+left out). Each is the mean over target positions.
 """
 import argparse
 import gzip
@@ -104,7 +105,8 @@ class SASRecReference(nn.Module):
 
 def training_loss(model, seq, pos, neg, loss, negatives=None, log_q=None):
     """The loss of `--loss` (see the module docstring): mean over the target positions (pos != 0).
-    negatives [N] (sampled_softmax, gbce) are shared by the batch; log_q [V+1] is the log sampling
+    negatives are [N] shared by the batch (sampled_softmax) or [M,N], N per target position in
+    row-major order (gbce); log_q [V+1] is the log sampling
     probability of every item (sampled_softmax with popularity sampling), else None."""
     if loss.name == "bce":
         return model.loss(seq, pos, neg)[0]
@@ -116,6 +118,13 @@ def training_loss(model, seq, pos, neg, loss, negatives=None, log_q=None):
         logits = rows @ model.item_emb[1:].T  # [M,V]; class c is item c+1
         return F.cross_entropy(logits, targets - 1) + l2
     pos_logits = (rows * model.item_emb[targets]).sum(-1)  # [M]
+    if loss.name == "gbce":
+        alpha = negatives.shape[1] / (model.item_emb.shape[0] - 2)  # N / (V - 1)
+        beta = alpha * (loss.gbce_t * (1 - 1 / alpha) + 1 / alpha)
+        neg_logits = torch.einsum("md,mnd->mn", rows, model.item_emb[negatives])  # [M,N]
+        hit = targets[:, None] == negatives  # accidental hits: left out
+        per_position = beta * F.softplus(-pos_logits) + (F.softplus(neg_logits) * ~hit).sum(1)
+        return (per_position / (negatives.shape[1] + 1)).mean() + l2
     neg_logits = rows @ model.item_emb[negatives].T  # [M,N]
     hit = targets[:, None] == negatives[None, :]  # accidental hits: left out
     if loss.name == "sampled_softmax":
@@ -124,14 +133,14 @@ def training_loss(model, seq, pos, neg, loss, negatives=None, log_q=None):
             neg_logits = neg_logits - log_q[negatives][None, :]
         logits = torch.cat([pos_logits[:, None], neg_logits.masked_fill(hit, -1e9)], 1)  # [M,N+1]
         return (torch.logsumexp(logits, 1) - pos_logits).mean() + l2
-    alpha = negatives.shape[0] / (model.item_emb.shape[0] - 2)  # N / (V - 1)
-    beta = alpha * (loss.gbce_t * (1 - 1 / alpha) + 1 / alpha)
-    per_position = beta * F.softplus(-pos_logits) + (F.softplus(neg_logits) * ~hit).sum(1)
-    return (per_position / (negatives.shape[0] + 1)).mean() + l2
+    raise ValueError(f"unknown loss {loss.name}")
 
 
-def draw_negatives(loss, num_items, rng, popularity):
-    """N negatives for one step, with replacement: uniform over 1..V or by training counts."""
+def draw_negatives(loss, num_items, rng, popularity, positions):
+    """A step's negatives, with replacement: N per target position ([positions, N], uniform) for
+    gbce; else N for the step, uniform over 1..V or by training counts."""
+    if loss.name == "gbce":
+        return torch.from_numpy(rng.integers(1, num_items + 1, size=(positions, loss.num_negatives)))
     if loss.name == "sampled_softmax" and loss.negative_sampling == "popularity":
         return torch.from_numpy(rng.choice(np.arange(num_items + 1), size=loss.num_negatives, p=popularity))
     return torch.from_numpy(rng.integers(1, num_items + 1, size=loss.num_negatives))
@@ -321,7 +330,7 @@ def train(args):
         model.train()
         start, losses = time.time(), []
         for seq, pos, neg in batches(sequences, num_items, like["maxlen"], args.batch_size, rng):
-            negatives = None if args.name in ("bce", "ce") else draw_negatives(args, num_items, rng, popularity)
+            negatives = None if args.name in ("bce", "ce") else draw_negatives(args, num_items, rng, popularity, int((pos != 0).sum()))
             loss = training_loss(model, seq, pos, neg, args, negatives, log_q)
             adam.zero_grad()
             loss.backward()
@@ -356,7 +365,7 @@ def main():
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--loss", choices=["bce", "ce", "sampled_softmax", "gbce"], default="bce")
-    p.add_argument("--num_negatives", type=int, default=256, help="sampled_softmax and gbce")
+    p.add_argument("--num_negatives", type=int, default=256, help="per step (sampled_softmax) or per target position (gbce)")
     p.add_argument("--negative_sampling", choices=["uniform", "popularity"], default="uniform")
     p.add_argument("--gbce_t", type=float, default=0.75)
     args = parser.parse_args()

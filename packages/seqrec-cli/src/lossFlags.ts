@@ -30,13 +30,13 @@ export const LOSS_FLAG_ROWS: readonly (readonly [string, string, string | undefi
     'loss',
     LOSSES.join('|'),
     DEFAULT_LOSS_CONFIG.loss,
-    "training objective: bce (one sampled negative per position, the papers'), ce (softmax over every item), sampled_softmax (--num_negatives shared per step, log-Q corrected), gbce (gSASRec's generalised BCE)",
+    "training objective: bce (one sampled negative per position, the papers'), ce (softmax over every item), sampled_softmax (--num_negatives shared per step, log-Q corrected), gbce (gSASRec's generalised BCE, --num_negatives per target position)",
   ],
   [
     'num_negatives',
     'N',
     undefined,
-    `negatives per step of sampled_softmax and gbce (default ${DEFAULT_LOSS_CONFIG.numNegatives})`,
+    `negatives per step of sampled_softmax, per target position of gbce (default ${DEFAULT_LOSS_CONFIG.numNegatives})`,
   ],
   [
     'negative_sampling',

@@ -21,8 +21,11 @@ export interface TrainingBatch extends SequenceBatch {
   pos: tf.Tensor2D;
   /** [B, T] int32 negative item per position, 0 where pos is 0. */
   neg: tf.Tensor2D;
-  /** [N] int32 negatives shared by every position of the step (losses sampled_softmax and gbce). */
-  negatives?: tf.Tensor1D | null;
+  /**
+   * int32 negatives of the sampled losses: [N] shared by every position of the step
+   * (sampled_softmax), or [B, T, N], N per position, 0 at padding (gbce).
+   */
+  negatives?: tf.Tensor1D | tf.Tensor3D | null;
   /** [N] log of each shared negative's sampling probability; null/absent when uniform. */
   negativeLogQ?: tf.Tensor1D | null;
   /** [B, T] log sampling probability of each position's target (0 at padding); null/absent when uniform. */

@@ -4,8 +4,8 @@
  * main thread computes shard 0 and W-1 gradient workers (gradientWorker.ts) the others, at once.
  *
  * Exactness: shard w's loss (any loss of @seqrec/models: each is a mean over target positions;
- * the shared negatives of sampled_softmax / gbce are drawn once per step and sent to every
- * shard) is its own mean over its N_w target positions (+ the l2Emb term), so
+ * the negatives are drawn once per step and sent to every shard: sampled_softmax's whole, gbce's
+ * per-position ones cut to the shard's rows) is its own mean over its N_w target positions (+ the l2Emb term), so
  * the whole batch's gradient is sum_w (N_w / N) grad_w (the l2 term too, as the weights sum to
  * 1), and the loss likewise. Dropout masks are drawn per global row from the dropout state at
  * the start of the step, which every shard replays (ForwardOptions.rowOffset), so a shard gets
@@ -172,7 +172,7 @@ export class DataParallel {
    * One data-parallel step: the whole batch's loss and gradient from the shards, then (if the
    * loss is finite) one Adam update of the main thread's model with rate `lr`.
    * @param lossScale as `trainStep`'s: the gradient is that of `lossScale * loss`.
-   * @param negatives the step's shared negatives (sampled_softmax, gbce), sent to every shard.
+   * @param negatives the step's negatives (sampled_softmax: shared, sent to every shard; gbce: per position, cut by rows).
    * @returns the loss value, unscaled (NaN/Infinity means no update was applied), as `trainStep`.
    */
   async step(

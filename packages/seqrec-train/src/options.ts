@@ -51,7 +51,7 @@ export interface TrainOptions {
    * log-Q corrected), 'gbce' (gSASRec). Default 'bce'.
    */
   loss?: LossName;
-  /** Negatives per step of sampled_softmax and gbce (refused for the other losses). Default 256. */
+  /** Negatives per step of sampled_softmax, per target position of gbce (refused for the other losses). Default 256. */
   numNegatives?: number;
   /** sampled_softmax's negative distribution: 'uniform' or 'popularity' (train counts). Default 'uniform'. */
   negativeSampling?: NegativeSampling;

@@ -61,7 +61,7 @@ export function shardBounds(rows: number, shards: number): number[] {
   return Array.from({ length: shards + 1 }, (_, w) => Math.floor((w * rows) / shards));
 }
 
-/** A step's negatives for rows [start, end) of its batch: the shared ones, and the rows' target log Q. */
+/** A step's negatives for rows [start, end) of its batch: the shared ones (or the rows' own, per position), and the rows' target log Q. */
 export function sliceNegatives(
   negatives: StepNegatives | null,
   batch: TrainBatch,
@@ -72,8 +72,18 @@ export function sliceNegatives(
   if (negatives === null) return null;
   const T = batch.length;
   const rows = negatives.targetLogQ;
+  const all = negatives.items;
+  const perRow = all.length / batch.size; // T * N, when per position
+  const items = !negatives.perPosition
+    ? copy
+      ? all.slice()
+      : all
+    : copy
+    ? all.slice(start * perRow, end * perRow)
+    : all.subarray(start * perRow, end * perRow);
   return {
-    items: copy ? negatives.items.slice() : negatives.items,
+    items,
+    perPosition: negatives.perPosition,
     logQ: negatives.logQ === null ? null : copy ? negatives.logQ.slice() : negatives.logQ,
     targetLogQ: rows === null ? null : copy ? rows.slice(start * T, end * T) : rows.subarray(start * T, end * T),
   };

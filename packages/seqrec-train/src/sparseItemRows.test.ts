@@ -164,7 +164,7 @@ test.each([
 
 test('stepItemRows: sorted distinct ids with 0 first; renumbered ids index them; ce refused', () => {
   const batch = batchOf(3);
-  const negatives = { items: Int32Array.from([7, 3, 7]), logQ: null, targetLogQ: null };
+  const negatives = { items: Int32Array.from([7, 3, 7]), perPosition: false, logQ: null, targetLogQ: null };
   const r = stepItemRows(batch, negatives, 'sampled_softmax');
   expect(r.ids[0]).toBe(0);
   expect([...r.ids].every((id, i) => i === 0 || id > (r.ids[i - 1] as number))).toBe(true);

@@ -1,7 +1,7 @@
 /**
  * The item rows a training step reads, for the lazy embedding update (embeddingUpdate.ts): the
  * distinct ids of the batch's input items (seq), its targets (pos) and its negatives (bce: the
- * per-position `neg`; sampled_softmax / gbce: the step's shared negatives), and the batch with
+ * per-position `neg`; sampled_softmax: the step's shared negatives; gbce: each position's own), and the batch with
  * every id renumbered to its index among them. The model then runs on those K rows
  * (ForwardOptions.itemTable) and autodiff's gradient of the table is [K, d], not [V+1, d].
  *

@@ -1,34 +1,42 @@
 /**
- * The negatives of the losses that share them across a step (`sampled_softmax`, `gbce`;
- * @seqrec/models losses/): N item ids per optimizer step, drawn with replacement from the
- * uniform distribution over 1..V or (sampled_softmax with `popularity`) in proportion to each
- * item's count in the training sequences, with log Q of each negative and of each target for
- * the log-Q correction.
+ * The negatives of the sampled losses (@seqrec/models losses/), drawn with replacement:
+ * - `sampled_softmax`: N item ids per optimizer step, shared by every position of the batch,
+ *   uniform over 1..V or (`popularity`) in proportion to each item's count in the training
+ *   sequences, with log Q of each negative and of each target for the log-Q correction;
+ * - `gbce`: N uniform item ids for every target position, as gSASRec draws them (its data loader
+ *   samples a [B, T, N] tensor), 0 at padding positions.
  *
  * A step's draw depends only on (seed, global step), so a resumed run draws what the
- * uninterrupted one drew without any saved state, and every data-parallel shard receives the
- * main thread's draw (the negatives are shared by the whole batch).
+ * uninterrupted one drew without any saved state, and the data-parallel shards receive the
+ * main thread's draw (the shared negatives whole, the per-position ones cut to their rows).
  */
 import { Random, type SplitDataset } from '@seqrec/data';
 import type { LossConfig } from '@seqrec/models';
 
-/** One step's shared negatives, host arrays (posted to gradient workers as they are). */
+/** One step's negatives, host arrays (posted to gradient workers as they are). */
 export interface StepNegatives {
-  /** [N] negative item ids (1..V). */
+  /**
+   * Negative item ids (1..V): [N] shared by the step, or, when `perPosition`, [B*T*N] row-major
+   * as the batch's `pos` with N per position (0 at padding).
+   */
   items: Int32Array;
+  /** True when `items` holds N negatives per position (gbce) rather than N for the whole step. */
+  perPosition: boolean;
   /** [N] log Q of each negative; null when Q is uniform (the correction cancels). */
   logQ: Float32Array | null;
   /** [B*T] log Q of each position's target, row-major as the batch's `pos` (0 at padding); null when uniform. */
   targetLogQ: Float32Array | null;
 }
 
-/** True when the loss draws shared negatives per step. */
+/** True when the loss draws negatives (per step or per position). */
 export function usesStepNegatives(loss: LossConfig): boolean {
   return loss.loss === 'sampled_softmax' || loss.loss === 'gbce';
 }
 
 export class StepNegativeSampler {
   private readonly numNegatives: number;
+  /** gbce draws N per target position; sampled_softmax N per step. */
+  private readonly perPosition: boolean;
   /** Popularity sampling: cumulative counts [V+1] (index 0 = 0) and log Q [V+1]; null when uniform. */
   private readonly cumulative: Float64Array | null;
   private readonly logQ: Float64Array | null;
@@ -40,6 +48,7 @@ export class StepNegativeSampler {
     split?: SplitDataset,
   ) {
     this.numNegatives = loss.numNegatives;
+    this.perPosition = loss.loss === 'gbce';
     if (loss.loss === 'sampled_softmax' && loss.negativeSampling === 'popularity') {
       if (split === undefined)
         throw new Error('StepNegativeSampler: popularity sampling needs the split (item counts)');
@@ -60,14 +69,22 @@ export class StepNegativeSampler {
   /** The negatives of global optimizer step `step` (0-based) for a batch with targets `pos`. */
   forStep(step: number, pos: Int32Array): StepNegatives {
     const rng = new Random((Math.imul(this.seed ^ 0x6e656773, 0x9e3779b1) + step) >>> 0);
+    if (this.perPosition) {
+      const N = this.numNegatives;
+      const items = new Int32Array(pos.length * N);
+      for (let p = 0; p < pos.length; p++)
+        if (pos[p] !== 0) for (let j = p * N; j < (p + 1) * N; j++) items[j] = 1 + rng.nextInt(this.numItems);
+      return { items, perPosition: true, logQ: null, targetLogQ: null };
+    }
     const items = new Int32Array(this.numNegatives);
     const cumulative = this.cumulative;
     for (let i = 0; i < items.length; i++)
       items[i] = cumulative === null ? 1 + rng.nextInt(this.numItems) : draw(cumulative, rng.nextFloat());
     const logQ = this.logQ;
-    if (logQ === null) return { items, logQ: null, targetLogQ: null };
+    if (logQ === null) return { items, perPosition: false, logQ: null, targetLogQ: null };
     return {
       items,
+      perPosition: false,
       logQ: Float32Array.from(items, (id) => logQ[id] as number),
       targetLogQ: Float32Array.from(pos, (id) => (id === 0 ? 0 : (logQ[id] as number))),
     };

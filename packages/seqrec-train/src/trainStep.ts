@@ -40,7 +40,16 @@ export function toTrainingBatch(batch: TrainBatch, negatives: StepNegatives | nu
     neg: tf.tensor2d(batch.neg, shape, 'int32'),
     rel: batch.rel === null ? null : tf.tensor3d(batch.rel, [batch.size, batch.length, batch.length], 'int32'),
     segments: batch.segments === null ? null : tf.tensor2d(batch.segments, shape, 'int32'),
-    negatives: negatives === null ? null : tf.tensor1d(negatives.items, 'int32'),
+    negatives:
+      negatives === null
+        ? null
+        : negatives.perPosition
+        ? tf.tensor3d(
+            negatives.items,
+            [batch.size, batch.length, negatives.items.length / (batch.size * batch.length)],
+            'int32',
+          )
+        : tf.tensor1d(negatives.items, 'int32'),
     negativeLogQ: negatives?.logQ == null ? null : tf.tensor1d(negatives.logQ, 'float32'),
     targetLogQ: negatives?.targetLogQ == null ? null : tf.tensor2d(negatives.targetLogQ, shape, 'float32'),
   };

@@ -46,7 +46,7 @@ export interface BenchOptions {
   numItems?: number;
   /** Training losses timed, each a row per configuration. Default ['bce']. */
   losses?: LossName[];
-  /** Shared negatives per step of sampled_softmax and gbce. Default DEFAULT_LOSS_CONFIG.numNegatives (256). */
+  /** Negatives per step (sampled_softmax) or per position (gbce). Default DEFAULT_LOSS_CONFIG.numNegatives (256). */
   numNegatives?: number;
   /**
    * How Adam updates the item table in the timed steps (@seqrec/train EMBEDDING_UPDATES; 'lazy'

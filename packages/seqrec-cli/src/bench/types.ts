@@ -29,7 +29,7 @@ export interface BenchConfig {
   numItems: number;
   /** The training loss timed (@seqrec/models LOSSES). */
   loss: LossName;
-  /** Shared negatives per step of sampled_softmax and gbce (ignored by the others). */
+  /** Negatives per step (sampled_softmax) or per position (gbce) (ignored by the others). */
   numNegatives: number;
   /** How Adam updates the item table (@seqrec/train; absent in reports before it existed = dense). */
   embeddingUpdate?: EmbeddingUpdate;

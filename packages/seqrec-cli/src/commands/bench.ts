@@ -104,7 +104,7 @@ export function registerBenchCommand(
     .option('--losses <list>', `training losses timed, comma-separated: ${LOSSES.join(',')} (default bce)`)
     .option(
       '--num_negatives <n>',
-      `shared negatives per step of sampled_softmax and gbce (default ${DEFAULT_LOSS_CONFIG.numNegatives})`,
+      `negatives per step (sampled_softmax) or per position (gbce) (default ${DEFAULT_LOSS_CONFIG.numNegatives})`,
     )
     .option('--num_items <n>', 'V of the synthetic steps (default 3416; e.g. 1000000 for a million-item catalogue)')
     .option(

@@ -7,7 +7,7 @@
  *   sampled_softmax  softmax over the target and N negatives shared by the step, with the
  *                    log-Q correction of the sampling distribution (Yi et al., RecSys 2019)
  *   gbce             gSASRec's generalised BCE (Petrov & Macdonald, RecSys 2023, §4): N uniform
- *                    negatives, the positive term raised to the power beta(t)
+ *                    negatives per target position, the positive term raised to the power beta(t)
  *
  * Every loss is the mean over target positions (pos != 0); padded positions contribute nothing.
  */
@@ -23,7 +23,7 @@ export type NegativeSampling = (typeof NEGATIVE_SAMPLINGS)[number];
 export interface LossConfig {
   /** The objective. Default 'bce' (the seed's). */
   loss: LossName;
-  /** N: negatives per step, shared by every position of the batch (sampled_softmax, gbce). Default 256. */
+  /** N: negatives per step shared by every position of the batch (sampled_softmax), or per target position (gbce). Default 256. */
   numNegatives: number;
   /** Distribution of sampled_softmax's negatives. Default 'uniform'. */
   negativeSampling: NegativeSampling;

@@ -61,15 +61,24 @@ const sampledSoftmax64 =
     }
     return sum / M;
   };
+// gbce's negatives, 3 per position; position 2's include its target 6 (an accidental hit), twice.
+const POSITION_NEGATIVES = [
+  [2, 6, 5],
+  [4, 4, 7],
+  [6, 1, 6],
+  [3, 2, 5],
+  [1, 7, 2],
+];
 const gbce64 =
   (beta: number): Loss64 =>
   (f, t) => {
     let sum = 0;
     for (let m = 0; m < M; m++) {
       const target = TARGETS[m] as number;
+      const negatives = POSITION_NEGATIVES[m] as number[];
       let term = -beta * Math.log(1 / (1 + Math.exp(-dot(f, m, t, target))));
-      for (const n of NEGATIVES) if (n !== target) term += -Math.log(1 - 1 / (1 + Math.exp(-dot(f, m, t, n))));
-      sum += term / (NEGATIVES.length + 1);
+      for (const n of negatives) if (n !== target) term += -Math.log(1 - 1 / (1 + Math.exp(-dot(f, m, t, n))));
+      sum += term / (negatives.length + 1);
     }
     return sum / M;
   };
@@ -150,9 +159,19 @@ describe('gradients against float64 finite differences', () => {
     expect(largestDifference(got.features, uncorrected.features).value).toBeGreaterThan(1e-2);
   });
 
-  test('gbce with the beta of t = 0.75', () => {
-    const beta = gbceBeta(NEGATIVES.length, V, 0.75);
-    const { got } = expectMatches(gbce64(beta), (f, t) => generalizedBceLoss(f, targets(), t, negatives(), beta));
+  const positionNegatives = () => tf.tensor2d(POSITION_NEGATIVES, [M, 3], 'int32');
+  test.each([
+    ['gather', 'one chunk', undefined],
+    ['gather', 'chunks of 2 positions', 2 * 3 * d],
+    ['gather', 'chunks of 1 position', 1],
+    ['logits', 'one chunk', undefined],
+    ['logits', 'chunks of 2 positions', 2 * (V + 1)],
+    ['logits', 'chunks of 3 positions (the last one shorter)', 3 * (V + 1)],
+  ] as const)('gbce with the beta of t = 0.75, per-position negatives (%s, %s)', (route, _label, chunkFloats) => {
+    const beta = gbceBeta(3, V, 0.75);
+    const { got } = expectMatches(gbce64(beta), (f, t) =>
+      generalizedBceLoss(f, targets(), t, positionNegatives(), beta, { route, chunkFloats }),
+    );
     const plain = numericGradient(gbce64(1), FEATURES, TABLE);
     expect(largestDifference(got.features, plain.features).value).toBeGreaterThan(1e-3);
   });
@@ -192,9 +211,22 @@ describe('through a model: packed rows and padding', () => {
         config.negativeSampling === 'popularity'
           ? tf.tensor2d(pos.map((row) => row.map((id) => (id === 0 ? 0 : -Math.log(id + 1)))))
           : null;
+      // gbce's negatives are per position: a function of the position's target, so that a user's
+      // positions get the same ones in both layouts.
+      const perPosition = (pos: number[][]) =>
+        tf.tensor3d(
+          pos.map((row) =>
+            row.map((id) =>
+              Array.from({ length: 6 }, (_, j) => (id === 0 ? 0 : 1 + ((id * 7 + j * 13) % base.numItems))),
+            ),
+          ),
+          undefined,
+          'int32',
+        );
       const run = (tensors: ReturnType<typeof toTensors> & { segments?: tf.Tensor2D }, pos: number[][]) => {
         const targetLogQ = logQOfTargets(pos);
-        const batch = { ...tensors, ...shared, targetLogQ };
+        const own = config.loss === 'gbce' ? perPosition(pos) : null;
+        const batch = { ...tensors, ...shared, targetLogQ, ...(own === null ? {} : { negatives: own }) };
         const before = tf.memory().numTensors;
         const { value, grads } = tf.variableGrads(() => trainingLoss(model, batch, config), variables);
         const flat = variables.flatMap((v) => Array.from(grads[v.name]!.dataSync()));
@@ -202,6 +234,7 @@ describe('through a model: packed rows and padding', () => {
         tf.dispose([value, ...Object.values(grads)]);
         expect(tf.memory().numTensors).toBe(before);
         targetLogQ?.dispose();
+        own?.dispose();
         return { loss, flat };
       };
       const aloneTensors = toTensors(alone);

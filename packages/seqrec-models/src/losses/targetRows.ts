@@ -42,3 +42,9 @@ export function gatherTargets(values: tf.Tensor2D, indices: Int32Array): tf.Tens
   const [B, T] = values.shape;
   return tf.gather(values.reshape([B * T]), tf.tensor1d(indices, 'int32')) as tf.Tensor1D;
 }
+
+/** values [B, T, N] -> [M, N], the rows at the given flat indices. Call inside a tidy. */
+export function gatherTargetRows(values: tf.Tensor3D, indices: Int32Array): tf.Tensor2D {
+  const [B, T, N] = values.shape;
+  return tf.gather(values.reshape([B * T, N]), tf.tensor1d(indices, 'int32')) as tf.Tensor2D;
+}

@@ -11,7 +11,7 @@ import { fullCrossEntropyLoss } from './fullCrossEntropy';
 import { gbceBeta, generalizedBceLoss } from './generalizedBce';
 import type { LossConfig } from './lossConfig';
 import { sampledSoftmaxLoss } from './sampledSoftmax';
-import { gatherTargets, targetRows } from './targetRows';
+import { gatherTargetRows, gatherTargets, targetRows } from './targetRows';
 
 /**
  * Scalar loss of `batch` under `config`: the mean over target positions (pos != 0) plus the
@@ -41,14 +41,23 @@ export function trainingLoss(
     } else {
       const negatives = batch.negatives;
       if (negatives === undefined || negatives === null)
-        throw new Error(`trainingLoss: loss '${config.loss}' needs batch.negatives (the step's shared negatives)`);
+        throw new Error(`trainingLoss: loss '${config.loss}' needs batch.negatives (the step's negatives)`);
       if (config.loss === 'gbce') {
-        const beta = gbceBeta(negatives.shape[0], model.config.numItems, config.gbceT);
-        loss = generalizedBceLoss(rows.features, rows.targets, table, negatives, beta);
+        if (negatives.rank !== 3)
+          throw new Error(
+            `trainingLoss: loss 'gbce' needs [B, T, N] negatives (N per position), got rank ${negatives.rank}`,
+          );
+        const perPosition = gatherTargetRows(negatives as tf.Tensor3D, rows.indices); // [M, N]
+        const beta = gbceBeta(perPosition.shape[1], model.config.numItems, config.gbceT);
+        loss = generalizedBceLoss(rows.features, rows.targets, table, perPosition, beta);
       } else {
+        if (negatives.rank !== 1)
+          throw new Error(
+            `trainingLoss: loss 'sampled_softmax' needs [N] negatives shared by the step, got rank ${negatives.rank}`,
+          );
         const targetLogQ = batch.targetLogQ ?? null;
         loss = sampledSoftmaxLoss(rows.features, rows.targets, table, {
-          items: negatives,
+          items: negatives as tf.Tensor1D,
           logQ: batch.negativeLogQ ?? null,
           targetLogQ: targetLogQ === null ? null : gatherTargets(targetLogQ, rows.indices),
         });
