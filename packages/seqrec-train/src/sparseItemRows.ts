@@ -25,17 +25,22 @@ export function stepItemRows(batch: TrainBatch, negatives: StepNegatives | null,
   if (loss === 'ce') throw new Error("stepItemRows: loss 'ce' reads every item row");
   const readsNeg = loss === 'bce';
   const sources = [batch.seq, batch.pos, ...(readsNeg ? [batch.neg] : []), ...(negatives ? [negatives.items] : [])];
-  const all = new Int32Array(1 + sources.reduce((n, a) => n + a.length, 0)); // all[0] = 0: padding
-  let at = 1;
-  for (const a of sources) {
-    all.set(a, at);
-    at += a.length;
-  }
-  all.sort();
+  // Mark the ids read, then number them in id order: O(reads + V), no sort (gbce's per-position
+  // negatives are millions of reads a step).
+  let largest = 0;
+  for (const a of sources) for (let i = 0; i < a.length; i++) if ((a[i] as number) > largest) largest = a[i] as number;
+  const index = new Int32Array(largest + 1); // id -> 1 + its row among the ids read; 0 = not read
+  index[0] = 1; // padding is always row 0
+  for (const a of sources) for (let i = 0; i < a.length; i++) index[a[i] as number] = 1;
   let k = 0;
-  for (let i = 0; i < all.length; i++) if (i === 0 || all[i] !== all[i - 1]) all[k++] = all[i] as number;
-  const ids = all.slice(0, k);
-  const renumber = (a: Int32Array) => a.map((id) => indexOf(ids, id));
+  for (let id = 0; id <= largest; id++) if (index[id] !== 0) index[id] = ++k;
+  const ids = new Int32Array(k);
+  for (let id = 0; id <= largest; id++) if (index[id] !== 0) ids[(index[id] as number) - 1] = id;
+  const renumber = (a: Int32Array) => {
+    const out = new Int32Array(a.length);
+    for (let i = 0; i < a.length; i++) out[i] = (index[a[i] as number] as number) - 1;
+    return out;
+  };
   return {
     ids,
     batch: {
@@ -46,15 +51,4 @@ export function stepItemRows(batch: TrainBatch, negatives: StepNegatives | null,
     },
     negatives: negatives === null ? null : { ...negatives, items: renumber(negatives.items) },
   };
-}
-
-/** Index of `id` in the sorted array `ids` (binary search; `id` is in it). */
-function indexOf(ids: Int32Array, id: number): number {
-  let [lo, hi] = [0, ids.length - 1];
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((ids[mid] as number) < id) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }

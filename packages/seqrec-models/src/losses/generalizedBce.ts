@@ -98,14 +98,25 @@ export function generalizedBceLoss(
           const { cells } = drawnCells(host as HostDraws, start, size, tableRows);
           // The loss and d loss-sum / d logit at the drawn cells, on the host: the dense weight
           // matrix is zero elsewhere (an item drawn twice for a position gets twice the weight).
+          // softplus(x) = max(x, 0) + log(1 + e), sigmoid(x) = (x > 0 ? 1 : e) / (1 + e), e = exp(-|x|);
+          // the logs are summed as the log of products of up to 32 factors in [1, 2] (one
+          // Math.log per 32 draws: the host loop's cost is its transcendental calls).
           const weight = new Float32Array(size * tableRows); // [R, rows]
           let negativeLoss = 0;
+          let product = 1;
           for (let k = 0; k < cells.length; k++) {
             const cell = cells[k] as number;
             const x = logits[cell] as number;
-            negativeLoss += x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x)); // softplus
-            weight[cell] = (weight[cell] as number) + 1 / (1 + Math.exp(-x)); // sigmoid
+            const e = Math.exp(-Math.abs(x));
+            product *= 1 + e;
+            if ((k & 31) === 31) {
+              negativeLoss += Math.log(product);
+              product = 1;
+            }
+            if (x > 0) negativeLoss += x;
+            weight[cell] = (weight[cell] as number) + (x > 0 ? 1 : e) / (1 + e);
           }
+          negativeLoss += Math.log(product);
           const weights = tf.tensor2d(weight, [size, tableRows]);
           return [
             tf.scalar(negativeLoss),

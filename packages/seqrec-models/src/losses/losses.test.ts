@@ -177,6 +177,45 @@ describe('gradients against float64 finite differences', () => {
   });
 });
 
+test('gbce: both routes agree with a float64 loss over many draws (the logits route sums logs of products in 32s)', () => {
+  const [m, n, items, width] = [40, 9, 30, 4]; // 360 draws: many groups of 32, a partial last one
+  const next = lcg(5);
+  const f = Array.from({ length: m * width }, () => next() * 4 - 2);
+  const t = Array.from({ length: (items + 1) * width }, (_, i) => (i < width ? 0 : next() * 4 - 2));
+  const target = Array.from({ length: m }, () => 1 + Math.floor(next() * items));
+  const drawn = Array.from({ length: m }, (_, r) =>
+    Array.from({ length: n }, (_, j) => (j === 0 ? (target[r] as number) : 1 + Math.floor(next() * items))),
+  );
+  const beta = gbceBeta(n, items, 0.75);
+  const dotOf = (r: number, item: number) => {
+    let sum = 0;
+    for (let k = 0; k < width; k++) sum += (f[r * width + k] as number) * (t[item * width + k] as number);
+    return sum;
+  };
+  const softplus = (x: number) => Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x)));
+  let want = 0;
+  for (let r = 0; r < m; r++) {
+    let term = beta * softplus(-dotOf(r, target[r] as number));
+    for (const id of drawn[r] as number[]) if (id !== target[r]) term += softplus(dotOf(r, id));
+    want += term / (n + 1);
+  }
+  want /= m;
+  const run = (route: 'gather' | 'logits') => {
+    const [features, table] = [tf.tensor2d(f, [m, width]), tf.tensor2d(t, [items + 1, width])];
+    const [targetIds, negatives] = [tf.tensor1d(target, 'int32'), tf.tensor2d(drawn, [m, n], 'int32')];
+    const { value, grads } = tf.valueAndGrads((a: tf.Tensor, b: tf.Tensor) =>
+      generalizedBceLoss(a as tf.Tensor2D, targetIds, b as tf.Tensor2D, negatives, beta, { route }),
+    )([features, table]);
+    const out = { value: value.dataSync()[0] as number, grads: grads.flatMap((g) => Array.from(g.dataSync())) };
+    tf.dispose([features, table, targetIds, negatives, value, ...grads]);
+    return out;
+  };
+  const [logits, gather] = [run('logits'), run('gather')];
+  expect(Math.abs(logits.value - want)).toBeLessThan(1e-5);
+  expect(Math.abs(gather.value - want)).toBeLessThan(1e-5);
+  expectClose(logits.grads, gather.grads, 1e-5);
+});
+
 test('gbceBeta: t = 0 is plain BCE (beta 1), t = 1 is alpha = N / (V - 1), linear in t between', () => {
   const [N, items] = [256, 1682];
   const alpha = N / (items - 1);
