@@ -37,7 +37,7 @@ import { tf, type BackendRequest } from '@seqrec/runtime';
 import type { Adam } from './adam';
 import type { FromGradientWorker, GradientWorkerData, ToGradientWorker } from './gradientWorker';
 import type { RowGradient } from './lazyAdamRows';
-import { stepItemRows } from './sparseItemRows';
+import { stepItemIds } from './sparseItemRows';
 import {
   checksum,
   readWeights,
@@ -223,7 +223,7 @@ export class DataParallel {
       results.push(msg);
     }
     const lazyRows = adam.isLazy(ITEM_EMBEDDING_WEIGHT)
-      ? stepItemRows(batch, negatives, this.loss.loss).ids.subarray(1) // without padding row 0
+      ? stepItemIds(batch, negatives, this.loss.loss).subarray(1) // without padding row 0
       : null;
     return this.apply(adam, results, lr, lossScale, lazyRows);
   }
