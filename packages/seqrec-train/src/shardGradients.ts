@@ -74,13 +74,8 @@ export function sliceNegatives(
   const rows = negatives.targetLogQ;
   const all = negatives.items;
   const perRow = all.length / batch.size; // T * N, when per position
-  const items = !negatives.perPosition
-    ? copy
-      ? all.slice()
-      : all
-    : copy
-    ? all.slice(start * perRow, end * perRow)
-    : all.subarray(start * perRow, end * perRow);
+  const [from, to] = negatives.perPosition ? [start * perRow, end * perRow] : [0, all.length];
+  const items = copy ? all.slice(from, to) : all.subarray(from, to);
   return {
     items,
     perPosition: negatives.perPosition,

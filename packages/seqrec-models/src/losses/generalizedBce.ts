@@ -90,12 +90,11 @@ export function generalizedBceLoss(
     for (let start = 0; start < M; start += R) {
       const size = Math.min(R, M - start);
       const [chunkLoss, rowGrad, nextTable] = tf.tidy(() => {
-        const ids = negatives.slice([start, 0], [size, N]); // [R, N]
         const chunkRows = rows.slice([start, 0], [size, d]); // [R, d]
         if (route === 'logits') {
           // Read whole: tfjs's gather of the drawn cells costs more than the copy (wasm, cpu).
           const logits = tf.matMul(chunkRows, w, false, true).dataSync(); // [R * rows]
-          const { cells } = drawnCells(host as HostDraws, start, size, tableRows);
+          const cells = drawnCells(host as HostDraws, start, size, tableRows);
           // The loss and d loss-sum / d logit at the drawn cells, on the host: the dense weight
           // matrix is zero elsewhere (an item drawn twice for a position gets twice the weight).
           // softplus(x) = max(x, 0) + log(1 + e), sigmoid(x) = (x > 0 ? 1 : e) / (1 + e), e = exp(-|x|);
@@ -124,6 +123,7 @@ export function generalizedBceLoss(
             tf.add(tableGrad, tf.matMul(weights, chunkRows, true, false)), // [rows, d]
           ];
         }
+        const ids = negatives.slice([start, 0], [size, N]); // [R, N]
         const target = targets.slice([start], [size]).expandDims(1); // [R, 1]
         const kept = tf.cast(tf.notEqual(ids, target), 'float32'); // [R, N]
         const flat = ids.reshape([size * N]) as tf.Tensor1D; // [R*N]
@@ -166,7 +166,7 @@ interface HostDraws {
 }
 
 /** The flat cells r * rows + id of the kept draws (hits left out) of positions [start, start + size). */
-function drawnCells(host: HostDraws, start: number, size: number, tableRows: number): { cells: Int32Array } {
+function drawnCells(host: HostDraws, start: number, size: number, tableRows: number): Int32Array {
   const { ids, targets, N } = host;
   const cells = new Int32Array(size * N);
   let kept = 0;
@@ -177,5 +177,5 @@ function drawnCells(host: HostDraws, start: number, size: number, tableRows: num
       if (id !== target) cells[kept++] = r * tableRows + id;
     }
   }
-  return { cells: cells.subarray(0, kept) };
+  return cells.subarray(0, kept);
 }

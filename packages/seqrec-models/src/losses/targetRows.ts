@@ -37,14 +37,8 @@ export function targetRows(features: tf.Tensor3D, pos: tf.Tensor2D): TargetRows 
   };
 }
 
-/** values [B, T] -> [M] at the given flat indices. Call inside a tidy. */
-export function gatherTargets(values: tf.Tensor2D, indices: Int32Array): tf.Tensor1D {
-  const [B, T] = values.shape;
-  return tf.gather(values.reshape([B * T]), tf.tensor1d(indices, 'int32')) as tf.Tensor1D;
-}
-
-/** values [B, T, N] -> [M, N], the rows at the given flat indices. Call inside a tidy. */
-export function gatherTargetRows(values: tf.Tensor3D, indices: Int32Array): tf.Tensor2D {
-  const [B, T, N] = values.shape;
-  return tf.gather(values.reshape([B * T, N]), tf.tensor1d(indices, 'int32')) as tf.Tensor2D;
+/** values [B, T, ...] -> [M, ...], the entries at the given flat indices b*T + t. Call inside a tidy. */
+export function gatherTargets(values: tf.Tensor, indices: Int32Array): tf.Tensor {
+  const [B, T, ...rest] = values.shape as number[];
+  return tf.gather(values.reshape([(B as number) * (T as number), ...rest]), tf.tensor1d(indices, 'int32'));
 }

@@ -11,7 +11,7 @@ import { fullCrossEntropyLoss } from './fullCrossEntropy';
 import { gbceBeta, generalizedBceLoss } from './generalizedBce';
 import type { LossConfig } from './lossConfig';
 import { sampledSoftmaxLoss } from './sampledSoftmax';
-import { gatherTargetRows, gatherTargets, targetRows } from './targetRows';
+import { gatherTargets, targetRows } from './targetRows';
 
 /**
  * Scalar loss of `batch` under `config`: the mean over target positions (pos != 0) plus the
@@ -47,7 +47,7 @@ export function trainingLoss(
           throw new Error(
             `trainingLoss: loss 'gbce' needs [B, T, N] negatives (N per position), got rank ${negatives.rank}`,
           );
-        const perPosition = gatherTargetRows(negatives as tf.Tensor3D, rows.indices); // [M, N]
+        const perPosition = gatherTargets(negatives, rows.indices) as tf.Tensor2D; // [M, N]
         const beta = gbceBeta(perPosition.shape[1], model.config.numItems, config.gbceT);
         loss = generalizedBceLoss(rows.features, rows.targets, table, perPosition, beta);
       } else {
@@ -59,7 +59,7 @@ export function trainingLoss(
         loss = sampledSoftmaxLoss(rows.features, rows.targets, table, {
           items: negatives as tf.Tensor1D,
           logQ: batch.negativeLogQ ?? null,
-          targetLogQ: targetLogQ === null ? null : gatherTargets(targetLogQ, rows.indices),
+          targetLogQ: targetLogQ === null ? null : (gatherTargets(targetLogQ, rows.indices) as tf.Tensor1D),
         });
       }
     }
