@@ -8,6 +8,7 @@ seqrec so that both models are evaluated by the same code on the same users and 
   # 2. train; --like is a seqrec model of the same config: its item ids and weight layout are used
   python tools/pytorch-reference/sasrec_reference.py train --dataset ../shared/data/ml-1m-partial/ratings.dat.gz \
       --like runs/ml1m-sasrec/best --out runs/ml1m-sasrec-pytorch --num_epochs 200 --save_every 20 --seed 1
+  #    stopped? the same command with --resume continues from the last --save_every epoch, as if never stopped
   # 3. evaluate every saved epoch with seqrec (tools/pytorch-reference/evaluate-epochs.js)
 
 What follows the reference training script rather than seqrec's trainer: every matrix
@@ -325,8 +326,13 @@ def train(args):
     if not (args.loss == "sampled_softmax" and args.negative_sampling == "popularity"):
         log_q = None
     os.makedirs(args.out, exist_ok=True)
-    log = open(os.path.join(args.out, "metrics.jsonl"), "w")
-    for epoch in range(1, args.num_epochs + 1):
+    first = 1
+    if args.resume:
+        first = resume(args, model, adam, rng) + 1
+    elif os.path.exists(os.path.join(args.out, STATE_FILE)):
+        sys.exit(f"{args.out}: holds a run's {STATE_FILE}; pass --resume to continue it, or another --out")
+    log = open(os.path.join(args.out, "metrics.jsonl"), "a" if args.resume else "w")
+    for epoch in range(first, args.num_epochs + 1):
         model.train()
         start, losses = time.time(), []
         for seq, pos, neg in batches(sequences, num_items, like["maxlen"], args.batch_size, rng):
@@ -346,7 +352,47 @@ def train(args):
             options = {"trainer": "tools/pytorch-reference/sasrec_reference.py", "torch": torch.__version__,
                        "epoch": epoch, **{k: v for k, v in vars(args).items() if k != "command"}}
             save_seqrec_model(model, args.like, os.path.join(args.out, f"epoch-{epoch:04d}"), options)
+            save_state(args, epoch, model, adam, rng)
     return 0
+
+
+STATE_FILE = "state.pt"
+# Flags that must not change across --resume (the rest, e.g. --num_epochs and --threads, may).
+RESUME_FIXED = ("dataset", "batch_size", "lr", "seed", "loss", "num_negatives", "negative_sampling", "gbce_t")
+
+
+def save_state(args, epoch, model, adam, rng):
+    """What --resume needs to continue as if never stopped: weights, Adam's moments, and both random
+    streams (numpy's for batches and negatives, torch's for dropout). Temp file, then rename."""
+    state = {"epoch": epoch, "model": model.state_dict(), "adam": adam.state_dict(),
+             "numpy_rng": rng.bit_generator.state, "torch_rng": torch.get_rng_state(),
+             "flags": {k: getattr(args, k) for k in RESUME_FIXED}}
+    path = os.path.join(args.out, STATE_FILE)
+    torch.save(state, path + ".tmp")
+    os.replace(path + ".tmp", path)
+
+
+def resume(args, model, adam, rng):
+    """Loads --out's state (saved every --save_every epochs) and returns its epoch. metrics.jsonl
+    keeps the epochs up to it: later lines, from epochs run after the last save, are dropped."""
+    path = os.path.join(args.out, STATE_FILE)
+    if not os.path.exists(path):
+        sys.exit(f"{path}: not found; --resume continues a run that saved its state (every --save_every epochs)")
+    state = torch.load(path, weights_only=False)
+    changed = [f"--{k} {state['flags'][k]} -> {getattr(args, k)}" for k in RESUME_FIXED if state["flags"][k] != getattr(args, k)]
+    if changed:
+        sys.exit(f"{path}: --resume with other flags than the run's: {', '.join(changed)}")
+    model.load_state_dict(state["model"])
+    adam.load_state_dict(state["adam"])
+    rng.bit_generator.state = state["numpy_rng"]
+    torch.set_rng_state(state["torch_rng"])
+    metrics = os.path.join(args.out, "metrics.jsonl")
+    kept = [line for line in open(metrics) if json.loads(line)["epoch"] <= state["epoch"]] if os.path.exists(metrics) else []
+    with open(metrics + ".tmp", "w") as f:
+        f.writelines(kept)
+    os.replace(metrics + ".tmp", metrics)
+    print(f"resumed {args.out} after epoch {state['epoch']}", flush=True)
+    return state["epoch"]
 
 
 def main():
@@ -368,6 +414,7 @@ def main():
     p.add_argument("--num_negatives", type=int, default=256, help="per step (sampled_softmax) or per target position (gbce)")
     p.add_argument("--negative_sampling", choices=["uniform", "popularity"], default="uniform")
     p.add_argument("--gbce_t", type=float, default=0.75)
+    p.add_argument("--resume", action="store_true", help="continue --out from its last saved state (state.pt)")
     args = parser.parse_args()
     if args.command == "train":
         args.name = args.loss
