@@ -5,6 +5,7 @@
  * Letters: B batch, T window, d hidden, h heads, dh = d / h.
  */
 import { tf } from '@seqrec/runtime';
+import { causalScores, causalWeightedValues } from './causalProducts';
 import { Dense } from './dense';
 import { dropoutMask } from './dropout';
 import type { ForwardContext } from './forwardContext';
@@ -95,9 +96,9 @@ export class CausalSelfAttention extends Layer {
       const q = this.scaledQueries(u); // [B, h, T, dh]
       const k = this.splitHeads(this.k.apply(u)); // [B, h, T, dh]
       const v = this.splitHeads(this.v.apply(u)); // [B, h, T, dh]
-      const scores = tf.matMul(q, k, false, true); // [B, h, T, T], already divided by sqrt(dh)
+      const scores = causalScores(q, k); // [B, h, T, T], already divided by sqrt(dh)
       const weights = this.attentionWeights(scores, null, bias, context); // [B, h, T, T]
-      return this.o.apply(this.mergeHeads(tf.matMul(weights, v))) as tf.Tensor3D;
+      return this.o.apply(this.mergeHeads(causalWeightedValues(weights, v))) as tf.Tensor3D;
     });
   }
 

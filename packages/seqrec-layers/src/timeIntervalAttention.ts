@@ -12,6 +12,7 @@
  * Letters: B batch, T window, d hidden, h heads, dh = d / h, S time span.
  */
 import { tf } from '@seqrec/runtime';
+import { causalScores, causalWeightedValues } from './causalProducts';
 import { CausalSelfAttention, type AttentionInputs } from './causalSelfAttention';
 import type { ForwardContext } from './forwardContext';
 
@@ -103,7 +104,7 @@ export class TimeIntervalAttention extends CausalSelfAttention {
       const timeKeys = this.tableByHead(intervals.intervalKeys); // [h, S+1, dh]
       const qt = tf.matMul(qByHead, timeKeys, false, true); // [h, B*T, S+1]
       const intervalScores = tf.gather(qt.reshape([-1]), intervals.bucketIndex); // [B, h, T, T]
-      const scores = tf.matMul(q, k, false, true); // [B, h, T, T]
+      const scores = causalScores(q, k); // [B, h, T, T]
       const weights = this.attentionWeights(scores, intervalScores, bias, context); // [B, h, T, T]
 
       const bucketWeights = scatterToBuckets(
@@ -113,7 +114,7 @@ export class TimeIntervalAttention extends CausalSelfAttention {
       ).reshape([h, B * T, buckets]); // [h, B*T, S+1]
       const intervalOut = tf.matMul(bucketWeights, this.tableByHead(intervals.intervalValues)); // [h, B*T, dh]
       const out = tf.add(
-        tf.matMul(weights, v), // [B, h, T, dh]
+        causalWeightedValues(weights, v), // [B, h, T, dh]
         intervalOut.reshape([h, B, T, dh]).transpose([1, 0, 2, 3]), // [B, h, T, dh]
       );
       return this.o.apply(this.mergeHeads(out)) as tf.Tensor3D;

@@ -13,10 +13,21 @@
  * plain stream; C is computed in 4 x 8 register tiles (8 f32x4 accumulators) with one splat per
  * row of A. Blocking k (KC) and n (NC) keeps the packed block in L2 for the long-k products of
  * the linear-layer gradients (X^T dY has k = B x L = 25,600).
+ *
+ * `structure` lets causal attention skip the work above the diagonal (its products are T x T
+ * with half the entries masked or zero), tile by tile, so the entries it does compute sum the
+ * same terms in the same order as the dense product:
+ *   1 LOWER_OUTPUT  (m == n) only C[i, j] with j <= i is needed: tiles wholly above the diagonal
+ *                   are stored as zeros (scores before the causal mask; dP = dO V^T).
+ *   2 LOWER_A       (m == k) op(A)[i, p] = 0 for p > i: row tile i.. stops at p < i + 4 (P V, dS K).
+ *   3 UPPER_A       (m == k) op(A)[i, p] = 0 for p < i: row tile i.. starts at p = i (P^T dO, dS^T Q).
  */
 
 const KC: i32 = 256;
 const NC: i32 = 512;
+const LOWER_OUTPUT: i32 = 1;
+const LOWER_A: i32 = 2;
+const UPPER_A: i32 = 3;
 
 /** Bytes of scratch `batchMatMul` needs for these sizes (the caller allocates it). */
 export function scratchBytes(n: i32, k: i32): i32 {
@@ -42,6 +53,7 @@ export function batchMatMul(
   aBatch: i32,
   bBatch: i32,
   scratch: usize,
+  structure: i32,
 ): void {
   for (let i = 0; i < batch; i++) {
     gemm(
@@ -54,11 +66,23 @@ export function batchMatMul(
       transA != 0,
       transB != 0,
       scratch,
+      structure,
     );
   }
 }
 
-function gemm(a: usize, b: usize, c: usize, m: i32, n: i32, k: i32, transA: bool, transB: bool, scratch: usize): void {
+function gemm(
+  a: usize,
+  b: usize,
+  c: usize,
+  m: i32,
+  n: i32,
+  k: i32,
+  transA: bool,
+  transB: bool,
+  scratch: usize,
+  structure: i32,
+): void {
   // Byte strides of A between rows of op(A) and between steps along k.
   const rowStride: usize = transA ? 4 : (<usize>k) << 2;
   const kStride: usize = transA ? (<usize>m) << 2 : 4;
@@ -81,13 +105,23 @@ function gemm(a: usize, b: usize, c: usize, m: i32, n: i32, k: i32, transA: bool
         const p2 = a + <usize>(i + min(2, rows - 1)) * rowStride + aK;
         const p3 = a + <usize>(i + min(3, rows - 1)) * rowStride + aK;
         const cRow = c + <usize>i * ldc;
+        // The k range [kFrom, kTo) of this block that can be non-zero for these rows.
+        let kFrom = 0;
+        let kTo = kcLen;
+        if (structure == LOWER_A) kTo = max(0, min(kcLen, i + rows - kc));
+        else if (structure == UPPER_A) kFrom = min(kcLen, max(0, i - kc));
+        const skipA: usize = <usize>kFrom * kStride;
         for (let s = 0; s < strips; s++) {
           const j = jc + (s << 3);
           const cols = min(8, n - j);
-          const bp = scratch + ((<usize>s * <usize>kcLen) << 5);
+          const bp = scratch + ((<usize>s * <usize>kcLen) << 5) + ((<usize>kFrom) << 5);
           const cp = cRow + ((<usize>j) << 2);
-          if (cols > 4) tile4x8(p0, p1, p2, p3, kStride, bp, kcLen, cp, ldc, rows, cols, accumulate);
-          else tile4x4(p0, p1, p2, p3, kStride, bp, kcLen, cp, ldc, rows, cols, accumulate);
+          // An empty range stores zeros (first block) or adds nothing (later blocks).
+          const len = structure == LOWER_OUTPUT && j > i + rows - 1 ? 0 : kTo - kFrom;
+          if (cols > 4)
+            tile4x8(p0 + skipA, p1 + skipA, p2 + skipA, p3 + skipA, kStride, bp, len, cp, ldc, rows, cols, accumulate);
+          else
+            tile4x4(p0 + skipA, p1 + skipA, p2 + skipA, p3 + skipA, kStride, bp, len, cp, ldc, rows, cols, accumulate);
         }
       }
     }

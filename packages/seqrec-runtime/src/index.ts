@@ -6,3 +6,5 @@ export { registerSeqrecKernels } from './kernels/registerKernels';
 export { mhcKernelsActive, mhcCoefficients, mhcMix, mhcExpand, mhcMerge } from './kernels/mhcOps';
 export type { MhcGates } from './kernels/mhcOps';
 export { writeVariableRows, writesInPlace } from './variableStorage';
+export { triangularMatMul, TRIANGLE } from './kernels/triangularMatMul';
+export type { Triangle } from './kernels/triangularMatMul';

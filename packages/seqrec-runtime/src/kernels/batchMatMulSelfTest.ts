@@ -8,7 +8,7 @@
  * path (tails of 1-7 columns and 1-3 rows, k and n longer than one block, transposes, broadcast).
  */
 import { tf } from '../tf';
-import type { BatchMatMulExports } from './batchMatMulWasm';
+import { type BatchMatMulExports, TRIANGLE } from './batchMatMulWasm';
 import { matMulReference, maxRelativeError } from './matMulReference';
 import { type WasmBackendInternals, heapF32 } from './wasmBackendInternals';
 
@@ -16,8 +16,8 @@ const TOLERANCE = 1e-4;
 const GUARD_WORDS = 16;
 const GUARD_VALUE = 1234.5;
 
-/** [batch, m, n, k, transA, transB, broadcastB] */
-type Case = [number, number, number, number, boolean, boolean, boolean];
+/** [batch, m, n, k, transA, transB, broadcastB, triangle (TRIANGLE; 0 or absent: dense)] */
+type Case = [number, number, number, number, boolean, boolean, boolean, number?];
 
 const RAW_CASES: Case[] = [
   [1, 1, 1, 1, false, false, false],
@@ -27,7 +27,41 @@ const RAW_CASES: Case[] = [
   [1, 6, 13, 300, true, false, false],
   [1, 9, 520, 3, false, true, false],
   [2, 4, 8, 16, false, false, true],
+  // Causal attention's triangles: sizes not multiples of the 4 x 8 tile, and one past a k block.
+  [2, 13, 13, 7, false, true, false, TRIANGLE.lowerOutput],
+  [2, 19, 5, 19, false, false, false, TRIANGLE.lowerA],
+  [2, 19, 6, 19, true, false, false, TRIANGLE.upperA],
+  [1, 270, 3, 270, false, false, false, TRIANGLE.lowerA],
+  [1, 270, 3, 270, true, false, false, TRIANGLE.upperA],
 ];
+
+/**
+ * Zeroes op(A)[i, p] for p > i (lowerA) or p < i (upperA): the inputs the triangles are for.
+ * A is [m x k] (or [k x m] transposed), batch items aBatch apart.
+ */
+function zeroTriangle(a: Float32Array, c: Case): void {
+  const [batch, m, , k, transA, , , triangle] = c;
+  if (triangle !== TRIANGLE.lowerA && triangle !== TRIANGLE.upperA) return;
+  for (let q = 0; q < batch; q++) {
+    for (let i = 0; i < m; i++) {
+      for (let p = 0; p < k; p++) {
+        const zero = triangle === TRIANGLE.lowerA ? p > i : p < i;
+        if (zero) a[q * m * k + (transA ? p * m + i : i * k + p)] = 0;
+      }
+    }
+  }
+}
+
+/** With lowerOutput only C[i, j], j <= i, is defined: the rest is compared as zeros on both sides. */
+function definedPart(values: ArrayLike<number>, c: Case): Float64Array {
+  const [batch, m, n, , , , , triangle] = c;
+  const out = Float64Array.from(values);
+  if (triangle !== TRIANGLE.lowerOutput) return out;
+  for (let q = 0; q < batch; q++) {
+    for (let i = 0; i < m; i++) for (let j = i + 1; j < n; j++) out[(q * m + i) * n + j] = 0;
+  }
+  return out;
+}
 
 /** Deterministic values in [-1, 1) so a failure reproduces. */
 function fillRandom(view: Float32Array, seed: number): void {
@@ -39,7 +73,7 @@ function fillRandom(view: Float32Array, seed: number): void {
 }
 
 function rawCase(kernel: BatchMatMulExports, backend: WasmBackendInternals, c: Case, seed: number): string | null {
-  const [batch, m, n, k, transA, transB, broadcastB] = c;
+  const [batch, m, n, k, transA, transB, broadcastB, triangle = 0] = c;
   const sizes = [batch * m * k, (broadcastB ? 1 : batch) * k * n, batch * m * n, kernel.scratchBytes(n, k) / 4];
   const totalWords = sizes.reduce((sum, s) => sum + s + GUARD_WORDS, GUARD_WORDS);
   const base = backend.wasm._malloc(totalWords * 4);
@@ -52,6 +86,7 @@ function rawCase(kernel: BatchMatMulExports, backend: WasmBackendInternals, c: C
     }
     heapF32(backend, base, totalWords).fill(GUARD_VALUE);
     fillRandom(heapF32(backend, offsets[0], sizes[0]), seed);
+    zeroTriangle(heapF32(backend, offsets[0], sizes[0]), c);
     fillRandom(heapF32(backend, offsets[1], sizes[1]), seed + 1);
     const aBatch = m * k;
     const bBatch = broadcastB ? 0 : k * n;
@@ -68,6 +103,7 @@ function rawCase(kernel: BatchMatMulExports, backend: WasmBackendInternals, c: C
       aBatch,
       bBatch,
       offsets[3],
+      triangle,
     );
     const want = matMulReference(
       heapF32(backend, offsets[0], sizes[0]),
@@ -81,7 +117,7 @@ function rawCase(kernel: BatchMatMulExports, backend: WasmBackendInternals, c: C
       aBatch,
       bBatch,
     );
-    const err = maxRelativeError(heapF32(backend, offsets[2], sizes[2]), want);
+    const err = maxRelativeError(definedPart(heapF32(backend, offsets[2], sizes[2]), c), definedPart(want, c));
     const label = `[${c.join(',')}]`;
     if (!(err <= TOLERANCE)) return `case ${label}: max relative error ${err}`;
     const all = heapF32(backend, base, totalWords);

@@ -35,7 +35,30 @@ export interface BatchMatMulExports {
     aBatch: number,
     bBatch: number,
     scratch: number,
+    structure: number,
   ): void;
+}
+
+/**
+ * The `seqrecTriangle` attr of a `BatchMatMul` call (the stock kernels ignore it and compute the
+ * dense product, which equals the structured one wherever that one is defined): which products
+ * of causal attention may skip the work above the diagonal (assembly/batchMatMul.ts).
+ */
+export const TRIANGLE = {
+  /** Only C[i, j] with j <= i is read afterwards (m == n); the rest may hold zeros. */
+  lowerOutput: 1,
+  /** op(A)[i, p] = 0 for p > i (m == k). */
+  lowerA: 2,
+  /** op(A)[i, p] = 0 for p < i (m == k). */
+  upperA: 3,
+} as const;
+export type Triangle = (typeof TRIANGLE)[keyof typeof TRIANGLE];
+
+/** The structure the kernel may use for these sizes: the triangle needs its square dims, else dense. */
+export function triangleFor(triangle: number | undefined, m: number, n: number, k: number): number {
+  if (triangle === TRIANGLE.lowerOutput) return m === n ? triangle : 0;
+  if (triangle === TRIANGLE.lowerA || triangle === TRIANGLE.upperA) return m === k ? triangle : 0;
+  return 0;
 }
 
 function internalsOf(backend: unknown): WasmBackendInternals {
@@ -52,7 +75,11 @@ export function makeWasmBatchMatMul(
 ): tf.KernelFunc {
   return (args) => {
     const { a, b } = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
-    const { transposeA, transposeB } = args.attrs as unknown as { transposeA: boolean; transposeB: boolean };
+    const { transposeA, transposeB, seqrecTriangle } = args.attrs as unknown as {
+      transposeA: boolean;
+      transposeB: boolean;
+      seqrecTriangle?: number;
+    };
     if (a.dtype !== 'float32' || b.dtype !== 'float32') return stock(args);
     const plan = planBatchMatMul(a.shape, b.shape, transposeA, transposeB);
     if (plan === null) return stock(args);
@@ -84,6 +111,7 @@ export function makeWasmBatchMatMul(
         plan.aBatch,
         plan.bBatch,
         scratch,
+        triangleFor(seqrecTriangle, m, n, k),
       );
     } finally {
       backend.wasm._free(scratch);
