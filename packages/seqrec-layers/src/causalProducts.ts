@@ -14,34 +14,42 @@
  */
 import { TRIANGLE, tf, triangularMatMul } from '@seqrec/runtime';
 
-/** q [B, h, T, dh], k [B, h, T, dh] -> q k^T [B, h, T, T]; entries above the diagonal may be 0. */
-export function causalScores(q: tf.Tensor4D, k: tf.Tensor4D): tf.Tensor4D {
-  const op = tf.customGrad(((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
-    const [queries, keys, save] = args as [tf.Tensor4D, tf.Tensor4D, tf.GradSaveFunc];
-    save([queries, keys]);
+type Product = (a: tf.Tensor, b: tf.Tensor) => tf.Tensor;
+
+/** The op (a, b) -> forward(a, b) whose gradients are gradients(dy, a, b); it saves its two inputs only. */
+function productWithGradients(forward: Product, gradients: (dy: tf.Tensor, a: tf.Tensor, b: tf.Tensor) => tf.Tensor[]) {
+  return tf.customGrad(((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+    const [a, b, save] = args as [tf.Tensor, tf.Tensor, tf.GradSaveFunc];
+    save([a, b]);
     return {
-      value: triangularMatMul(queries, keys, false, true, TRIANGLE.lowerOutput),
-      gradFunc: (dy: tf.Tensor, [savedQ, savedK]: tf.Tensor[]) => [
-        triangularMatMul(dy, savedK, false, false, TRIANGLE.lowerA), // dS K: dS is 0 above the diagonal
-        triangularMatMul(dy, savedQ, true, false, TRIANGLE.upperA), // dS^T Q
-      ],
+      value: forward(a, b),
+      gradFunc: (dy: tf.Tensor, [savedA, savedB]: tf.Tensor[]) => gradients(dy, savedA, savedB),
     };
   }) as Parameters<typeof tf.customGrad>[0]);
-  return op(q, k) as tf.Tensor4D;
+}
+
+const scores = productWithGradients(
+  (q, k) => triangularMatMul(q, k, false, true, TRIANGLE.lowerOutput),
+  (dS, q, k) => [
+    triangularMatMul(dS, k, false, false, TRIANGLE.lowerA), // dQ = dS K: dS is 0 above the diagonal
+    triangularMatMul(dS, q, true, false, TRIANGLE.upperA), // dK = dS^T Q
+  ],
+);
+
+const weightedValues = productWithGradients(
+  (w, v) => triangularMatMul(w, v, false, false, TRIANGLE.lowerA),
+  (dO, w, v) => [
+    triangularMatMul(dO, v, false, true, TRIANGLE.lowerOutput), // dW = dO V^T: only j <= i is read
+    triangularMatMul(w, dO, true, false, TRIANGLE.upperA), // dV = W^T dO
+  ],
+);
+
+/** q [B, h, T, dh], k [B, h, T, dh] -> q k^T [B, h, T, T]; entries above the diagonal may be 0. */
+export function causalScores(q: tf.Tensor4D, k: tf.Tensor4D): tf.Tensor4D {
+  return scores(q, k) as tf.Tensor4D;
 }
 
 /** weights [B, h, T, T] (0 above the diagonal), v [B, h, T, dh] -> weights v [B, h, T, dh]. */
 export function causalWeightedValues(weights: tf.Tensor4D, v: tf.Tensor4D): tf.Tensor4D {
-  const op = tf.customGrad(((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
-    const [w, values, save] = args as [tf.Tensor4D, tf.Tensor4D, tf.GradSaveFunc];
-    save([w, values]);
-    return {
-      value: triangularMatMul(w, values, false, false, TRIANGLE.lowerA),
-      gradFunc: (dy: tf.Tensor, [savedW, savedV]: tf.Tensor[]) => [
-        triangularMatMul(dy, savedV, false, true, TRIANGLE.lowerOutput), // dW: only j <= i is read
-        triangularMatMul(savedW, dy, true, false, TRIANGLE.upperA), // W^T dO
-      ],
-    };
-  }) as Parameters<typeof tf.customGrad>[0]);
-  return op(weights, v) as tf.Tensor4D;
+  return weightedValues(weights, v) as tf.Tensor4D;
 }
