@@ -1,51 +1,67 @@
 /**
  * causalScores / causalWeightedValues against the dense products they replace, on wasm (where the
- * kernel skips the tiles above the diagonal) and cpu: the same attention output at every query
- * with a key, and the same gradients, with padding (left and right), packed users in one row,
- * dropout-free masked softmax, and a window that is not a multiple of the 4 x 8 tile.
+ * kernel skips the tiles above the diagonal) and cpu: bit-identical attention output at every query
+ * with a key, and bit-identical gradients, with left and right padding, packed users in one row,
+ * attention dropout, a second score term (TiSASRec's), and windows that are not multiples of the
+ * 4 x 8 tile or are longer than the kernel's k block (256).
  */
 import { type BackendName, TRIANGLE, initBackend, tf, triangularMatMul } from '@seqrec/runtime';
-import { expectClose } from '@seqrec/test-utils';
 import { attentionBias } from './causalSelfAttention';
 import { causalScores, causalWeightedValues } from './causalProducts';
-import { maskedSoftmax } from './maskedSoftmax';
+import { dropoutMask } from './dropout';
+import { maskedSoftmax, maskedSoftmaxDropout } from './maskedSoftmax';
 
 const B = 3;
 const H = 2;
-const T = 13;
 const DH = 5;
-// Row 0 left-padded (one user), row 1 full, row 2 two packed users and right padding.
-const SEQ = [
-  [0, 0, 0, 0, 3, 4, 5, 6, 7, 8, 9, 1, 2],
-  [1, 2, 3, 4, 5, 6, 7, 8, 9, 1, 2, 3, 4],
-  [5, 6, 7, 8, 9, 1, 2, 3, 4, 0, 0, 0, 0],
-];
-const SEGMENTS = [
-  [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
-  [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
-  [0, 0, 0, 0, 1, 1, 1, 1, 1, 2, 2, 2, 2],
-];
 
-/** The attention output [B, h, T, dh] zeroed at padding queries (as the block's `X * mask`), and its sum's gradients. */
-function attention(useCausal: boolean, q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Tensor4D): tf.Tensor[] {
-  const bias = attentionBias(tf.tensor2d(SEQ, [B, T], 'int32'), tf.tensor2d(SEGMENTS, [B, T], 'int32'));
+/** Row 0 left-padded (one user), row 1 full, row 2 two packed users then right padding. */
+function rows(T: number): { seq: number[][]; segments: number[][] } {
+  const id = (t: number): number => 1 + (t % 9);
+  const third = Math.floor(T / 3);
+  return {
+    seq: [
+      Array.from({ length: T }, (_, t) => (t < third ? 0 : id(t))),
+      Array.from({ length: T }, (_, t) => id(t)),
+      Array.from({ length: T }, (_, t) => (t < 2 * third ? id(t) : 0)),
+    ],
+    segments: [Array(T).fill(0), Array(T).fill(0), Array.from({ length: T }, (_, t) => (t < third ? 0 : 1))],
+  };
+}
+
+/**
+ * The attention output [B, h, T, dh] zeroed at padding queries (as the block's `X * mask`), its
+ * loss and the loss's gradients in q, k, v and the second score term.
+ */
+function attention(useCausal: boolean, T: number, withDropout: boolean): tf.Tensor[] {
+  const { seq, segments } = rows(T);
+  const bias = attentionBias(tf.tensor2d(seq, [B, T], 'int32'), tf.tensor2d(segments, [B, T], 'int32'));
   const queryMask = tf.tensor4d(
-    SEQ.flat().map((id) => (id === 0 ? 0 : 1)),
+    seq.flat().map((id) => (id === 0 ? 0 : 1)),
     [B, 1, T, 1],
   );
   const weight = tf.randomUniform([B, H, T, DH], 0.5, 1.5, 'float32', 3);
-  const f = (qs: tf.Tensor, ks: tf.Tensor, vs: tf.Tensor): tf.Tensor => {
+  const dropout = withDropout ? dropoutMask([B, H, T, T], 0.2, 7, { perRow: true }) : null;
+  const inputs = [
+    tf.randomNormal([B, H, T, DH], 0, 1, 'float32', 1), // q
+    tf.randomNormal([B, H, T, DH], 0, 1, 'float32', 2), // k
+    tf.randomNormal([B, H, T, DH], 0, 1, 'float32', 4), // v
+    tf.randomNormal([B, H, T, T], 0, 1, 'float32', 5), // second score term
+  ];
+  const f = (q: tf.Tensor, k: tf.Tensor, v: tf.Tensor, extra: tf.Tensor): tf.Tensor => {
     const scores = useCausal
-      ? causalScores(qs as tf.Tensor4D, ks as tf.Tensor4D)
-      : tf.matMul(qs as tf.Tensor4D, ks as tf.Tensor4D, false, true);
-    const weights = maskedSoftmax(scores, null, bias) as tf.Tensor4D;
-    const out = useCausal ? causalWeightedValues(weights, vs as tf.Tensor4D) : tf.matMul(weights, vs as tf.Tensor4D);
+      ? causalScores(q as tf.Tensor4D, k as tf.Tensor4D)
+      : tf.matMul(q as tf.Tensor4D, k as tf.Tensor4D, false, true);
+    const weights = (
+      dropout === null ? maskedSoftmax(scores, extra, bias) : maskedSoftmaxDropout(scores, extra, bias, dropout)
+    ) as tf.Tensor4D;
+    const out = useCausal ? causalWeightedValues(weights, v as tf.Tensor4D) : tf.matMul(weights, v as tf.Tensor4D);
     return tf.mul(out, queryMask);
   };
-  const { value, grads } = tf.valueAndGrads((qs: tf.Tensor, ks: tf.Tensor, vs: tf.Tensor) =>
-    tf.sum(tf.mul(tf.square(f(qs, ks, vs)), weight)),
-  )([q, k, v]);
-  return [f(q, k, v), value, ...grads];
+  const { value, grads } = tf.valueAndGrads((q: tf.Tensor, k: tf.Tensor, v: tf.Tensor, extra: tf.Tensor) =>
+    tf.sum(tf.mul(tf.square(f(q, k, v, extra)), weight)),
+  )(inputs);
+  return [f(inputs[0], inputs[1], inputs[2], inputs[3]), value, ...grads];
 }
 
 describe.each(['wasm', 'cpu'] as BackendName[])('causal attention products on %s', (backend) => {
@@ -53,21 +69,29 @@ describe.each(['wasm', 'cpu'] as BackendName[])('causal attention products on %s
     await initBackend({ backend });
   });
 
-  it('give the dense products’ output and gradients, and leak nothing', () => {
-    const before = tf.memory().numTensors;
-    tf.tidy(() => {
-      const q = tf.randomNormal([B, H, T, DH], 0, 1, 'float32', 1) as tf.Tensor4D;
-      const k = tf.randomNormal([B, H, T, DH], 0, 1, 'float32', 2) as tf.Tensor4D;
-      const v = tf.randomNormal([B, H, T, DH], 0, 1, 'float32', 4) as tf.Tensor4D;
-      const mine = attention(true, q, k, v);
-      const dense = attention(false, q, k, v);
-      mine.forEach((t, i) => expectClose(t.dataSync(), dense[i].dataSync(), 1e-6));
-    });
-    expect(tf.memory().numTensors).toBe(before);
-  });
+  it.each([
+    [13, false],
+    [13, true],
+    [270, true],
+  ])(
+    'give the dense products’ output and gradients bit for bit (T %i, dropout %s), leaking nothing',
+    (T, withDropout) => {
+      const before = tf.memory().numTensors;
+      tf.tidy(() => {
+        const mine = attention(true, T, withDropout);
+        const dense = attention(false, T, withDropout);
+        // +0 and -0 may differ where the dense product added a zero term: compare values.
+        mine.forEach((t, i) =>
+          expect(Array.from(t.dataSync(), (x) => x + 0)).toEqual(Array.from(dense[i].dataSync(), (x) => x + 0)),
+        );
+      });
+      expect(tf.memory().numTensors).toBe(before);
+    },
+  );
 
   it('skip the tiles above the diagonal on wasm only', () => {
     tf.tidy(() => {
+      const T = 13;
       const q = tf.randomNormal([1, 1, T, DH], 0, 1, 'float32', 5);
       const k = tf.randomNormal([1, 1, T, DH], 0, 1, 'float32', 6);
       // Row 0's 4 x 8 tile at columns 8..12 lies wholly above the diagonal.
@@ -75,6 +99,16 @@ describe.each(['wasm', 'cpu'] as BackendName[])('causal attention products on %s
       const dense = tf.matMul(q, k, false, true).dataSync()[T - 1];
       expect(dense).not.toBe(0);
       expect(corner).toBe(backend === 'wasm' ? 0 : dense);
+    });
+  });
+
+  it('ignore the hint where a batch is folded into one tall product', () => {
+    tf.tidy(() => {
+      // [2, 4, 8] x [8, 1] runs as one [8, 8] x [8, 1] product: square, but not a triangle.
+      const a = tf.linalg.bandPart(tf.ones([2, 4, 8]), 0, -1);
+      const b = tf.ones([8, 1]);
+      const dense = Array.from(tf.matMul(a, b).dataSync());
+      expect(Array.from(triangularMatMul(a, b, false, false, TRIANGLE.upperA).dataSync())).toEqual(dense);
     });
   });
 });

@@ -6,9 +6,10 @@
  * backends these are plain matMuls.
  *
  * Exact for every query that attends to at least one key. A query with none (a padding position:
- * every key masked) gets uniform weights over all T keys in the spec; here only over keys j <= i.
- * Its output is a padding row, which the block zeroes (`X * mask`), so no real feature, loss or
- * gradient differs (the fixtures check outputs and gradients on wasm).
+ * every key masked) has uniform weights over all T keys, of which `P V` here sums only those up to
+ * its row tile's diagonal. Its output is a padding row, which the block zeroes (`X * mask`), and
+ * its output gradient is 0, so no real feature, loss or gradient differs (causalProducts.test.ts
+ * compares them bit for bit; the fixtures pass on wasm).
  *
  * Letters: B batch, h heads, T window, dh head size.
  */

@@ -8,7 +8,8 @@
  * path (tails of 1-7 columns and 1-3 rows, k and n longer than one block, transposes, broadcast).
  */
 import { tf } from '../tf';
-import { type BatchMatMulExports, TRIANGLE } from './batchMatMulWasm';
+import type { BatchMatMulExports } from './batchMatMulWasm';
+import { TRIANGLE } from './triangularMatMul';
 import { matMulReference, maxRelativeError } from './matMulReference';
 import { type WasmBackendInternals, heapF32 } from './wasmBackendInternals';
 

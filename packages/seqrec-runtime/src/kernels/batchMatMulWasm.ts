@@ -11,6 +11,7 @@
  */
 import type { tf } from '../tf';
 import { planBatchMatMul } from './batchMatMulPlan';
+import { triangleFor } from './triangularMatMul';
 import {
   type WasmBackendInternals,
   type WasmMemoryLike,
@@ -37,28 +38,6 @@ export interface BatchMatMulExports {
     scratch: number,
     structure: number,
   ): void;
-}
-
-/**
- * The `seqrecTriangle` attr of a `BatchMatMul` call (the stock kernels ignore it and compute the
- * dense product, which equals the structured one wherever that one is defined): which products
- * of causal attention may skip the work above the diagonal (assembly/batchMatMul.ts).
- */
-export const TRIANGLE = {
-  /** Only C[i, j] with j <= i is read afterwards (m == n); the rest may hold zeros. */
-  lowerOutput: 1,
-  /** op(A)[i, p] = 0 for p > i (m == k). */
-  lowerA: 2,
-  /** op(A)[i, p] = 0 for p < i (m == k). */
-  upperA: 3,
-} as const;
-export type Triangle = (typeof TRIANGLE)[keyof typeof TRIANGLE];
-
-/** The structure the kernel may use for these sizes: the triangle needs its square dims, else dense. */
-export function triangleFor(triangle: number | undefined, m: number, n: number, k: number): number {
-  if (triangle === TRIANGLE.lowerOutput) return m === n ? triangle : 0;
-  if (triangle === TRIANGLE.lowerA || triangle === TRIANGLE.upperA) return m === k ? triangle : 0;
-  return 0;
 }
 
 function internalsOf(backend: unknown): WasmBackendInternals {
@@ -111,7 +90,10 @@ export function makeWasmBatchMatMul(
         plan.aBatch,
         plan.bBatch,
         scratch,
-        triangleFor(seqrecTriangle, m, n, k),
+        // A batch folded into one tall product (plan.m > the matrices' m) has no triangle.
+        plan.m === (transposeA ? a.shape[a.shape.length - 1] : a.shape[a.shape.length - 2])
+          ? triangleFor(seqrecTriangle, m, n, k)
+          : 0,
       );
     } finally {
       backend.wasm._free(scratch);
