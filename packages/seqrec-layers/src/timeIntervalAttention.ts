@@ -11,7 +11,7 @@
  *
  * Letters: B batch, T window, d hidden, h heads, dh = d / h, S time span.
  */
-import { tf } from '@seqrec/runtime';
+import { gatherLowerTriangle, scatterLowerTriangle, tf } from '@seqrec/runtime';
 import { causalScores, causalWeightedValues } from './causalProducts';
 import { CausalSelfAttention, type AttentionInputs } from './causalSelfAttention';
 import type { ForwardContext } from './forwardContext';
@@ -58,20 +58,38 @@ export function intervalBucketIndex(rel: tf.Tensor3D, numHeads: number, timeSpan
 }
 
 /**
- * Scatter-adds `values` [M] into `count` buckets by `index` (same number of elements, every
- * index valid): `unsortedSegmentSum` with the plain gather as its gradient. tfjs's own gradient
- * guards against negative ids with four more full-size ops, which cannot occur here.
+ * The interval scores table[index] [B, h, T, T] over the causal lower triangle, 0 above it (where
+ * the scores are masked); the gradient scatter-adds dS back into the table's cells. On cpu and
+ * wasm half the elements of a gather over the square (runtime gatherLowerTriangle).
  */
-function scatterToBuckets(values: tf.Tensor1D, index: tf.Tensor, count: number): tf.Tensor1D {
-  const scatter = tf.customGrad((v, i, save) => {
-    const ids = (i as tf.Tensor).reshape([-1]) as tf.Tensor1D;
-    (save as tf.GradSaveFunc)([ids]);
+function intervalScores(table: tf.Tensor1D, index: tf.Tensor4D): tf.Tensor4D {
+  const size = table.shape[0];
+  const gather = tf.customGrad((t, i, save) => {
+    (save as tf.GradSaveFunc)([i as tf.Tensor]);
     return {
-      value: tf.unsortedSegmentSum(v as tf.Tensor1D, ids, count),
-      gradFunc: (dy, [savedIds]) => [tf.gather(dy as tf.Tensor1D, savedIds), tf.zerosLike(savedIds)],
+      value: gatherLowerTriangle(t as tf.Tensor1D, i as tf.Tensor),
+      gradFunc: (dy, [savedIndex]) => [
+        scatterLowerTriangle(dy as tf.Tensor, savedIndex, size),
+        tf.zerosLike(savedIndex),
+      ],
     };
   });
-  return scatter(values, index) as tf.Tensor1D;
+  return gather(table, index) as tf.Tensor4D;
+}
+
+/**
+ * Scatter-adds the attention weights [B, h, T, T] into `count` buckets by `index` over the lower
+ * triangle (above it a real query's weights are 0); the gradient gathers the same cells.
+ */
+function scatterToBuckets(weights: tf.Tensor4D, index: tf.Tensor4D, count: number): tf.Tensor1D {
+  const scatter = tf.customGrad((w, i, save) => {
+    (save as tf.GradSaveFunc)([i as tf.Tensor]);
+    return {
+      value: scatterLowerTriangle(w as tf.Tensor, i as tf.Tensor, count),
+      gradFunc: (dy, [savedIndex]) => [gatherLowerTriangle(dy as tf.Tensor1D, savedIndex), tf.zerosLike(savedIndex)],
+    };
+  });
+  return scatter(weights, index) as tf.Tensor1D;
 }
 
 /** The inputs of interval attention: the bias, and the intervals (null only by mistake: an error). */
@@ -103,15 +121,15 @@ export class TimeIntervalAttention extends CausalSelfAttention {
       const qByHead = q.transpose([1, 0, 2, 3]).reshape([h, B * T, dh]); // [h, B*T, dh]
       const timeKeys = this.tableByHead(intervals.intervalKeys); // [h, S+1, dh]
       const qt = tf.matMul(qByHead, timeKeys, false, true); // [h, B*T, S+1]
-      const intervalScores = tf.gather(qt.reshape([-1]), intervals.bucketIndex); // [B, h, T, T]
+      const scoresByInterval = intervalScores(qt.reshape([-1]) as tf.Tensor1D, intervals.bucketIndex); // [B, h, T, T]
       const scores = causalScores(q, k); // [B, h, T, T]
-      const weights = this.attentionWeights(scores, intervalScores, bias, context); // [B, h, T, T]
+      const weights = this.attentionWeights(scores, scoresByInterval, bias, context); // [B, h, T, T]
 
-      const bucketWeights = scatterToBuckets(
-        weights.reshape([-1]) as tf.Tensor1D,
-        intervals.bucketIndex,
-        h * B * T * buckets,
-      ).reshape([h, B * T, buckets]); // [h, B*T, S+1]
+      const bucketWeights = scatterToBuckets(weights, intervals.bucketIndex, h * B * T * buckets).reshape([
+        h,
+        B * T,
+        buckets,
+      ]); // [h, B*T, S+1]
       const intervalOut = tf.matMul(bucketWeights, this.tableByHead(intervals.intervalValues)); // [h, B*T, dh]
       const out = tf.add(
         causalWeightedValues(weights, v), // [B, h, T, dh]

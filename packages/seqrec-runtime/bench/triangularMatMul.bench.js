@@ -3,10 +3,19 @@
  * triangle hints of `triangularMatMul` (the kernel skips the tiles above the diagonal), on the
  * wasm backend, taking turns so load affects both alike. B = 128, T = 200, one head of dh = 50
  * (SASRec's default) unless BENCH_DH says otherwise. Median ms per call over BENCH_REPS rounds.
+ * Then TiSASRec's interval gather and scatter-add (S 256 buckets), over the square (tf.gather,
+ * tf.unsortedSegmentSum) against the lower triangle (gatherLowerTriangle, scatterLowerTriangle).
  * `npm run bench:triangles -w @seqrec/runtime`.
  */
 'use strict';
-const { tf, initBackend, triangularMatMul, TRIANGLE } = require('../dist/index.js');
+const {
+  tf,
+  initBackend,
+  triangularMatMul,
+  TRIANGLE,
+  gatherLowerTriangle,
+  scatterLowerTriangle,
+} = require('../dist/index.js');
 
 const B = 128;
 const T = 200;
@@ -67,6 +76,43 @@ async function main() {
     tf.dispose([a, b]);
   }
   console.log(`| all six | ${dense.toFixed(1)} | ${tri.toFixed(1)} | ${(tri / dense).toFixed(2)} |`);
+
+  const S = 257;
+  const ids = new Int32Array(B * T * T);
+  for (let row = 0; row < B * T; row++) {
+    const i = row % T;
+    for (let j = 0; j < T; j++) ids[row * T + j] = row * S + Math.min(S - 1, Math.abs(i - j));
+  }
+  const index = tf.tensor4d(ids, [B, 1, T, T], 'int32');
+  const flatIndex = index.reshape([-1]);
+  const table = tf.randomNormal([B * T * S]);
+  const weights = input([B, 1, T, T]);
+  const flatWeights = weights.reshape([-1]);
+  const ops = [
+    ['interval gather', () => tf.gather(table, index), () => gatherLowerTriangle(table, index)],
+    [
+      'interval scatter-add',
+      () => tf.unsortedSegmentSum(flatWeights, flatIndex, B * T * S),
+      () => scatterLowerTriangle(weights, index, B * T * S),
+    ],
+  ];
+  for (const [name, denseOp, lowerOp] of ops) {
+    const times = { dense: [], tri: [] };
+    for (let r = 0; r < REPS + 1; r++) {
+      for (const [kind, op] of [
+        ['dense', denseOp],
+        ['tri', lowerOp],
+      ]) {
+        const t0 = performance.now();
+        op().dispose();
+        if (r > 0) times[kind].push(performance.now() - t0);
+      }
+    }
+    const d = median(times.dense);
+    const t = median(times.tri);
+    console.log(`| ${name} (S ${S - 1}) | ${d.toFixed(1)} | ${t.toFixed(1)} | ${(t / d).toFixed(2)} |`);
+  }
+  tf.dispose([index, flatIndex, table, weights, flatWeights]);
 }
 
 main().catch((error) => {

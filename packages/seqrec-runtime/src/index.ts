@@ -8,3 +8,4 @@ export type { MhcGates } from './kernels/mhcOps';
 export { writeVariableRows, writesInPlace } from './variableStorage';
 export { triangularMatMul, TRIANGLE } from './kernels/triangularMatMul';
 export type { Triangle } from './kernels/triangularMatMul';
+export { gatherLowerTriangle, scatterLowerTriangle } from './kernels/lowerTriangle';

@@ -3,6 +3,8 @@
  * `activateBackendKernels` runs each time a backend becomes active, for kernels that need it.
  *
  * - cpu:  `UnsortedSegmentSum` replaced by the scatter-add (the stock one is O(rows x V x d)).
+ * - cpu and wasm: TiSASRec's interval gather / scatter-add over the causal lower triangle
+ *         (lowerTriangle.ts).
  * - wasm: `UnsortedSegmentSum` added (the stock wasm backend has none, so `gather` had no
  *         gradient there); `BatchMatMul` replaced by the WebAssembly SIMD kernel, which needs the
  *         live backend (its heap) and a self-test, hence at activation; `Identity` shares
@@ -17,6 +19,7 @@ import { makeUnsortedSegmentSumKernel } from './unsortedSegmentSum';
 import { registerWasmMhcKernels, unregisterWasmMhcKernels } from './mhcOps';
 import { loadMhcModule } from './mhcWasm';
 import { activateWasmBatchMatMul } from './wasmBatchMatMulActivation';
+import { registerLowerTriangleKernels } from './lowerTriangle';
 
 let registered = false;
 
@@ -24,6 +27,7 @@ const SEGMENT_SUM = 'UnsortedSegmentSum (JS scatter-add)';
 const WASM_IDENTITY = 'Identity (wasm: shares storage)';
 const WASM_GATHER = 'GatherV2 (wasm: row copies for axis 0)';
 const WASM_MHC = 'mHC coefficients and stream mix (wasm: fused AssemblyScript SIMD kernels)';
+const LOWER_TRIANGLE = 'interval gather / scatter-add over the causal lower triangle';
 
 export interface ActiveKernels {
   /** seqrec kernels in use on the backend. */
@@ -41,6 +45,7 @@ export function registerSeqrecKernels(): void {
   if (registered) return;
   registered = true;
   replaceKernel('UnsortedSegmentSum', 'cpu', makeUnsortedSegmentSumKernel(cpuStorage));
+  registerLowerTriangleKernels('cpu');
 }
 
 let wasmKernelsRegistered = false;
@@ -56,15 +61,16 @@ function registerWasmKernels(): void {
   replaceKernel('Identity', 'wasm', sharedIdentity);
   const stockGather = tf.getKernel('GatherV2', 'wasm');
   if (stockGather !== undefined) replaceKernel('GatherV2', 'wasm', makeGatherRowsKernel(stockGather));
+  registerLowerTriangleKernels('wasm');
 }
 
 /** Call with the backend that was just made active (`tf.backend()`). */
 export function activateBackendKernels(backendName: string, backend: tf.KernelBackend): ActiveKernels {
-  if (backendName === 'cpu') return { kernels: [SEGMENT_SUM], notes: [] };
+  if (backendName === 'cpu') return { kernels: [SEGMENT_SUM, LOWER_TRIANGLE], notes: [] };
   if (backendName !== 'wasm') return { kernels: [], notes: [] };
   registerWasmKernels();
   const matMul = activateWasmBatchMatMul(backend);
-  const kernels = [SEGMENT_SUM, WASM_IDENTITY, WASM_GATHER];
+  const kernels = [SEGMENT_SUM, WASM_IDENTITY, WASM_GATHER, LOWER_TRIANGLE];
   const notes = matMul.note === null ? [] : [matMul.note];
   if (matMul.active !== null) kernels.push(matMul.active);
   const mhcFailure = loadMhcModule(backend);
