@@ -1,7 +1,7 @@
 import { promises as fsp } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { writeFileAtomic } from './writeFileAtomic';
+import { atomicTempFileFor, isAtomicTempFileOf, writeFileAtomic } from './writeFileAtomic';
 
 let dir: string;
 beforeEach(async () => {
@@ -35,4 +35,12 @@ test('a missing folder is an error naming the path, and nothing is created', asy
   expect(error.code).toBe('ENOENT');
   expect(error.path).toContain('no-such-folder');
   expect(await fsp.readdir(dir)).toEqual([]);
+});
+
+test('its temp files are recognised as those of their target, and only those', () => {
+  const temp = path.basename(atomicTempFileFor(path.join(dir, 'weights.bin')));
+  expect(isAtomicTempFileOf(temp, 'weights.bin')).toBe(true);
+  expect(isAtomicTempFileOf(temp, 'model.json')).toBe(false);
+  for (const other of ['weights.bin', '.weights.bin.tmp', '.weights.bin.12.xyz.tmp', '.weights.bin.12.abcdef01.tmp.x'])
+    expect([other, isAtomicTempFileOf(other, 'weights.bin')]).toEqual([other, false]);
 });

@@ -15,7 +15,13 @@
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import type { SamplerState } from '@seqrec/data';
-import { atomicDirCandidates, writeDirAtomic, writeFileSynced, type SwapStage } from '@seqrec/files';
+import {
+  atomicDirCandidates,
+  isAtomicTempFileOf,
+  writeDirAtomic,
+  writeFileSynced,
+  type SwapStage,
+} from '@seqrec/files';
 import { MODEL_FILE, type ModelConfig, type SequentialRecommender } from '@seqrec/models';
 import { loadModel, saveModel } from '@seqrec/models/node';
 import type { AdamState } from './adam';
@@ -154,11 +160,21 @@ export async function saveCheckpoint(
   );
 }
 
+/**
+ * The names in a checkpoint directory that seqrec wrote: its files, and the temp files of an
+ * atomic write of one of them that a crash interrupted (saveModel writes weights.bin and
+ * model.json through writeFileAtomic).
+ */
+async function checkpointDirNames(dir: string): Promise<{ ours: string[]; foreign: string[] }> {
+  const files = new Set<string>([...CHECKPOINT_FILES, ...((await manifestFiles(dir)) ?? [])]);
+  const names = await fsp.readdir(dir).catch(() => [] as string[]);
+  const isOurs = (n: string): boolean => files.has(n) || [...files].some((f) => isAtomicTempFileOf(n, f));
+  return { ours: names.filter(isOurs), foreign: names.filter((n) => !isOurs(n)) };
+}
+
 /** Files in a checkpoint directory that seqrec did not write there (never deleted). */
 export async function foreignCheckpointFiles(dir: string): Promise<string[]> {
-  const ours = new Set<string>([...CHECKPOINT_FILES, ...((await manifestFiles(dir)) ?? [])]);
-  const names = await fsp.readdir(dir).catch(() => [] as string[]);
-  return names.filter((n) => !ours.has(n));
+  return (await checkpointDirNames(dir)).foreign;
 }
 
 /** A TrainDirError when `dir` holds files seqrec did not write (checked before deleting anything). */
@@ -179,8 +195,7 @@ export async function assertOnlyCheckpointFiles(dir: string): Promise<void> {
  */
 export async function removeCheckpointDir(dir: string): Promise<void> {
   await assertOnlyCheckpointFiles(dir);
-  const names = new Set<string>([...CHECKPOINT_FILES, ...((await manifestFiles(dir)) ?? [])]);
-  for (const name of names) await fsp.rm(path.join(dir, name), { force: true });
+  for (const name of (await checkpointDirNames(dir)).ours) await fsp.rm(path.join(dir, name), { force: true });
   await fsp.rmdir(dir).catch((error: NodeJS.ErrnoException) => {
     if (error.code !== 'ENOENT') throw error;
   });

@@ -83,6 +83,24 @@ it.each<[CheckpointStage, 'last' | 'last.old']>([
   },
 );
 
+it('3: a crash inside the atomic write of weights.bin leaves its temp file in the pending checkpoint; resume cleans it', async () => {
+  const dir = await copyOfRun();
+  const pending = path.join(dir, 'last.tmp-99999-0123abcd');
+  await fsp.mkdir(pending);
+  await fsp.writeFile(path.join(pending, '.weights.bin.99999.89abcdef.tmp'), 'torn');
+  const resumed = await run(dir, { numEpochs: 3, resume: true });
+  expect(resumed.epochs).toBe(3);
+  expect((await fsp.readdir(dir)).filter((n) => n.includes('.tmp-'))).toEqual([]);
+  // Beside a file seqrec did not write, nothing of that folder is deleted.
+  await fsp.mkdir(pending);
+  await fsp.writeFile(path.join(pending, '.weights.bin.99999.89abcdef.tmp'), 'torn');
+  await fsp.writeFile(path.join(pending, 'notes.txt'), 'mine');
+  await expect(run(dir, { numEpochs: 4, resume: true })).rejects.toThrow(
+    /holds files seqrec did not write \(notes\.txt\)/,
+  );
+  expect((await fsp.readdir(pending)).sort()).toEqual(['.weights.bin.99999.89abcdef.tmp', 'notes.txt']);
+});
+
 it('5, 10: a damaged last/ (edited trainer.json, NaN weights of the same size) is caught by its checksums before anything is rewritten', async () => {
   const dir = await copyOfRun();
   await fsp.writeFile(path.join(dir, 'last', 'trainer.json'), '{"epoch":3}');

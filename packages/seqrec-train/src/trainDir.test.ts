@@ -92,6 +92,18 @@ it('4: one train at a time: a second train into a locked folder is refused; the 
   expect(await fsp.stat(path.join(dir, RUN_MARKER))).toBeTruthy();
 });
 
+it("4: a folder another train is claiming (its lock and the marker's temp file, no marker yet) is in use", async () => {
+  const dir = await tempDir();
+  const lock = { pid: process.pid, host: os.hostname(), started: '2026-01-01T00:00:00.000Z' };
+  await fsp.writeFile(path.join(dir, LOCK_FILE), JSON.stringify(lock));
+  await fsp.writeFile(path.join(dir, `.${RUN_MARKER}.${process.pid}.0123abcd.tmp`), '{');
+  await expect(run(dir)).rejects.toThrow(/is in use by another seqrec train/);
+  // A train.lock that is not seqrec's leaves the folder someone else's.
+  await fsp.writeFile(path.join(dir, LOCK_FILE), 'their notes');
+  await expect(run(dir)).rejects.toThrow(/is not empty and was not made by seqrec/);
+  expect((await fsp.readdir(dir)).sort()).toEqual([`.${RUN_MARKER}.${process.pid}.0123abcd.tmp`, LOCK_FILE].sort());
+});
+
 it('4: a stale lock (its process gone, same host) is named and taken over', async () => {
   const dir = await tempDir();
   await fsp.writeFile(path.join(dir, RUN_MARKER), JSON.stringify({ kind: 'seqrec-train-dir', version: 1, files: [] }));

@@ -6,11 +6,10 @@
  * Overwriting deletes only what seqrec wrote. While a train runs, `train.lock` (pid, host) keeps
  * a second one out; a lock whose process is gone (same host) is stale, named, and taken over.
  */
-import { randomBytes } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { pendingDirs, writeFileAtomic } from '@seqrec/files';
+import { atomicTempFileFor, isAtomicTempFileOf, pendingDirs, writeFileAtomic } from '@seqrec/files';
 import { assertOnlyCheckpointFiles, removeCheckpointDir } from './checkpoint';
 import { TrainDirError, short } from './errors';
 import { METRICS_FILE } from './metricsLog';
@@ -87,7 +86,7 @@ export class TrainDirClaim {
       ? await readJsonFile<Marker>(markerFile, hasFields({ kind: 'string', files: 'array' }))
       : null;
     const names = (await fsp.readdir(dir)).filter((n) => n !== RUN_MARKER);
-    if (marker === null && names.length > 0 && !(await isOlderSeqrecRun(dir))) {
+    if (marker === null && names.length > 0 && !(await isBeingClaimed(dir, names)) && !(await isOlderSeqrecRun(dir))) {
       throw new TrainDirError(
         `train dir ${dir} is not empty and was not made by seqrec (it holds ${names
           .slice(0, 3)
@@ -166,6 +165,26 @@ async function releaseLock(dir: string): Promise<void> {
 }
 
 /** A folder written by a seqrec before the marker: a checkpoint with its run.json. */
+/**
+ * True when `names` are only what a train writes while it claims a new folder (its lock, the
+ * lock's and the marker's temp files) and the lock, if there, is a seqrec lock: a train is
+ * claiming the folder right now (or was killed doing so), so the lock, not the marker, decides.
+ */
+async function isBeingClaimed(dir: string, names: string[]): Promise<boolean> {
+  const claiming = (n: string): boolean =>
+    n === LOCK_FILE || isAtomicTempFileOf(n, LOCK_FILE) || isAtomicTempFileOf(n, RUN_MARKER);
+  if (!names.every(claiming)) return false;
+  if (!names.includes(LOCK_FILE)) return true;
+  const file = path.join(dir, LOCK_FILE);
+  const text = await fsp.readFile(file, 'utf8').catch(() => '');
+  try {
+    parseLock(file, text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 async function isOlderSeqrecRun(dir: string): Promise<boolean> {
   for (const name of CHECKPOINT_DIRS)
     for (const d of [name, `${name}.old`]) if (await exists(path.join(dir, d, 'run.json'))) return true;
@@ -176,7 +195,7 @@ async function isOlderSeqrecRun(dir: string): Promise<boolean> {
 async function takeLock(dir: string, report: (message: string) => void): Promise<void> {
   const file = path.join(dir, LOCK_FILE);
   const info: LockInfo = { pid: process.pid, host: os.hostname(), started: new Date().toISOString() };
-  const aside = path.join(dir, `.${LOCK_FILE}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const aside = atomicTempFileFor(file);
   await fsp.writeFile(aside, JSON.stringify(info) + '\n');
   try {
     for (let attempt = 0; ; attempt++) {
