@@ -25,7 +25,7 @@ module.exports = tseslint.config(
   },
   {
     files: ['tools/**/*.js'],
-    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable', process: 'readonly', __dirname: 'readonly', console: 'readonly', jest: 'readonly' } },
+    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable', process: 'readonly', __dirname: 'readonly', __filename: 'readonly', console: 'readonly', jest: 'readonly' } },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
 );

@@ -9,12 +9,12 @@
  *
  *   node tools/probes/mhc-gates.js runs/ml100k-sasrec_mhc/best [--json]
  */
-const { parseArgs } = require('node:util');
+const { parseToolArgs } = require('../toolArgs');
 const { initBackend } = require('@seqrec/runtime');
 const { createModel } = require('@seqrec/models');
 const { loadModel } = require('@seqrec/models/node');
 
-const { values: args, positionals } = parseArgs({
+const { values: args, positionals } = parseToolArgs(__filename, {
   allowPositionals: true,
   options: { json: { type: 'boolean', default: false } },
 });

@@ -14,7 +14,7 @@
  *       one epoch of the trainer's batches of that file (packed, B 128, seed 1), each stepped by
  *       all three in rotating order; the sums are one-thread epoch seconds
  */
-const { parseArgs } = require('node:util');
+const { parseToolArgs } = require('../toolArgs');
 const os = require('node:os');
 const { initBackend, tf } = require('@seqrec/runtime');
 const { createModel } = require('@seqrec/models');
@@ -24,7 +24,7 @@ const { loadInteractions } = require('@seqrec/data/node');
 
 const { isTimeAware, modelConfigOf, stepShape, stepShapeOptions, syntheticStepBatch } = require('./stepShape');
 
-const { values: args } = parseArgs({
+const { values: args } = parseToolArgs(__filename, {
   options: {
     ...stepShapeOptions({ heads: '2' }),
     variant: { type: 'string', default: 'sasrec' },

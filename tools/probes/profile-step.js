@@ -10,14 +10,14 @@
  * --loss bce|ce (default bce): the objective of the profiled step (the sampled losses need a
  * step's negatives: time those with `seqrec bench --losses`).
  */
-const { parseArgs } = require('node:util');
+const { parseToolArgs } = require('../toolArgs');
 const os = require('node:os');
 const { initBackend, tf } = require('@seqrec/runtime');
 const { createModel, resolveLossConfig } = require('@seqrec/models');
 const { Adam, trainStep } = require('@seqrec/train');
 const { modelConfigOf, stepShape, stepShapeOptions, syntheticStepBatch } = require('./stepShape');
 
-const { values: args } = parseArgs({
+const { values: args } = parseToolArgs(__filename, {
   options: {
     ...stepShapeOptions(),
     backend: { type: 'string', default: 'wasm' },

@@ -11,12 +11,12 @@
  * `trainingLoss`); the sampled ones draw `--negatives` (default 256) uniform negatives per step
  * (sampled_softmax) or per target position (gbce).
  */
-const { parseArgs } = require('node:util');
+const { parseToolArgs } = require('../toolArgs');
 const { initBackend, tf } = require('@seqrec/runtime');
 const { createModel, resolveLossConfig, trainingLoss } = require('@seqrec/models');
 const { lcg, stepShape, stepShapeOptions, syntheticStepBatch } = require('./stepShape');
 
-const { values: args } = parseArgs({
+const { values: args } = parseToolArgs(__filename, {
   options: {
     ...stepShapeOptions(),
     kind: { type: 'string', default: 'sasrec' },

@@ -19,10 +19,10 @@ const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { parseArgs } = require('node:util');
+const { parseToolArgs } = require('../toolArgs');
 const { MetricsLog } = require('@seqrec/train/node');
 
-const { values: o } = parseArgs({
+const { values: o } = parseToolArgs(__filename, {
   options: {
     dataset: { type: 'string' },
     maxlen: { type: 'string', default: '200' },

@@ -15,7 +15,8 @@ const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
 
-const usage = 'usage: node tools/pytorch-reference/evaluate-epochs.js <run dir> [--args_from <seqrec run dir>] -- <seqrec train flags>\n';
+const usage =
+  'usage: node tools/pytorch-reference/evaluate-epochs.js <run dir> [--args_from <seqrec run dir>] -- <seqrec train flags>\n';
 const [runDir, ...rest] = process.argv.slice(2);
 let argsFrom = null;
 if (rest[0] === '--args_from') argsFrom = rest.splice(0, 2)[1] ?? null;

@@ -9,14 +9,14 @@
  *   node tools/results/batching-ab.js --dataset ../shared/data/ml-1m-partial/ratings.dat.gz --maxlen 200
  *   node tools/results/batching-ab.js --dataset ../shared/data/amazon-video-games/Video.txt --maxlen 50 --dropout_rate 0.5
  */
-const { parseArgs } = require('node:util');
+const { parseToolArgs } = require('../toolArgs');
 const { BATCHINGS, TrainSampler, buildDataset, leaveOneOutSplit } = require('@seqrec/data');
 const { loadInteractions } = require('@seqrec/data/node');
 const { createModel, resolveModelConfig } = require('@seqrec/models');
 const { initBackend } = require('@seqrec/runtime');
 const { Adam, trainStep } = require('@seqrec/train');
 
-const { values: o } = parseArgs({
+const { values: o } = parseToolArgs(__filename, {
   options: {
     dataset: { type: 'string' },
     maxlen: { type: 'string', default: '200' },

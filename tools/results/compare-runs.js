@@ -9,10 +9,10 @@
  *     [--resamples 2000] [--k 10] [--split test]
  */
 const fs = require('node:fs');
-const { parseArgs } = require('node:util');
+const { parseToolArgs } = require('../toolArgs');
 const { compareRanks, parseRanksCsv } = require('@seqrec/train');
 
-const { values: opts, positionals } = parseArgs({
+const { values: opts, positionals } = parseToolArgs(__filename, {
   allowPositionals: true,
   options: {
     resamples: { type: 'string', default: '2000' },
@@ -22,7 +22,9 @@ const { values: opts, positionals } = parseArgs({
   },
 });
 if (positionals.length !== 2) {
-  process.stderr.write('usage: node tools/results/compare-runs.js <A ranks.csv> <B ranks.csv> [--resamples 2000] [--k 10]\n');
+  process.stderr.write(
+    'usage: node tools/results/compare-runs.js <A ranks.csv> <B ranks.csv> [--resamples 2000] [--k 10]\n',
+  );
   process.exit(2);
 }
 

@@ -10,10 +10,10 @@
  */
 const fs = require('node:fs');
 const path = require('node:path');
-const { parseArgs } = require('node:util');
+const { parseToolArgs } = require('../toolArgs');
 const { MetricsLog, METRICS_FILE } = require('@seqrec/train/node');
 
-const { values: opts, positionals } = parseArgs({
+const { values: opts, positionals } = parseToolArgs(__filename, {
   allowPositionals: true,
   options: { curves: { type: 'boolean', default: false }, metric: { type: 'string', default: 'NDCG@10' } },
 });

@@ -18,10 +18,10 @@ const { spawn } = require('node:child_process');
 const { readFileSync } = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { parseArgs } = require('node:util');
+const { parseToolArgs } = require('../toolArgs');
 const autocannon = require('autocannon');
 
-const { values: args } = parseArgs({
+const { values: args } = parseToolArgs(__filename, {
   options: {
     train_dir: { type: 'string' },
     duration: { type: 'string', default: '10' },

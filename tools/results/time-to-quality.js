@@ -10,11 +10,11 @@
  * Seconds are the epoch records' (training only, evaluation excluded), as measured while the run
  * ran: compare runs made on an equally loaded machine, or scale by a side-by-side epoch bench.
  */
-const { parseArgs } = require('node:util');
+const { parseToolArgs } = require('../toolArgs');
 const { parseEvalMetric, timeToQuality } = require('@seqrec/train');
 const { MetricsLog } = require('@seqrec/train/node');
 
-const { values: opts, positionals } = parseArgs({
+const { values: opts, positionals } = parseToolArgs(__filename, {
   allowPositionals: true,
   options: {
     target: { type: 'string' },
