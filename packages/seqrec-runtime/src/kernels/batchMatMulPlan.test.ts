@@ -34,16 +34,23 @@ describe('planBatchMatMul', () => {
       aBatch: 0,
       bBatch: 0,
       outShape: [128, 200, 50],
+      folded: true,
     });
   });
 
   it('repeats the single matrix with a zero stride when it cannot fold', () => {
-    expect(planBatchMatMul([4, 25, 7], [1, 25, 9], true, false)).toMatchObject({ batch: 4, aBatch: 175, bBatch: 0 });
+    expect(planBatchMatMul([4, 25, 7], [1, 25, 9], true, false)).toMatchObject({
+      batch: 4,
+      aBatch: 175,
+      bBatch: 0,
+      folded: false,
+    });
     expect(planBatchMatMul([1, 7, 25], [4, 25, 9], false, false)).toMatchObject({ batch: 4, aBatch: 0, bBatch: 225 });
     expect(planBatchMatMul([2, 3, 5, 8], [1, 1, 8, 6], false, false)).toMatchObject({
       batch: 1,
       m: 30,
       outShape: [2, 3, 5, 6],
+      folded: true,
     });
   });
 

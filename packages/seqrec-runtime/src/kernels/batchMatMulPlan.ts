@@ -18,6 +18,12 @@ export interface BatchMatMulPlan {
   bBatch: number;
   transA: boolean;
   transB: boolean;
+  /**
+   * True when a batch of A matrices times one broadcast B became one tall [batch*m, k] product:
+   * the kernel's rows then run across matrices, so no per-matrix structure (a causal triangle)
+   * holds for them.
+   */
+  folded: boolean;
 }
 
 export function planBatchMatMul(
@@ -47,7 +53,7 @@ export function planBatchMatMul(
   const outShape = [...outer, m, n];
   if (batch > 1 && batchB === 1 && batchA === batch && !transA) {
     // Rows of consecutive A matrices are contiguous: one [batch*m, k] product, B packed once.
-    return { outShape, batch: 1, m: batch * m, n, k, aBatch: 0, bBatch: 0, transA, transB };
+    return { outShape, batch: 1, m: batch * m, n, k, aBatch: 0, bBatch: 0, transA, transB, folded: true };
   }
   return {
     outShape,
@@ -59,5 +65,6 @@ export function planBatchMatMul(
     bBatch: batchB === 1 ? 0 : k * n,
     transA,
     transB,
+    folded: false,
   };
 }

@@ -90,10 +90,7 @@ export function makeWasmBatchMatMul(
         plan.aBatch,
         plan.bBatch,
         scratch,
-        // A batch folded into one tall product (plan.m > the matrices' m) has no triangle.
-        plan.m === (transposeA ? a.shape[a.shape.length - 1] : a.shape[a.shape.length - 2])
-          ? triangleFor(seqrecTriangle, m, n, k)
-          : 0,
+        plan.folded ? 0 : triangleFor(seqrecTriangle, m, n, k),
       );
     } finally {
       backend.wasm._free(scratch);
