@@ -16,6 +16,7 @@ const genDir = path.join(root, 'src', 'kernels', 'generated');
 const kernels = [
   { name: 'batchMatMul', source: 'assembly/batchMatMul.ts' },
   { name: 'mhc', source: 'assembly/mhc.ts' },
+  { name: 'dropoutMask', source: 'assembly/dropoutMask.ts' },
 ];
 
 // --importMemory: run on the heap tfjs allocated; --runtime stub + `abort=`: no allocator, no

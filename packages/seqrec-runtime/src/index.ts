@@ -9,3 +9,5 @@ export { writeVariableRows, writesInPlace } from './variableStorage';
 export { triangularMatMul, TRIANGLE } from './kernels/triangularMatMul';
 export type { Triangle } from './kernels/triangularMatMul';
 export { gatherLowerTriangle, scatterLowerTriangle } from './kernels/lowerTriangle';
+export { dropoutMask } from './kernels/dropoutMask';
+export type { DropoutMaskOptions } from './kernels/dropoutMask';

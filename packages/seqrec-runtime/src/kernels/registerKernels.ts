@@ -9,7 +9,8 @@
  *         gradient there); `BatchMatMul` replaced by the WebAssembly SIMD kernel, which needs the
  *         live backend (its heap) and a self-test, hence at activation; `Identity` shares
  *         storage instead of copying (autodiff clones every saved tensor with it); `GatherV2`
- *         copies whole rows for embedding lookups; the fused mHC kernels (mhcOps.ts) are added.
+ *         copies whole rows for embedding lookups; the fused mHC kernels (mhcOps.ts) and the
+ *         dropout-mask kernel (dropoutMask.ts) are added.
  */
 import { tf } from '../tf';
 import { cpuStorage, wasmStorage } from './backendStorage';
@@ -20,6 +21,7 @@ import { registerWasmMhcKernels, unregisterWasmMhcKernels } from './mhcOps';
 import { loadMhcModule } from './mhcWasm';
 import { activateWasmBatchMatMul } from './wasmBatchMatMulActivation';
 import { registerLowerTriangleKernels } from './lowerTriangle';
+import { activateWasmDropoutMask } from './dropoutMask';
 
 let registered = false;
 
@@ -28,6 +30,7 @@ const WASM_IDENTITY = 'Identity (wasm: shares storage)';
 const WASM_GATHER = 'GatherV2 (wasm: row copies for axis 0)';
 const WASM_MHC = 'mHC coefficients and stream mix (wasm: fused AssemblyScript SIMD kernels)';
 const LOWER_TRIANGLE = 'interval gather / scatter-add over the causal lower triangle';
+const WASM_DROPOUT_MASK = 'dropout masks (wasm: AssemblyScript SIMD kernel)';
 
 export interface ActiveKernels {
   /** seqrec kernels in use on the backend. */
@@ -81,5 +84,8 @@ export function activateBackendKernels(backendName: string, backend: tf.KernelBa
     unregisterWasmMhcKernels();
     notes.push(`mHC: using tfjs ops because ${mhcFailure}`);
   }
+  const maskFailure = activateWasmDropoutMask(backend);
+  if (maskFailure === null) kernels.push(WASM_DROPOUT_MASK);
+  else notes.push(maskFailure);
   return { kernels, notes };
 }

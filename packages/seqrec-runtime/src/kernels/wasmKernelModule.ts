@@ -29,6 +29,8 @@ const GENERATED: Record<string, () => { WASM_BASE64?: unknown }> = {
   batchMatMul: () => require('./generated/batchMatMulWasm') as { WASM_BASE64?: unknown },
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   mhc: () => require('./generated/mhcWasm') as { WASM_BASE64?: unknown },
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  dropoutMask: () => require('./generated/dropoutMaskWasm') as { WASM_BASE64?: unknown },
 };
 
 /** Base64 -> bytes with `atob` (Node >= 16 and every browser; no Buffer, which pages lack). */
