@@ -11,7 +11,7 @@
  *
  * Letters: B batch, T window, d hidden, h heads, dh = d / h, S time span.
  */
-import { gatherLowerTriangle, scatterLowerTriangle, tf } from '@seqrec/runtime';
+import { gatherLowerTriangle, headBucketIndex, scatterLowerTriangle, tf } from '@seqrec/runtime';
 import { causalScores, causalWeightedValues } from './causalProducts';
 import { CausalSelfAttention, type AttentionInputs } from './causalSelfAttention';
 import type { ForwardContext } from './forwardContext';
@@ -32,29 +32,12 @@ export interface TimeIntervalInputs {
 
 /**
  * rel: [B, T, T] int32 -> [B, h, T, T] int32 index into a flattened [h, B, T, S+1]:
- * ((head * B + b) * T + i) * (S + 1) + min(max(rel[b, i, j], 0), S). Built once per forward in
- * JavaScript (it needs no gradient, and ops would sit on the autodiff tape) and used by every
- * block for both the gather (scores) and the scatter (values).
+ * ((head * B + b) * T + i) * (S + 1) + min(max(rel[b, i, j], 0), S). Built once per forward by
+ * one kernel (runtime headBucketIndex: it needs no gradient, and tfjs ops would sit on the
+ * autodiff tape) and used by every block for both the gather (scores) and the scatter (values).
  */
 export function intervalBucketIndex(rel: tf.Tensor3D, numHeads: number, timeSpan: number): tf.Tensor4D {
-  const [B, T] = rel.shape;
-  const buckets = timeSpan + 1;
-  const intervals = rel.dataSync();
-  const index = new Int32Array(B * numHeads * T * T);
-  for (let b = 0; b < B; b++) {
-    for (let head = 0; head < numHeads; head++) {
-      for (let i = 0; i < T; i++) {
-        const base = ((head * B + b) * T + i) * buckets;
-        const source = (b * T + i) * T;
-        const target = ((b * numHeads + head) * T + i) * T;
-        for (let j = 0; j < T; j++) {
-          const interval = intervals[source + j];
-          index[target + j] = base + (interval < 0 ? 0 : interval > timeSpan ? timeSpan : interval);
-        }
-      }
-    }
-  }
-  return tf.tensor4d(index, [B, numHeads, T, T], 'int32');
+  return headBucketIndex(rel, numHeads, timeSpan + 1);
 }
 
 /**

@@ -17,6 +17,7 @@ const kernels = [
   { name: 'batchMatMul', source: 'assembly/batchMatMul.ts' },
   { name: 'mhc', source: 'assembly/mhc.ts' },
   { name: 'dropoutMask', source: 'assembly/dropoutMask.ts' },
+  { name: 'lowerTriangle', source: 'assembly/lowerTriangle.ts' },
 ];
 
 // --importMemory: run on the heap tfjs allocated; --runtime stub + `abort=`: no allocator, no

@@ -8,6 +8,6 @@ export type { MhcGates } from './kernels/mhcOps';
 export { writeVariableRows, writesInPlace } from './variableStorage';
 export { triangularMatMul, TRIANGLE } from './kernels/triangularMatMul';
 export type { Triangle } from './kernels/triangularMatMul';
-export { gatherLowerTriangle, scatterLowerTriangle } from './kernels/lowerTriangle';
+export { gatherLowerTriangle, headBucketIndex, scatterLowerTriangle } from './kernels/lowerTriangle';
 export { dropoutMask } from './kernels/dropoutMask';
 export type { DropoutMaskOptions } from './kernels/dropoutMask';

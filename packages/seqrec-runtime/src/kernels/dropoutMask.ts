@@ -18,10 +18,11 @@
  * the TypeScript loop runs; both give the same bits.
  */
 import { tf } from '../tf';
-import { type WasmMemoryLike, heapMemory, heapOffset, wasmInternals } from './wasmBackendInternals';
-import { instantiateKernel } from './wasmKernelModule';
+import { heapOffset } from './wasmBackendInternals';
+import { kernelOnHeap } from './wasmKernelModule';
 
 export const DROPOUT_MASK = 'SeqrecDropoutMask';
+const WHAT = 'seqrec dropout-mask kernel';
 
 export interface DropoutMaskOptions {
   /** Draw each row of axis 0 from its own stream, numbered from `rowOffset`. Default false. */
@@ -60,7 +61,8 @@ function fillRun(mask: Float32Array, from: number, count: number, seed: number, 
 }
 
 function fillRuns(mask: Float32Array, runs: MaskRuns): void {
-  for (let r = 0; r < runs.rows; r++) fillRun(mask, r * runs.rowSize, runs.rowSize, runs.seed, runs.firstStream + r, runs);
+  for (let r = 0; r < runs.rows; r++)
+    fillRun(mask, r * runs.rowSize, runs.rowSize, runs.seed, runs.firstStream + r, runs);
 }
 
 interface DropoutMaskExports {
@@ -75,31 +77,22 @@ interface DropoutMaskExports {
   ): void;
 }
 
-const instances = new WeakMap<WasmMemoryLike, DropoutMaskExports>();
-
-function moduleFor(backend: tf.KernelBackend): DropoutMaskExports {
-  const internals = wasmInternals(backend);
-  if (typeof internals === 'string') throw new Error(`seqrec dropout-mask kernel: ${internals}`);
-  const memory = heapMemory(internals);
-  if (memory === null)
-    throw new Error('seqrec dropout-mask kernel: the WebAssembly.Memory behind the tfjs heap was not found');
-  let kernel = instances.get(memory);
-  if (kernel === undefined) {
-    kernel = instantiateKernel<DropoutMaskExports>('dropoutMask', memory);
-    instances.set(memory, kernel);
-  }
-  return kernel;
-}
-
 type MaskAttrs = MaskRuns & { shape: number[] };
 
 const wasmDropoutMask: tf.KernelFunc = ({ backend, attrs }) => {
   const { shape, ...runs } = attrs as unknown as MaskAttrs;
-  const internals = wasmInternals(backend as tf.KernelBackend) as Exclude<ReturnType<typeof wasmInternals>, string>;
+  const { internals, kernel } = kernelOnHeap<DropoutMaskExports>('dropoutMask', WHAT, backend as tf.KernelBackend);
   const out = internals.makeOutput(shape, 'float32');
   if (runs.rows * runs.rowSize === 0) return out;
-  const kernel = moduleFor(backend as tf.KernelBackend);
-  kernel.rowMasks(heapOffset(internals, out), runs.rows, runs.rowSize, runs.seed, runs.firstStream, runs.threshold, runs.scale);
+  kernel.rowMasks(
+    heapOffset(internals, out),
+    runs.rows,
+    runs.rowSize,
+    runs.seed,
+    runs.firstStream,
+    runs.threshold,
+    runs.scale,
+  );
   return out;
 };
 
@@ -109,7 +102,7 @@ const wasmDropoutMask: tf.KernelFunc = ({ backend, attrs }) => {
  */
 export function activateWasmDropoutMask(backend: tf.KernelBackend): string | null {
   try {
-    moduleFor(backend);
+    kernelOnHeap<DropoutMaskExports>('dropoutMask', WHAT, backend);
   } catch (error) {
     if (tf.getKernel(DROPOUT_MASK, 'wasm') !== undefined) tf.unregisterKernel(DROPOUT_MASK, 'wasm');
     return `dropout masks: drawn in TypeScript because ${(error as Error).message}`;

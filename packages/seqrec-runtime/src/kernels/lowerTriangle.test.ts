@@ -5,7 +5,14 @@
  */
 import { type BackendName, initBackend } from '../selectBackend';
 import { tf } from '../tf';
-import { gatherLowerTriangle, scatterLowerTriangle } from './lowerTriangle';
+import {
+  activateWasmLowerTriangle,
+  HEAD_BUCKET_INDEX,
+  gatherLowerTriangle,
+  headBucketIndex,
+  registerLowerTriangleKernels,
+  scatterLowerTriangle,
+} from './lowerTriangle';
 import { seededValues } from './test-utils/backends';
 
 const SHAPE = [2, 3, 7, 7]; // [B, h, T, T]
@@ -53,5 +60,65 @@ describe.each(['cpu', 'wasm'] as BackendName[])('lower-triangle gather and scatt
       expect(() => gatherLowerTriangle(tf.zeros([4]) as tf.Tensor1D, bad)).toThrow(/index value 5 is not in \[0, 3\]/);
       expect(() => scatterLowerTriangle(tf.zeros([1, 2, 2]), bad, 4)).toThrow(/index value 5 is not in \[0, 3\]/);
     });
+  });
+});
+
+describe('lower-triangle kernels on wasm: AssemblyScript and TypeScript', () => {
+  beforeAll(async () => {
+    await initBackend({ backend: 'wasm' });
+  });
+
+  /** Runs `f` with the TypeScript kernels registered on wasm, then the AssemblyScript ones again. */
+  function withTypescriptKernels<T>(f: () => T): T {
+    registerLowerTriangleKernels('wasm', true);
+    try {
+      return f();
+    } finally {
+      expect(activateWasmLowerTriangle(tf.backend())).toBeNull();
+    }
+  }
+
+  it.each([
+    [[2, 3, 7, 7], 40],
+    [[1, 1, 1], 3],
+    [[5, 13, 13], 300],
+  ])('give the same bits for index %j into %i cells (scatter-add order included)', (shape, count) => {
+    const size = tf.util.sizeFromShape(shape);
+    const index = tf.tensor(Int32Array.from(seededValues(size, 5, 0, count), Math.floor), shape, 'int32');
+    const source = tf.tensor1d(seededValues(count, 6));
+    const values = tf.tensor(seededValues(size, 7), shape);
+    const run = () =>
+      [gatherLowerTriangle(source, index), scatterLowerTriangle(values, index, count)].map((t) => {
+        const data = Array.from(t.dataSync());
+        t.dispose();
+        return data;
+      });
+    const typescript = withTypescriptKernels(run);
+    expect(run()).toEqual(typescript);
+    tf.dispose([index, source, values]);
+  });
+});
+
+describe.each(['cpu', 'wasm'] as BackendName[])('headBucketIndex on %s', (backend) => {
+  beforeAll(async () => {
+    await initBackend({ backend });
+  });
+
+  it('indexes each head and row of the [h, B, T, buckets] table, intervals clamped', () => {
+    const [B, T, h, buckets] = [3, 5, 2, 4];
+    const intervals = Int32Array.from(seededValues(B * T * T, 8, -2, buckets + 3), Math.floor);
+    const rel = tf.tensor3d(intervals, [B, T, T], 'int32');
+    const got = headBucketIndex(rel, h, buckets);
+    expect(got.shape).toEqual([B, h, T, T]);
+    const values = got.dataSync();
+    for (let b = 0; b < B; b++)
+      for (let head = 0; head < h; head++)
+        for (let i = 0; i < T; i++)
+          for (let j = 0; j < T; j++) {
+            const interval = Math.min(Math.max(intervals[(b * T + i) * T + j], 0), buckets - 1);
+            expect(values[((b * h + head) * T + i) * T + j]).toBe(((head * B + b) * T + i) * buckets + interval);
+          }
+    expect(tf.getKernel(HEAD_BUCKET_INDEX, backend) !== undefined).toBe(backend === 'wasm');
+    tf.dispose([rel, got]);
   });
 });

@@ -7,15 +7,8 @@
  * The module is instantiated once per heap (a re-created wasm backend has a new one).
  */
 import type { tf } from '../tf';
-import {
-  type WasmBackendInternals,
-  type WasmMemoryLike,
-  heapF32,
-  heapMemory,
-  heapOffset,
-  wasmInternals,
-} from './wasmBackendInternals';
-import { instantiateKernel } from './wasmKernelModule';
+import { type WasmBackendInternals, heapF32, heapOffset } from './wasmBackendInternals';
+import { kernelOnHeap } from './wasmKernelModule';
 
 /** Exports of assembly/mhc.ts; pointers are heap byte offsets. */
 export interface MhcExports extends MhcStreamExports {
@@ -93,20 +86,9 @@ export interface MhcAttrs {
   eps: number;
 }
 
-const instances = new WeakMap<WasmMemoryLike, MhcExports>();
-
 /** The backend's internals and the module on its heap; throws if the wasm internals are not as expected. */
 function moduleFor(backend: unknown): { internals: WasmBackendInternals; kernel: MhcExports } {
-  const internals = wasmInternals(backend as tf.KernelBackend);
-  if (typeof internals === 'string') throw new Error(`seqrec mHC kernels: ${internals}`);
-  const memory = heapMemory(internals);
-  if (memory === null) throw new Error('seqrec mHC kernels: the WebAssembly.Memory behind the tfjs heap was not found');
-  let kernel = instances.get(memory);
-  if (kernel === undefined) {
-    kernel = instantiateKernel<MhcExports>('mhc', memory);
-    instances.set(memory, kernel);
-  }
-  return { internals, kernel };
+  return kernelOnHeap<MhcExports>('mhc', 'seqrec mHC kernels', backend as tf.KernelBackend);
 }
 
 /** Checks the module builds and instantiates on this backend's heap; the reason when it does not. */

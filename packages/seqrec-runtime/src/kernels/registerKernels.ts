@@ -4,7 +4,7 @@
  *
  * - cpu:  `UnsortedSegmentSum` replaced by the scatter-add (the stock one is O(rows x V x d)).
  * - cpu and wasm: TiSASRec's interval gather / scatter-add over the causal lower triangle
- *         (lowerTriangle.ts).
+ *         (lowerTriangle.ts; on wasm compiled by AssemblyScript once the backend is active).
  * - wasm: `UnsortedSegmentSum` added (the stock wasm backend has none, so `gather` had no
  *         gradient there); `BatchMatMul` replaced by the WebAssembly SIMD kernel, which needs the
  *         live backend (its heap) and a self-test, hence at activation; `Identity` shares
@@ -20,7 +20,7 @@ import { makeUnsortedSegmentSumKernel } from './unsortedSegmentSum';
 import { registerWasmMhcKernels, unregisterWasmMhcKernels } from './mhcOps';
 import { loadMhcModule } from './mhcWasm';
 import { activateWasmBatchMatMul } from './wasmBatchMatMulActivation';
-import { registerLowerTriangleKernels } from './lowerTriangle';
+import { activateWasmLowerTriangle, registerLowerTriangleKernels } from './lowerTriangle';
 import { activateWasmDropoutMask } from './dropoutMask';
 
 let registered = false;
@@ -84,6 +84,8 @@ export function activateBackendKernels(backendName: string, backend: tf.KernelBa
     unregisterWasmMhcKernels();
     notes.push(`mHC: using tfjs ops because ${mhcFailure}`);
   }
+  const triangleFailure = activateWasmLowerTriangle(backend);
+  if (triangleFailure !== null) notes.push(triangleFailure);
   const maskFailure = activateWasmDropoutMask(backend);
   if (maskFailure === null) kernels.push(WASM_DROPOUT_MASK);
   else notes.push(maskFailure);

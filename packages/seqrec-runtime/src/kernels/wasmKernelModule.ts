@@ -7,7 +7,8 @@
  * rest). It is required lazily: a checkout that was never built still loads, and the caller
  * reports that the kernel is missing instead of failing at import time.
  */
-import type { WasmMemoryLike } from './wasmBackendInternals';
+import type { tf } from '../tf';
+import { type WasmBackendInternals, type WasmMemoryLike, heapMemory, wasmInternals } from './wasmBackendInternals';
 
 export const BUILD_ADVICE = 'run `npm run build:kernels -w @seqrec/runtime` (or `npm run build`)';
 
@@ -31,6 +32,8 @@ const GENERATED: Record<string, () => { WASM_BASE64?: unknown }> = {
   mhc: () => require('./generated/mhcWasm') as { WASM_BASE64?: unknown },
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   dropoutMask: () => require('./generated/dropoutMaskWasm') as { WASM_BASE64?: unknown },
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  lowerTriangle: () => require('./generated/lowerTriangleWasm') as { WASM_BASE64?: unknown },
 };
 
 /** Base64 -> bytes with `atob` (Node >= 16 and every browser; no Buffer, which pages lack). */
@@ -66,4 +69,30 @@ export function instantiateKernel<Exports>(name: string, memory: WasmMemoryLike)
   // Synchronous compile: fine for a module of a few kB (browsers allow it on the main thread up to 4 kB).
   const module = new wasmApi.Module(embeddedBytes(name));
   return new wasmApi.Instance(module, { env: { memory } }).exports as unknown as Exports;
+}
+
+const onHeaps = new Map<string, WeakMap<WasmMemoryLike, object>>();
+
+/**
+ * Kernel `name` instantiated on this wasm backend's heap (once per heap: a re-created wasm
+ * backend has a new one), with the backend's internals; throws, naming `what`, if the wasm
+ * internals are not as expected or the kernel is not built.
+ */
+export function kernelOnHeap<Exports extends object>(
+  name: string,
+  what: string,
+  backend: tf.KernelBackend,
+): { internals: WasmBackendInternals; kernel: Exports } {
+  const internals = wasmInternals(backend);
+  if (typeof internals === 'string') throw new Error(`${what}: ${internals}`);
+  const memory = heapMemory(internals);
+  if (memory === null) throw new Error(`${what}: the WebAssembly.Memory behind the tfjs heap was not found`);
+  let instances = onHeaps.get(name);
+  if (instances === undefined) onHeaps.set(name, (instances = new WeakMap()));
+  let kernel = instances.get(memory) as Exports | undefined;
+  if (kernel === undefined) {
+    kernel = instantiateKernel<Exports>(name, memory);
+    instances.set(memory, kernel);
+  }
+  return { internals, kernel };
 }
