@@ -6,7 +6,7 @@
  * autodiff, moments and the affine map keep about eight [B, T, d] tensors per LayerNorm:
  *   dx = rstd * (g - mean(g) - xhat * mean(g * xhat)),  g = dy * gamma
  */
-import { tf } from '@seqrec/runtime';
+import { layerNormBackward, layerNormForward, layerNormKernelsActive, tf } from '@seqrec/runtime';
 import { columnSum } from './columnSum';
 import { Layer } from './layer';
 import { reshapeView } from './reshapeView';
@@ -18,7 +18,29 @@ export interface LayerNormConfig {
   eps?: number;
 }
 
-/** x [N, d], gamma [d], beta [d] -> [N, d] */
+/**
+ * x [N, d], gamma [d], beta [d] -> [N, d], in two fused kernels where the backend has them
+ * (runtime layerNormForward / layerNormBackward: the same math, one pass each).
+ */
+function fusedLayerNorm(eps: number) {
+  return tf.customGrad((input, gammaInput, betaInput, save) => {
+    const gamma = gammaInput as tf.Tensor1D;
+    const [y, xhat, rstd] = layerNormForward(input as tf.Tensor2D, gamma, betaInput as tf.Tensor1D, eps);
+    (save as tf.GradSaveFunc)([xhat, rstd, gamma]);
+    return {
+      value: y,
+      gradFunc: (dy, [savedXhat, savedRstd, savedGamma]) =>
+        layerNormBackward(
+          dy as tf.Tensor2D,
+          savedXhat as tf.Tensor2D,
+          savedRstd as tf.Tensor1D,
+          savedGamma as tf.Tensor1D,
+        ),
+    };
+  }) as (x: tf.Tensor2D, gamma: tf.Tensor1D, beta: tf.Tensor1D) => tf.Tensor2D;
+}
+
+/** x [N, d], gamma [d], beta [d] -> [N, d] as tfjs ops */
 function layerNorm(eps: number) {
   return tf.customGrad((input, gammaInput, betaInput, save) => {
     const x = input as tf.Tensor2D;
@@ -44,10 +66,12 @@ export class LayerNorm extends Layer {
   readonly gamma: tf.Variable; // [d]
   readonly beta: tf.Variable; // [d]
   private readonly normalize: ReturnType<typeof layerNorm>;
+  private readonly normalizeFused: ReturnType<typeof layerNorm>;
 
   constructor(readonly config: LayerNormConfig) {
     super(config.name);
     this.normalize = layerNorm(config.eps ?? 1e-8);
+    this.normalizeFused = fusedLayerNorm(config.eps ?? 1e-8);
     this.gamma = this.addWeight('gamma', tf.ones([config.dim]));
     this.beta = this.addWeight('beta', tf.zeros([config.dim]));
   }
@@ -55,6 +79,7 @@ export class LayerNorm extends Layer {
   /** x: [..., d] -> [..., d] */
   apply(x: tf.Tensor): tf.Tensor {
     const rows = reshapeView(x, [-1, this.config.dim]) as tf.Tensor2D; // [N, d]
-    return reshapeView(this.normalize(rows, this.gamma as tf.Tensor1D, this.beta as tf.Tensor1D), x.shape);
+    const normalize = layerNormKernelsActive() ? this.normalizeFused : this.normalize;
+    return reshapeView(normalize(rows, this.gamma as tf.Tensor1D, this.beta as tf.Tensor1D), x.shape);
   }
 }

@@ -18,6 +18,7 @@ const kernels = [
   { name: 'mhc', source: 'assembly/mhc.ts' },
   { name: 'dropoutMask', source: 'assembly/dropoutMask.ts' },
   { name: 'lowerTriangle', source: 'assembly/lowerTriangle.ts' },
+  { name: 'layerNorm', source: 'assembly/layerNorm.ts' },
 ];
 
 // --importMemory: run on the heap tfjs allocated; --runtime stub + `abort=`: no allocator, no

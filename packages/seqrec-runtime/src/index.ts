@@ -10,4 +10,5 @@ export { triangularMatMul, TRIANGLE } from './kernels/triangularMatMul';
 export type { Triangle } from './kernels/triangularMatMul';
 export { gatherLowerTriangle, headBucketIndex, scatterLowerTriangle } from './kernels/lowerTriangle';
 export { dropoutMask } from './kernels/dropoutMask';
+export { layerNormKernelsActive, layerNormForward, layerNormBackward } from './kernels/layerNormOps';
 export type { DropoutMaskOptions } from './kernels/dropoutMask';

@@ -9,8 +9,8 @@
  *         gradient there); `BatchMatMul` replaced by the WebAssembly SIMD kernel, which needs the
  *         live backend (its heap) and a self-test, hence at activation; `Identity` shares
  *         storage instead of copying (autodiff clones every saved tensor with it); `GatherV2`
- *         copies whole rows for embedding lookups; the fused mHC kernels (mhcOps.ts) and the
- *         dropout-mask kernel (dropoutMask.ts) are added.
+ *         copies whole rows for embedding lookups; the fused mHC kernels (mhcOps.ts), the
+ *         dropout-mask kernel (dropoutMask.ts) and the fused LayerNorm (layerNormOps.ts) are added.
  */
 import { tf } from '../tf';
 import { cpuStorage, wasmStorage } from './backendStorage';
@@ -22,6 +22,7 @@ import { loadMhcModule } from './mhcWasm';
 import { activateWasmBatchMatMul } from './wasmBatchMatMulActivation';
 import { activateWasmLowerTriangle, registerLowerTriangleKernels } from './lowerTriangle';
 import { activateWasmDropoutMask } from './dropoutMask';
+import { activateWasmLayerNorm } from './layerNormOps';
 
 let registered = false;
 
@@ -31,6 +32,7 @@ const WASM_GATHER = 'GatherV2 (wasm: row copies for axis 0)';
 const WASM_MHC = 'mHC coefficients and stream mix (wasm: fused AssemblyScript SIMD kernels)';
 const LOWER_TRIANGLE = 'interval gather / scatter-add over the causal lower triangle';
 const WASM_DROPOUT_MASK = 'dropout masks (wasm: AssemblyScript SIMD kernel)';
+const WASM_LAYER_NORM = 'LayerNorm forward and backward (wasm: fused AssemblyScript kernels)';
 
 export interface ActiveKernels {
   /** seqrec kernels in use on the backend. */
@@ -89,5 +91,8 @@ export function activateBackendKernels(backendName: string, backend: tf.KernelBa
   const maskFailure = activateWasmDropoutMask(backend);
   if (maskFailure === null) kernels.push(WASM_DROPOUT_MASK);
   else notes.push(maskFailure);
+  const layerNormFailure = activateWasmLayerNorm(backend);
+  if (layerNormFailure === null) kernels.push(WASM_LAYER_NORM);
+  else notes.push(layerNormFailure);
   return { kernels, notes };
 }

@@ -34,6 +34,8 @@ const GENERATED: Record<string, () => { WASM_BASE64?: unknown }> = {
   dropoutMask: () => require('./generated/dropoutMaskWasm') as { WASM_BASE64?: unknown },
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   lowerTriangle: () => require('./generated/lowerTriangleWasm') as { WASM_BASE64?: unknown },
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  layerNorm: () => require('./generated/layerNormWasm') as { WASM_BASE64?: unknown },
 };
 
 /** Base64 -> bytes with `atob` (Node >= 16 and every browser; no Buffer, which pages lack). */
