@@ -43,22 +43,46 @@ export function attentionBias(seq: tf.Tensor2D, segments: tf.Tensor2D | null = n
   const slots = segments?.dataSync() ?? null;
   const bias = new Float32Array(B * T * T);
   const keyBias = new Float32Array(T); // one row's key-padding bias
+  const firstKey = new Int32Array(T); // per query: its first key (its user's first column)
   for (let b = 0; b < B; b++) {
     for (let j = 0; j < T; j++) keyBias[j] = ids[b * T + j] === 0 ? MASKED_SCORE : 0;
+    const contiguous = slots === null || userColumnsFirst(slots, b * T, T, firstKey);
     for (let i = 0; i < T; i++) {
       const row = (b * T + i) * T;
-      if (slots === null) {
-        // One user per row: keys 0..i keep their padding bias, keys after i are masked.
-        bias.set(keyBias.subarray(0, i + 1), row);
+      if (contiguous) {
+        // Keys firstKey..i keep their padding bias, the others are masked.
+        const from = slots === null ? 0 : firstKey[i];
+        bias.fill(MASKED_SCORE, row, row + from);
+        bias.set(keyBias.subarray(from, i + 1), row + from);
         bias.fill(MASKED_SCORE, row + i + 1, row + T);
         continue;
       }
       for (let j = 0; j < T; j++) {
-        if (j > i || keyBias[j] !== 0 || slots[b * T + j] !== slots[b * T + i]) bias[row + j] = MASKED_SCORE;
+        if (j > i || keyBias[j] !== 0 || slots![b * T + j] !== slots![b * T + i]) bias[row + j] = MASKED_SCORE;
       }
     }
   }
   return tf.tensor4d(bias, [B, 1, T, T]);
+}
+
+/**
+ * When every user of the packed row at `offset` occupies one contiguous run of columns (as
+ * packedPositions lays them out), writes each column's run start into `firstKey` and returns
+ * true; false when a slot reappears after another one (then the bias is built key by key).
+ */
+function userColumnsFirst(slots: ArrayLike<number>, offset: number, T: number, firstKey: Int32Array): boolean {
+  const seen = new Set<number>();
+  for (let j = 0; j < T; j++) {
+    const slot = slots[offset + j];
+    if (j > 0 && slot === slots[offset + j - 1]) {
+      firstKey[j] = firstKey[j - 1];
+      continue;
+    }
+    if (seen.has(slot)) return false;
+    seen.add(slot);
+    firstKey[j] = j;
+  }
+  return true;
 }
 
 /** Per-forward inputs of an attention layer (TimeIntervalAttention adds the intervals). */

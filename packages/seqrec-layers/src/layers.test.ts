@@ -84,6 +84,35 @@ test('attentionBias masks future keys and padded keys only', () => {
   ]);
 });
 
+test('attentionBias of packed rows: attention stays within each user, contiguous or not', () => {
+  const M = MASKED_SCORE;
+  // Row 0: users in contiguous runs (as packedPositions lays them out), padding inside user 1.
+  // Row 1: slot 1 reappears after slot 2, which takes the key-by-key path.
+  const seq = tf.tensor2d(
+    [
+      [5, 6, 0, 7, 8],
+      [5, 6, 7, 8, 9],
+    ],
+    undefined,
+    'int32',
+  );
+  const segments = tf.tensor2d(
+    [
+      [0, 0, 1, 1, 2],
+      [1, 2, 1, 2, 2],
+    ],
+    undefined,
+    'int32',
+  );
+  const bias = attentionBias(seq, segments).arraySync();
+  const expected = (ids: number[], slots: number[]) =>
+    ids.map((_, i) => ids.map((id, j) => (j <= i && id !== 0 && slots[j] === slots[i] ? 0 : M)));
+  expect(bias[0][0]).toEqual(expected([5, 6, 0, 7, 8], [0, 0, 1, 1, 2]));
+  expect(bias[1][0]).toEqual(expected([5, 6, 7, 8, 9], [1, 2, 1, 2, 2]));
+  expect(bias[0][0][3]).toEqual([M, M, M, 0, M]); // user 1's second key sees only itself (its first is padding)
+  expect(bias[1][0][2]).toEqual([0, M, 0, M, M]); // slot 1 again: its earlier column too
+});
+
 test('Embedding with a padding row: id 0 looks up zeros and the row gets no gradient', () => {
   const embedding = new Embedding({ name: 'item_emb', rows: 6, dim: 3, paddingZero: true, seed: 1 });
   expect([...embedding.namedWeights().keys()]).toEqual(['item_emb']);
