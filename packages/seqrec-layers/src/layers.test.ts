@@ -104,7 +104,9 @@ test('attentionBias of packed rows: attention stays within each user, contiguous
     undefined,
     'int32',
   );
-  const bias = attentionBias(seq, segments).arraySync();
+  const biasTensor = attentionBias(seq, segments);
+  const bias = biasTensor.arraySync();
+  tf.dispose([seq, segments, biasTensor]);
   const expected = (ids: number[], slots: number[]) =>
     ids.map((_, i) => ids.map((id, j) => (j <= i && id !== 0 && slots[j] === slots[i] ? 0 : M)));
   expect(bias[0][0]).toEqual(expected([5, 6, 0, 7, 8], [0, 0, 1, 1, 2]));

@@ -17,6 +17,7 @@ import {
   type WasmMemoryLike,
   heapF32,
   heapOffset,
+  mallocScratch,
   wasmInternals,
 } from './wasmBackendInternals';
 
@@ -75,7 +76,7 @@ export function makeWasmBatchMatMul(
       return out;
     }
     // Offsets stay valid when _malloc grows the heap; only JS views go stale, and none is held.
-    const scratch = backend.wasm._malloc(kernel.scratchBytes(n, k));
+    const scratch = mallocScratch(backend, kernel.scratchBytes(n, k), 'seqrec BatchMatMul');
     try {
       kernel.batchMatMul(
         heapOffset(backend, a),

@@ -50,6 +50,7 @@ describe('dropoutMask', () => {
     const mask = dropoutMask([64, 1000], 0.2, 5, { perRow: true });
     const values = mask.dataSync();
     mask.dispose();
+    expect(values.length).toBe(64000);
     const scale = Math.fround(1 / 0.8);
     expect(values.every((x) => x === 0 || x === scale)).toBe(true);
     const kept = values.filter((x) => x !== 0).length / values.length;
@@ -57,17 +58,34 @@ describe('dropoutMask', () => {
   });
 
   it('draws a row from its index in the whole batch (shards of a batch get its rows)', () => {
-    const whole = dropoutMask([6, 7], 0.5, 3, { perRow: true }).dataSync();
-    const shard = dropoutMask([2, 7], 0.5, 3, { perRow: true, rowOffset: 3 }).dataSync();
-    expect(Array.from(shard)).toEqual(Array.from(whole.slice(21, 35)));
+    tf.tidy(() => {
+      const whole = dropoutMask([6, 7], 0.5, 3, { perRow: true }).dataSync();
+      const shard = dropoutMask([2, 7], 0.5, 3, { perRow: true, rowOffset: 3 }).dataSync();
+      expect(Array.from(shard)).toEqual(Array.from(whole.slice(21, 35)));
+    });
+  });
+
+  it('keeps everything at rate 0, nothing at rate 1, handles empty shapes and refuses other rates', () => {
+    tf.tidy(() => {
+      expect(Array.from(dropoutMask([3, 5], 0, 1, { perRow: true }).dataSync())).toEqual(new Array(15).fill(1));
+      expect(Array.from(dropoutMask([3, 5], 1, 1, { perRow: true }).dataSync())).toEqual(new Array(15).fill(0));
+      expect(dropoutMask([0, 5], 0.2, 1, { perRow: true }).shape).toEqual([0, 5]);
+      expect(dropoutMask([4, 0], 0.2, 1, { perRow: true }).size).toBe(0);
+    });
+    for (const rate of [1.5, -0.1, Number.NaN])
+      expect(() => dropoutMask([2, 4], rate, 3, { perRow: true })).toThrow(/rate must be in \[0, 1\]/);
   });
 
   it('gives the same mask on cpu', async () => {
     const c = CASES[4];
-    const onWasm = Array.from(dropoutMask(c.shape, c.rate, c.seed, c).dataSync());
+    const mask = dropoutMask(c.shape, c.rate, c.seed, c);
+    const onWasm = Array.from(mask.dataSync());
+    mask.dispose();
     await initBackend({ backend: 'cpu' });
     try {
-      expect(Array.from(dropoutMask(c.shape, c.rate, c.seed, c).dataSync())).toEqual(onWasm);
+      const onCpu = dropoutMask(c.shape, c.rate, c.seed, c);
+      expect(Array.from(onCpu.dataSync())).toEqual(onWasm);
+      onCpu.dispose();
     } finally {
       await initBackend({ backend: 'wasm' });
     }

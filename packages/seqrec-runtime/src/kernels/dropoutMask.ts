@@ -114,6 +114,7 @@ export function activateWasmDropoutMask(backend: tf.KernelBackend): string | nul
 
 /** A `[shape]` float32 mask of 0 (dropped, probability `rate`) and 1 / (1 - rate). */
 export function dropoutMask(shape: number[], rate: number, seed: number, options: DropoutMaskOptions = {}): tf.Tensor {
+  if (!(rate >= 0 && rate <= 1)) throw new RangeError(`dropoutMask: rate must be in [0, 1], got ${rate}`);
   const size = tf.util.sizeFromShape(shape);
   const keep = 1 - rate;
   const perRow = options.perRow === true && shape.length > 1;

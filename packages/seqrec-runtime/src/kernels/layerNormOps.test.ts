@@ -80,6 +80,20 @@ describe('fused LayerNorm on wasm', () => {
     });
   });
 
+  it('refuses shapes that do not fit together, naming them', () => {
+    tf.tidy(() => {
+      const x = tf.ones([2, 4]) as tf.Tensor2D;
+      const four = tf.ones([4]) as tf.Tensor1D;
+      expect(() => layerNormForward(x, tf.ones([2]) as tf.Tensor1D, four, EPS)).toThrow(
+        /x must be \[N, d\].*\[2,4\], \[2\]/,
+      );
+      expect(() => layerNormForward(tf.ones([2, 3, 4]) as tf.Tensor2D, four, four, EPS)).toThrow(/layerNormForward/);
+      expect(() => layerNormBackward(tf.ones([8, 4]) as tf.Tensor2D, x, tf.ones([2]) as tf.Tensor1D, four)).toThrow(
+        /layerNormBackward: dy and xhat must be \[N, d\]/,
+      );
+    });
+  });
+
   it('gives a row of equal values xhat 0 and dx 0 (eps keeps 1/std finite)', () => {
     tf.tidy(() => {
       const x = tf.fill([2, 6], 4) as tf.Tensor2D;

@@ -12,7 +12,7 @@
  *   layerNormBackward(dy [N, d], xhat [N, d], rstd [N], gamma [d]) -> dx [N, d], dgamma [d], dbeta [d]
  */
 import { tf } from '../tf';
-import { heapOffset } from './wasmBackendInternals';
+import { heapOffset, mallocScratch } from './wasmBackendInternals';
 import { kernelOnHeap } from './wasmKernelModule';
 
 export const LAYER_NORM = 'SeqrecLayerNorm';
@@ -76,7 +76,7 @@ const wasmBackward: tf.KernelFunc = ({ inputs, backend }) => {
   const dbeta = internals.makeOutput([d], 'float32');
   const off = (t: tf.TensorInfo) => heapOffset(internals, t);
   // With no rows the kernel still zeroes dgamma and dbeta.
-  const scratch = internals.wasm._malloc(Math.max(8 * d, 8));
+  const scratch = mallocScratch(internals, Math.max(8 * d, 8), 'layerNormBackward');
   try {
     kernel.backward(off(dy), off(xhat), off(rstd), off(gamma), off(dx), off(dgamma), off(dbeta), n, d, scratch);
   } finally {
@@ -84,6 +84,12 @@ const wasmBackward: tf.KernelFunc = ({ inputs, backend }) => {
   }
   return [dx, dgamma, dbeta];
 };
+
+/** Removes the kernels from wasm (LayerNorm then runs as tfjs ops). */
+export function deactivateWasmLayerNorm(): void {
+  for (const kernelName of [LAYER_NORM, LAYER_NORM_GRAD])
+    if (tf.getKernel(kernelName, 'wasm') !== undefined) tf.unregisterKernel(kernelName, 'wasm');
+}
 
 /**
  * Registers the kernels when their module instantiates on this wasm backend's heap; otherwise
@@ -97,14 +103,17 @@ export function activateWasmLayerNorm(backend: tf.KernelBackend): string | null 
   try {
     kernelOnHeap<LayerNormExports>('layerNorm', WHAT, backend);
   } catch (error) {
-    for (const [kernelName] of kernels)
-      if (tf.getKernel(kernelName, 'wasm') !== undefined) tf.unregisterKernel(kernelName, 'wasm');
+    deactivateWasmLayerNorm();
     return `LayerNorm: using tfjs ops because ${(error as Error).message}`;
   }
   for (const [kernelName, kernelFunc] of kernels)
     if (tf.getKernel(kernelName, 'wasm') === undefined)
       tf.registerKernel({ kernelName, backendName: 'wasm', kernelFunc });
   return null;
+}
+
+function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((size, i) => size === b[i]);
 }
 
 /** True when the active backend has the fused LayerNorm kernels. */
@@ -119,6 +128,11 @@ export function layerNormForward(
   beta: tf.Tensor1D,
   eps: number,
 ): [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D] {
+  const d = x.shape[1];
+  if (x.rank !== 2 || !sameShape(gamma.shape, [d]) || !sameShape(beta.shape, [d]))
+    throw new Error(
+      `layerNormForward: x must be [N, d] with gamma and beta [d], got [${x.shape}], [${gamma.shape}], [${beta.shape}]`,
+    );
   const attrs = { eps };
   return tf.engine().runKernel(LAYER_NORM, { x, gamma, beta }, attrs as unknown as tf.NamedAttrMap) as unknown as [
     tf.Tensor2D,
@@ -134,6 +148,11 @@ export function layerNormBackward(
   rstd: tf.Tensor1D,
   gamma: tf.Tensor1D,
 ): [tf.Tensor2D, tf.Tensor1D, tf.Tensor1D] {
+  const [n, d] = dy.shape;
+  if (dy.rank !== 2 || !sameShape(xhat.shape, dy.shape) || !sameShape(rstd.shape, [n]) || !sameShape(gamma.shape, [d]))
+    throw new Error(
+      `layerNormBackward: dy and xhat must be [N, d], rstd [N] and gamma [d], got [${dy.shape}], [${xhat.shape}], [${rstd.shape}], [${gamma.shape}]`,
+    );
   return tf.engine().runKernel(LAYER_NORM_GRAD, { dy, xhat, rstd, gamma }, {}) as unknown as [
     tf.Tensor2D,
     tf.Tensor1D,

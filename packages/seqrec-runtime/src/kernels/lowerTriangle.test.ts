@@ -54,6 +54,25 @@ describe.each(['cpu', 'wasm'] as BackendName[])('lower-triangle gather and scatt
     });
   });
 
+  it('refuses values whose shape is not the index shape', () => {
+    tf.tidy(() => {
+      expect(() => scatterLowerTriangle(tf.ones([1, 2, 2]), tf.zeros([2, 2, 2], 'int32'), 1)).toThrow(
+        /scatterLowerTriangle: values and index/,
+      );
+    });
+  });
+
+  it('handles an empty index, and a source of another dtype', () => {
+    tf.tidy(() => {
+      const empty = tf.zeros([0, 3, 3], 'int32');
+      expect(gatherLowerTriangle(tf.ones([4]) as tf.Tensor1D, empty).shape).toEqual([0, 3, 3]);
+      expect(Array.from(scatterLowerTriangle(tf.zeros([0, 3, 3]), empty, 2).dataSync())).toEqual([0, 0]);
+      const index = tf.tensor([1, 0, 2, 3], [2, 2], 'int32');
+      const source = tf.tensor1d([5, 6, 7, 8], 'int32');
+      expect(Array.from(gatherLowerTriangle(source, index).dataSync())).toEqual([6, 0, 7, 8]);
+    });
+  });
+
   it('names the bad index value', () => {
     tf.tidy(() => {
       const bad = tf.tensor([0, 0, 5, 0], [1, 2, 2], 'int32'); // 5 at [1, 0]: in the triangle

@@ -223,6 +223,7 @@ export function gatherLowerTriangle(source: tf.Tensor1D, index: tf.Tensor): tf.T
 
 /** values and index [..., T, T] -> [count]: the sum of values[.., i, j], j <= i, at index[.., i, j] (dense elsewhere). */
 export function scatterLowerTriangle(values: tf.Tensor, index: tf.Tensor, count: number): tf.Tensor1D {
+  tf.util.assertShapesMatch(values.shape, index.shape, 'scatterLowerTriangle: values and index: ');
   if (tf.getKernel(SCATTER_LOWER_TRIANGLE, tf.getBackend()) === undefined)
     return tf.unsortedSegmentSum(values.reshape([-1]), index.reshape([-1]) as tf.Tensor1D, count) as tf.Tensor1D;
   const attrs = { numSegments: count };

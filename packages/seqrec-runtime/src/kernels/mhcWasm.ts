@@ -7,7 +7,7 @@
  * The module is instantiated once per heap (a re-created wasm backend has a new one).
  */
 import type { tf } from '../tf';
-import { type WasmBackendInternals, heapF32, heapOffset } from './wasmBackendInternals';
+import { type WasmBackendInternals, heapF32, heapOffset, mallocScratch } from './wasmBackendInternals';
 import { kernelOnHeap } from './wasmKernelModule';
 
 /** Exports of assembly/mhc.ts; pointers are heap byte offsets. */
@@ -112,7 +112,7 @@ function scalarValue(internals: WasmBackendInternals, t: tf.TensorInfo): number 
 }
 
 function withScratch<T>(internals: WasmBackendInternals, bytes: number, run: (scratch: number) => T): T {
-  const scratch = internals.wasm._malloc(bytes);
+  const scratch = mallocScratch(internals, bytes, 'seqrec mHC kernels');
   try {
     return run(scratch);
   } finally {

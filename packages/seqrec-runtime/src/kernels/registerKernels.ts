@@ -22,7 +22,7 @@ import { loadMhcModule } from './mhcWasm';
 import { activateWasmBatchMatMul } from './wasmBatchMatMulActivation';
 import { activateWasmLowerTriangle, registerLowerTriangleKernels } from './lowerTriangle';
 import { activateWasmDropoutMask } from './dropoutMask';
-import { activateWasmLayerNorm } from './layerNormOps';
+import { activateWasmLayerNorm, deactivateWasmLayerNorm } from './layerNormOps';
 
 let registered = false;
 
@@ -91,8 +91,15 @@ export function activateBackendKernels(backendName: string, backend: tf.KernelBa
   const maskFailure = activateWasmDropoutMask(backend);
   if (maskFailure === null) kernels.push(WASM_DROPOUT_MASK);
   else notes.push(maskFailure);
-  const layerNormFailure = activateWasmLayerNorm(backend);
-  if (layerNormFailure === null) kernels.push(WASM_LAYER_NORM);
-  else notes.push(layerNormFailure);
+  // The fused LayerNorm's column sums follow the SIMD matmul's order (that is what makes its bits
+  // the tfjs-op form's); without that kernel the op form sums in the stock kernel's order.
+  if (matMul.active === null) {
+    deactivateWasmLayerNorm();
+    notes.push('LayerNorm: using tfjs ops because the SIMD BatchMatMul is not active');
+  } else {
+    const layerNormFailure = activateWasmLayerNorm(backend);
+    if (layerNormFailure === null) kernels.push(WASM_LAYER_NORM);
+    else notes.push(layerNormFailure);
+  }
   return { kernels, notes };
 }

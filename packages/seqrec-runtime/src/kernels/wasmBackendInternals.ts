@@ -64,3 +64,13 @@ export function heapOffset(internals: WasmBackendInternals, t: tf.TensorInfo): n
 export function heapF32(internals: WasmBackendInternals, byteOffset: number, length: number): Float32Array {
   return new Float32Array(internals.wasm.HEAPU8.buffer, byteOffset, length);
 }
+
+/**
+ * `bytes` of scratch on the heap (free it with `wasm._free`). Emscripten's `_malloc` returns 0
+ * when the heap cannot grow; a kernel given offset 0 would write over the heap's start.
+ */
+export function mallocScratch(internals: Pick<WasmBackendInternals, 'wasm'>, bytes: number, what: string): number {
+  const pointer = internals.wasm._malloc(bytes);
+  if (pointer === 0) throw new Error(`${what}: the wasm heap has no room for ${bytes} bytes of scratch`);
+  return pointer;
+}
