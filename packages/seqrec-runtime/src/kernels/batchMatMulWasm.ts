@@ -17,7 +17,7 @@ import {
   type WasmMemoryLike,
   heapF32,
   heapOffset,
-  mallocScratch,
+  withHeapScratch,
   wasmInternals,
 } from './wasmBackendInternals';
 
@@ -75,9 +75,8 @@ export function makeWasmBatchMatMul(
       heapF32(backend, outOffset, batch * m * n).fill(0);
       return out;
     }
-    // Offsets stay valid when _malloc grows the heap; only JS views go stale, and none is held.
-    const scratch = mallocScratch(backend, kernel.scratchBytes(n, k), 'seqrec BatchMatMul');
-    try {
+    // No JS view of the heap is held across the allocation.
+    withHeapScratch(backend, kernel.scratchBytes(n, k), 'seqrec BatchMatMul', (scratch) =>
       kernel.batchMatMul(
         heapOffset(backend, a),
         heapOffset(backend, b),
@@ -92,10 +91,8 @@ export function makeWasmBatchMatMul(
         plan.bBatch,
         scratch,
         plan.folded ? 0 : triangleFor(seqrecTriangle, m, n, k),
-      );
-    } finally {
-      backend.wasm._free(scratch);
-    }
+      ),
+    );
     return out;
   };
 }

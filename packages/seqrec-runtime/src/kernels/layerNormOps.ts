@@ -12,7 +12,7 @@
  *   layerNormBackward(dy [N, d], xhat [N, d], rstd [N], gamma [d]) -> dx [N, d], dgamma [d], dbeta [d]
  */
 import { tf } from '../tf';
-import { heapOffset, mallocScratch } from './wasmBackendInternals';
+import { heapOffset, requireFloat32, withHeapScratch } from './wasmBackendInternals';
 import { kernelOnHeap } from './wasmKernelModule';
 
 export const LAYER_NORM = 'SeqrecLayerNorm';
@@ -46,12 +46,6 @@ interface LayerNormExports {
   ): void;
 }
 
-function requireFloat32(kernelName: string, tensors: Record<string, tf.TensorInfo>): void {
-  for (const [name, t] of Object.entries(tensors)) {
-    if (t.dtype !== 'float32') throw new TypeError(`${kernelName}: input ${name} must be float32, got ${t.dtype}`);
-  }
-}
-
 const wasmForward: tf.KernelFunc = ({ inputs, attrs, backend }) => {
   const { x, gamma, beta } = inputs as Record<'x' | 'gamma' | 'beta', tf.TensorInfo>;
   requireFloat32('layerNormForward', { x, gamma, beta });
@@ -76,12 +70,9 @@ const wasmBackward: tf.KernelFunc = ({ inputs, backend }) => {
   const dbeta = internals.makeOutput([d], 'float32');
   const off = (t: tf.TensorInfo) => heapOffset(internals, t);
   // With no rows the kernel still zeroes dgamma and dbeta.
-  const scratch = mallocScratch(internals, Math.max(8 * d, 8), 'layerNormBackward');
-  try {
-    kernel.backward(off(dy), off(xhat), off(rstd), off(gamma), off(dx), off(dgamma), off(dbeta), n, d, scratch);
-  } finally {
-    internals.wasm._free(scratch);
-  }
+  withHeapScratch(internals, Math.max(8 * d, 8), 'layerNormBackward', (scratch) =>
+    kernel.backward(off(dy), off(xhat), off(rstd), off(gamma), off(dx), off(dgamma), off(dbeta), n, d, scratch),
+  );
   return [dx, dgamma, dbeta];
 };
 

@@ -7,8 +7,16 @@
  * The module is instantiated once per heap (a re-created wasm backend has a new one).
  */
 import type { tf } from '../tf';
-import { type WasmBackendInternals, heapF32, heapOffset, mallocScratch } from './wasmBackendInternals';
+import {
+  type WasmBackendInternals,
+  heapF32,
+  heapOffset,
+  requireFloat32,
+  withHeapScratch,
+} from './wasmBackendInternals';
 import { kernelOnHeap } from './wasmKernelModule';
+
+const WHAT = 'seqrec mHC kernels';
 
 /** Exports of assembly/mhc.ts; pointers are heap byte offsets. */
 export interface MhcExports extends MhcStreamExports {
@@ -88,7 +96,7 @@ export interface MhcAttrs {
 
 /** The backend's internals and the module on its heap; throws if the wasm internals are not as expected. */
 function moduleFor(backend: unknown): { internals: WasmBackendInternals; kernel: MhcExports } {
-  return kernelOnHeap<MhcExports>('mhc', 'seqrec mHC kernels', backend as tf.KernelBackend);
+  return kernelOnHeap<MhcExports>('mhc', WHAT, backend as tf.KernelBackend);
 }
 
 /** Checks the module builds and instantiates on this backend's heap; the reason when it does not. */
@@ -101,23 +109,8 @@ export function loadMhcModule(backend: tf.KernelBackend): string | null {
   }
 }
 
-function requireFloat32(kernelName: string, tensors: Record<string, tf.TensorInfo>): void {
-  for (const [name, t] of Object.entries(tensors)) {
-    if (t.dtype !== 'float32') throw new TypeError(`${kernelName}: input ${name} must be float32, got ${t.dtype}`);
-  }
-}
-
 function scalarValue(internals: WasmBackendInternals, t: tf.TensorInfo): number {
   return heapF32(internals, heapOffset(internals, t), 1)[0];
-}
-
-function withScratch<T>(internals: WasmBackendInternals, bytes: number, run: (scratch: number) => T): T {
-  const scratch = mallocScratch(internals, bytes, 'seqrec mHC kernels');
-  try {
-    return run(scratch);
-  } finally {
-    internals.wasm._free(scratch);
-  }
 }
 
 interface RefCountingBackend {
@@ -145,7 +138,7 @@ export const wasmMhcCoefficients: tf.KernelFunc = ({ inputs, backend, attrs }) =
   const passThrough: tf.TensorInfo = { dataId: t.x.dataId, shape: t.x.shape, dtype: t.x.dtype };
   if (tokens === 0) return [h, hin, r, passThrough, q];
   const off = (x: tf.TensorInfo) => heapOffset(internals, x);
-  withScratch(internals, kernel.coefficientScratchBytes(n, d, iters), (scratch) =>
+  withHeapScratch(internals, kernel.coefficientScratchBytes(n, d, iters), WHAT, (scratch) =>
     kernel.coefficients(
       off(t.x),
       off(t.phi),
@@ -187,7 +180,7 @@ export const wasmMhcCoefficientsGrad: tf.KernelFunc = ({ inputs, backend, attrs 
     return [dx, dphi, dparams];
   }
   const off = (x: tf.TensorInfo) => heapOffset(internals, x);
-  withScratch(internals, kernel.coefficientScratchBytes(n, d, iters), (scratch) =>
+  withHeapScratch(internals, kernel.coefficientScratchBytes(n, d, iters), WHAT, (scratch) =>
     kernel.coefficientsGrad(
       off(t.x),
       off(t.phi),
@@ -240,7 +233,7 @@ export const wasmMhcMixGrad: tf.KernelFunc = ({ inputs, backend, attrs }) => {
   const dh = internals.makeOutput([tokens, 2 * n + n * n], 'float32');
   if (tokens === 0) return [dx, df, dh];
   const off = (x: tf.TensorInfo) => heapOffset(internals, x);
-  withScratch(internals, 4 * (n + n * d), (scratch) =>
+  withHeapScratch(internals, 4 * (n + n * d), WHAT, (scratch) =>
     kernel.mixGrad(
       off(t.dy),
       off(t.x),

@@ -66,11 +66,28 @@ export function heapF32(internals: WasmBackendInternals, byteOffset: number, len
 }
 
 /**
- * `bytes` of scratch on the heap (free it with `wasm._free`). Emscripten's `_malloc` returns 0
- * when the heap cannot grow; a kernel given offset 0 would write over the heap's start.
+ * Runs `run` with `bytes` of scratch on the heap, freed afterwards. Emscripten's `_malloc`
+ * returns 0 when the heap cannot grow; a kernel given offset 0 would write over the heap's start.
+ * Offsets stay valid when `_malloc` grows the heap; only JS views go stale.
  */
-export function mallocScratch(internals: Pick<WasmBackendInternals, 'wasm'>, bytes: number, what: string): number {
-  const pointer = internals.wasm._malloc(bytes);
-  if (pointer === 0) throw new Error(`${what}: the wasm heap has no room for ${bytes} bytes of scratch`);
-  return pointer;
+export function withHeapScratch<T>(
+  internals: Pick<WasmBackendInternals, 'wasm'>,
+  bytes: number,
+  what: string,
+  run: (scratch: number) => T,
+): T {
+  const scratch = internals.wasm._malloc(bytes);
+  if (scratch === 0) throw new Error(`${what}: the wasm heap has no room for ${bytes} bytes of scratch`);
+  try {
+    return run(scratch);
+  } finally {
+    internals.wasm._free(scratch);
+  }
+}
+
+/** Throws, naming the kernel and the input, unless every tensor is float32. */
+export function requireFloat32(kernelName: string, tensors: Record<string, tf.TensorInfo>): void {
+  for (const [name, t] of Object.entries(tensors)) {
+    if (t.dtype !== 'float32') throw new TypeError(`${kernelName}: input ${name} must be float32, got ${t.dtype}`);
+  }
 }
