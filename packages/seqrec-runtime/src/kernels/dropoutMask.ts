@@ -18,6 +18,7 @@
  * the TypeScript loop runs; both give the same bits.
  */
 import { tf } from '../tf';
+import { registerKernels, unregisterKernels } from './kernelRegistry';
 import { heapOffset } from './wasmBackendInternals';
 import { kernelOnHeap } from './wasmKernelModule';
 
@@ -104,11 +105,10 @@ export function activateWasmDropoutMask(backend: tf.KernelBackend): string | nul
   try {
     kernelOnHeap<DropoutMaskExports>('dropoutMask', WHAT, backend);
   } catch (error) {
-    if (tf.getKernel(DROPOUT_MASK, 'wasm') !== undefined) tf.unregisterKernel(DROPOUT_MASK, 'wasm');
+    unregisterKernels('wasm', [DROPOUT_MASK]);
     return `dropout masks: drawn in TypeScript because ${(error as Error).message}`;
   }
-  if (tf.getKernel(DROPOUT_MASK, 'wasm') === undefined)
-    tf.registerKernel({ kernelName: DROPOUT_MASK, backendName: 'wasm', kernelFunc: wasmDropoutMask });
+  registerKernels('wasm', [[DROPOUT_MASK, wasmDropoutMask]]);
   return null;
 }
 

@@ -12,6 +12,7 @@
  *   layerNormBackward(dy [N, d], xhat [N, d], rstd [N], gamma [d]) -> dx [N, d], dgamma [d], dbeta [d]
  */
 import { tf } from '../tf';
+import { registerKernels, unregisterKernels } from './kernelRegistry';
 import { heapOffset, requireFloat32, withHeapScratch } from './wasmBackendInternals';
 import { kernelOnHeap } from './wasmKernelModule';
 
@@ -78,8 +79,7 @@ const wasmBackward: tf.KernelFunc = ({ inputs, backend }) => {
 
 /** Removes the kernels from wasm (LayerNorm then runs as tfjs ops). */
 export function deactivateWasmLayerNorm(): void {
-  for (const kernelName of [LAYER_NORM, LAYER_NORM_GRAD])
-    if (tf.getKernel(kernelName, 'wasm') !== undefined) tf.unregisterKernel(kernelName, 'wasm');
+  unregisterKernels('wasm', [LAYER_NORM, LAYER_NORM_GRAD]);
 }
 
 /**
@@ -87,19 +87,16 @@ export function deactivateWasmLayerNorm(): void {
  * removes them and returns why (LayerNorm then runs as tfjs ops).
  */
 export function activateWasmLayerNorm(backend: tf.KernelBackend): string | null {
-  const kernels: Array<[string, tf.KernelFunc]> = [
-    [LAYER_NORM, wasmForward],
-    [LAYER_NORM_GRAD, wasmBackward],
-  ];
   try {
     kernelOnHeap<LayerNormExports>('layerNorm', WHAT, backend);
   } catch (error) {
     deactivateWasmLayerNorm();
     return `LayerNorm: using tfjs ops because ${(error as Error).message}`;
   }
-  for (const [kernelName, kernelFunc] of kernels)
-    if (tf.getKernel(kernelName, 'wasm') === undefined)
-      tf.registerKernel({ kernelName, backendName: 'wasm', kernelFunc });
+  registerKernels('wasm', [
+    [LAYER_NORM, wasmForward],
+    [LAYER_NORM_GRAD, wasmBackward],
+  ]);
   return null;
 }
 

@@ -16,6 +16,7 @@
  *     [h, B, T, buckets] table: ((head * B + b) * T + i) * buckets + min(max(rel, 0), buckets - 1)
  */
 import { tf } from '../tf';
+import { registerKernels, unregisterKernels } from './kernelRegistry';
 import { cpuStorage, wasmStorage } from './backendStorage';
 import type { KernelStorage } from './unsortedSegmentSum';
 import { heapOffset } from './wasmBackendInternals';
@@ -188,31 +189,32 @@ export function activateWasmLowerTriangle(backend: tf.KernelBackend): string | n
     wasmModule(backend);
   } catch (error) {
     registerLowerTriangleKernels('wasm', true);
-    if (tf.getKernel(HEAD_BUCKET_INDEX, 'wasm') !== undefined) tf.unregisterKernel(HEAD_BUCKET_INDEX, 'wasm');
+    unregisterKernels('wasm', [HEAD_BUCKET_INDEX]);
     return `interval gather / scatter-add: TypeScript kernels because ${(error as Error).message}`;
   }
-  for (const [kernelName, kernelFunc] of [
-    [GATHER_LOWER_TRIANGLE, wasmGather],
-    [SCATTER_LOWER_TRIANGLE, wasmScatter],
-    [HEAD_BUCKET_INDEX, wasmHeadBucketIndex],
-  ] as const) {
-    if (tf.getKernel(kernelName, 'wasm') !== undefined) tf.unregisterKernel(kernelName, 'wasm');
-    tf.registerKernel({ kernelName, backendName: 'wasm', kernelFunc });
-  }
+  registerKernels(
+    'wasm',
+    [
+      [GATHER_LOWER_TRIANGLE, wasmGather],
+      [SCATTER_LOWER_TRIANGLE, wasmScatter],
+      [HEAD_BUCKET_INDEX, wasmHeadBucketIndex],
+    ],
+    { replace: true },
+  );
   return null;
 }
 
 /** Registers both kernels on a backend whose storage the TypeScript kernels can reach. */
 export function registerLowerTriangleKernels(backendName: 'cpu' | 'wasm', replace = false): void {
   const storage = backendName === 'cpu' ? cpuStorage : wasmStorage;
-  for (const [kernelName, kernelFunc] of [
-    [GATHER_LOWER_TRIANGLE, gatherKernel(storage)],
-    [SCATTER_LOWER_TRIANGLE, scatterKernel(storage)],
-  ] as const) {
-    const registered = tf.getKernel(kernelName, backendName) !== undefined;
-    if (registered && replace) tf.unregisterKernel(kernelName, backendName);
-    if (!registered || replace) tf.registerKernel({ kernelName, backendName, kernelFunc });
-  }
+  registerKernels(
+    backendName,
+    [
+      [GATHER_LOWER_TRIANGLE, gatherKernel(storage)],
+      [SCATTER_LOWER_TRIANGLE, scatterKernel(storage)],
+    ],
+    { replace },
+  );
 }
 
 /** source [N], index [..., T, T] int32 -> source[index] where j <= i, 0 above the diagonal (dense elsewhere). */

@@ -17,6 +17,7 @@
  * callers check `mhcKernelsActive()` and otherwise use tfjs ops.
  */
 import { tf } from '../tf';
+import { registerKernels, unregisterKernels } from './kernelRegistry';
 import {
   type MhcAttrs,
   wasmMhcCoefficients,
@@ -159,18 +160,14 @@ let gradientsRegistered = false;
 
 /** Registers the kernels on the wasm backend (call when it is activated) and their gradients. */
 export function registerWasmMhcKernels(): void {
-  const kernels: Array<[string, tf.KernelFunc]> = [
+  registerKernels('wasm', [
     [MHC_COEFFICIENTS, wasmMhcCoefficients],
     [MHC_COEFFICIENTS_GRAD, wasmMhcCoefficientsGrad],
     [MHC_MIX, wasmMhcMix],
     [MHC_MIX_GRAD, wasmMhcMixGrad],
     [MHC_EXPAND, wasmMhcExpand],
     [MHC_MERGE, wasmMhcMerge],
-  ];
-  for (const [kernelName, kernelFunc] of kernels) {
-    if (tf.getKernel(kernelName, 'wasm') === undefined)
-      tf.registerKernel({ kernelName, backendName: 'wasm', kernelFunc });
-  }
+  ]);
   if (gradientsRegistered) return;
   gradientsRegistered = true;
   tf.registerGradient(coefficientsGradient);
@@ -181,7 +178,5 @@ export function registerWasmMhcKernels(): void {
 
 /** Removes the wasm kernels again (the tfjs-op form then runs); for tests and a failed load. */
 export function unregisterWasmMhcKernels(): void {
-  for (const kernelName of [MHC_COEFFICIENTS, MHC_COEFFICIENTS_GRAD, MHC_MIX, MHC_MIX_GRAD, MHC_EXPAND, MHC_MERGE]) {
-    if (tf.getKernel(kernelName, 'wasm') !== undefined) tf.unregisterKernel(kernelName, 'wasm');
-  }
+  unregisterKernels('wasm', [MHC_COEFFICIENTS, MHC_COEFFICIENTS_GRAD, MHC_MIX, MHC_MIX_GRAD, MHC_EXPAND, MHC_MERGE]);
 }

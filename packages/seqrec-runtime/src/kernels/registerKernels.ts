@@ -14,6 +14,7 @@
  */
 import { tf } from '../tf';
 import { cpuStorage, wasmStorage } from './backendStorage';
+import { registerKernels } from './kernelRegistry';
 import { makeGatherRowsKernel } from './gatherRows';
 import { sharedIdentity } from './sharedIdentity';
 import { makeUnsortedSegmentSumKernel } from './unsortedSegmentSum';
@@ -41,15 +42,10 @@ export interface ActiveKernels {
   notes: string[];
 }
 
-function replaceKernel(kernelName: string, backendName: string, kernelFunc: tf.KernelFunc): void {
-  if (tf.getKernel(kernelName, backendName) != null) tf.unregisterKernel(kernelName, backendName);
-  tf.registerKernel({ kernelName, backendName, kernelFunc });
-}
-
 export function registerSeqrecKernels(): void {
   if (registered) return;
   registered = true;
-  replaceKernel('UnsortedSegmentSum', 'cpu', makeUnsortedSegmentSumKernel(cpuStorage));
+  registerKernels('cpu', [['UnsortedSegmentSum', makeUnsortedSegmentSumKernel(cpuStorage)]], { replace: true });
   registerLowerTriangleKernels('cpu');
 }
 
@@ -62,10 +58,16 @@ let wasmKernelsRegistered = false;
 function registerWasmKernels(): void {
   if (wasmKernelsRegistered) return;
   wasmKernelsRegistered = true;
-  replaceKernel('UnsortedSegmentSum', 'wasm', makeUnsortedSegmentSumKernel(wasmStorage));
-  replaceKernel('Identity', 'wasm', sharedIdentity);
   const stockGather = tf.getKernel('GatherV2', 'wasm');
-  if (stockGather !== undefined) replaceKernel('GatherV2', 'wasm', makeGatherRowsKernel(stockGather));
+  registerKernels(
+    'wasm',
+    [
+      ['UnsortedSegmentSum', makeUnsortedSegmentSumKernel(wasmStorage)],
+      ['Identity', sharedIdentity],
+      ...(stockGather === undefined ? [] : [['GatherV2', makeGatherRowsKernel(stockGather)] as const]),
+    ],
+    { replace: true },
+  );
   registerLowerTriangleKernels('wasm');
 }
 
