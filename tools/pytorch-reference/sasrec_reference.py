@@ -307,6 +307,8 @@ def save_seqrec_model(model, like_dir, out_dir, run_options):
 
 
 def train(args):
+    if args.warmup_steps < 0:
+        sys.exit(f"--warmup_steps must be >= 0, got {args.warmup_steps}")
     torch.manual_seed(args.seed)
     torch.set_num_threads(args.threads)
     rng = np.random.default_rng(args.seed)
@@ -326,9 +328,10 @@ def train(args):
     if not (args.loss == "sampled_softmax" and args.negative_sampling == "popularity"):
         log_q = None
     os.makedirs(args.out, exist_ok=True)
-    first = 1
+    first, step = 1, 0
     if args.resume:
-        first = resume(args, model, adam, rng) + 1
+        done, step = resume(args, model, adam, rng)
+        first = done + 1
     elif os.path.exists(os.path.join(args.out, STATE_FILE)):
         sys.exit(f"{args.out}: holds a run's {STATE_FILE}; pass --resume to continue it, or another --out")
     log = open(os.path.join(args.out, "metrics.jsonl"), "a" if args.resume else "w")
@@ -338,12 +341,16 @@ def train(args):
         for seq, pos, neg in batches(sequences, num_items, like["maxlen"], args.batch_size, rng):
             negatives = None if args.name in ("bce", "ce") else draw_negatives(args, num_items, rng, popularity, int((pos != 0).sum()))
             loss = training_loss(model, seq, pos, neg, args, negatives, log_q)
+            rate = learning_rate(args, step)
+            for group in adam.param_groups:
+                group["lr"] = rate
+            step += 1
             adam.zero_grad()
             loss.backward()
             adam.step()
             losses.append(loss.item())
         seconds = time.time() - start
-        record = {"type": "epoch", "epoch": epoch, "loss": float(np.mean(losses)), "lr": args.lr,
+        record = {"type": "epoch", "epoch": epoch, "loss": float(np.mean(losses)), "lr": learning_rate(args, step - 1),
                   "seconds": round(seconds, 3), "steps": len(losses)}
         log.write(json.dumps(record) + "\n")
         log.flush()
@@ -352,19 +359,28 @@ def train(args):
             options = {"trainer": "tools/pytorch-reference/sasrec_reference.py", "torch": torch.__version__,
                        "epoch": epoch, **{k: v for k, v in vars(args).items() if k != "command"}}
             save_seqrec_model(model, args.like, os.path.join(args.out, f"epoch-{epoch:04d}"), options)
-            save_state(args, epoch, model, adam, rng)
+            save_state(args, epoch, step, model, adam, rng)
     return 0
+
+
+def learning_rate(args, step):
+    """The rate of optimizer step `step` (0-based): --lr after a linear warm-up over
+    --warmup_steps steps, as seqrec's `learningRate` (and `main.py`'s --warmup_steps); the
+    reference trains without one (--warmup_steps 0, the default here)."""
+    if args.warmup_steps > 0 and step < args.warmup_steps:
+        return args.lr * (step + 1) / args.warmup_steps
+    return args.lr
 
 
 STATE_FILE = "state.pt"
 # Flags that must not change across --resume (the rest, e.g. --num_epochs and --threads, may).
-RESUME_FIXED = ("dataset", "batch_size", "lr", "seed", "loss", "num_negatives", "negative_sampling", "gbce_t")
+RESUME_FIXED = ("dataset", "batch_size", "lr", "warmup_steps", "seed", "loss", "num_negatives", "negative_sampling", "gbce_t")
 
 
-def save_state(args, epoch, model, adam, rng):
+def save_state(args, epoch, step, model, adam, rng):
     """What --resume needs to continue as if never stopped: weights, Adam's moments, and both random
     streams (numpy's for batches and negatives, torch's for dropout). Temp file, then rename."""
-    state = {"epoch": epoch, "model": model.state_dict(), "adam": adam.state_dict(),
+    state = {"epoch": epoch, "step": step, "model": model.state_dict(), "adam": adam.state_dict(),
              "numpy_rng": rng.bit_generator.state, "torch_rng": torch.get_rng_state(),
              "flags": {k: getattr(args, k) for k in RESUME_FIXED}}
     path = os.path.join(args.out, STATE_FILE)
@@ -373,13 +389,15 @@ def save_state(args, epoch, model, adam, rng):
 
 
 def resume(args, model, adam, rng):
-    """Loads --out's state (saved every --save_every epochs) and returns its epoch. metrics.jsonl
+    """Loads --out's state (saved every --save_every epochs) and returns its epoch and optimizer step count. metrics.jsonl
     keeps the epochs up to it: later lines, from epochs run after the last save, are dropped."""
     path = os.path.join(args.out, STATE_FILE)
     if not os.path.exists(path):
         sys.exit(f"{path}: not found; --resume continues a run that saved its state (every --save_every epochs)")
     state = torch.load(path, weights_only=False)
-    changed = [f"--{k} {state['flags'][k]} -> {getattr(args, k)}" for k in RESUME_FIXED if state["flags"][k] != getattr(args, k)]
+    # States saved before --warmup_steps existed trained without a warm-up.
+    saved = {"warmup_steps": 0, **state["flags"]}
+    changed = [f"--{k} {saved[k]} -> {getattr(args, k)}" for k in RESUME_FIXED if saved[k] != getattr(args, k)]
     if changed:
         sys.exit(f"{path}: --resume with other flags than the run's: {', '.join(changed)}")
     model.load_state_dict(state["model"])
@@ -392,7 +410,7 @@ def resume(args, model, adam, rng):
         f.writelines(kept)
     os.replace(metrics + ".tmp", metrics)
     print(f"resumed {args.out} after epoch {state['epoch']}", flush=True)
-    return state["epoch"]
+    return state["epoch"], state.get("step", 0)
 
 
 def main():
@@ -408,6 +426,8 @@ def main():
     p.add_argument("--save_every", type=int, default=20)
     p.add_argument("--batch_size", type=int, default=128)
     p.add_argument("--lr", type=float, default=0.001)
+    p.add_argument("--warmup_steps", type=int, default=0,
+                   help="linear warm-up over this many optimizer steps (main.py's default is 100; the reference has none)")
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--loss", choices=["bce", "ce", "sampled_softmax", "gbce"], default="bce")
