@@ -7,6 +7,11 @@
  * one per process). With --curves, one row per evaluation as well.
  *
  *   node tools/results/results-table.js [--curves] SASRec=runs/ml100k-sasrec TiSASRec=runs/ml100k-tisasrec
+ *
+ * A label with several dirs, comma-separated (the same run with other seeds), makes one row of
+ * their mean ± sample standard deviation, each run at its own best epoch:
+ *
+ *   node tools/results/results-table.js "SASRec, 3 seeds=runs/s1,runs/s2,runs/s3"
  */
 const fs = require('node:fs');
 const path = require('node:path');
@@ -48,13 +53,49 @@ async function readRun(label, dir) {
 }
 
 const fmt = (x) => (x === undefined ? '—' : x.toFixed(4));
+
+/** The run's best evaluation: the largest valid NDCG (sampled, else full), as the trainer picks. */
+function bestOf(run, metric) {
+  let best = null;
+  for (const [epoch, m] of run.byEpoch) {
+    const value = m['valid/sampled']?.[metric] ?? m['valid/full']?.[metric];
+    if (best === null || value > best.value) best = { epoch, value, m };
+  }
+  return best;
+}
+
+/** "mean ± sd" of `values` (4 decimals); one value as itself. */
+function meanSd(values) {
+  const mean = values.reduce((a, b) => a + b, 0) / values.length;
+  if (values.length < 2) return fmt(mean);
+  const sd = Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / (values.length - 1));
+  return `${fmt(mean)} ± ${fmt(sd)}`;
+}
+
+/** One row over several runs of one setting (seeds): mean ± sd of every cell. */
+function aggregateRow(label, runs, metric, hr) {
+  const bests = runs.map((run) => bestOf(run, metric));
+  const cell = (key) => {
+    if (bests.some((b) => b === null || !b.m[key])) return '—';
+    return `${meanSd(bests.map((b) => b.m[key][metric]))} / ${meanSd(bests.map((b) => b.m[key][hr]))}`;
+  };
+  const epochs = bests.map((b) => (b === null ? '—' : b.epoch)).join(', ');
+  const seconds = meanSd(runs.map((r) => r.totalSeconds)).replace(/\.\d{4}/g, '');
+  const peaks = runs.map((r) => r.peak).filter((p) => p !== null);
+  const peak = peaks.length ? `${(Math.max(...peaks) / 1e9).toFixed(2)} GB` : '—';
+  return `| ${label} (${runs.length} runs) | ${epochs} | ${cell('valid/sampled')} | ${cell('test/sampled')} | ${cell(
+    'valid/full',
+  )} | ${cell('test/full')} | ${runs.map((r) => r.epochs).join(', ')} | ${seconds} | ${peak} |`;
+}
+
 async function main() {
-  const runs = await Promise.all(
-    positionals.map((arg) => {
-      const [label, dir] = arg.includes('=') ? arg.split(/=(.*)/s) : [path.basename(arg), arg];
-      return readRun(label, dir);
+  const groups = await Promise.all(
+    positionals.map(async (arg) => {
+      const [label, dirs] = arg.includes('=') ? arg.split(/=(.*)/s) : [path.basename(arg), arg];
+      return { label, runs: await Promise.all(dirs.split(',').map((dir) => readRun(label, dir))) };
     }),
   );
+  const runs = groups.filter((g) => g.runs.length === 1).map((g) => g.runs[0]);
 
   const metric = opts.metric;
   const hr = metric.replace('NDCG', 'HR');
@@ -62,12 +103,13 @@ async function main() {
     `| run | best epoch | valid sampled ${metric} / ${hr} | test sampled ${metric} / ${hr} | valid full ${metric} / ${hr} | test full ${metric} / ${hr} | epochs | train s (median s/epoch) | peak RSS |`,
     '|---|---|---|---|---|---|---|---|---|',
   ];
-  for (const run of runs) {
-    let best = null;
-    for (const [epoch, m] of run.byEpoch) {
-      const value = m['valid/sampled']?.[metric] ?? m['valid/full']?.[metric];
-      if (best === null || value > best.value) best = { epoch, value, m };
+  for (const group of groups) {
+    if (group.runs.length > 1) {
+      lines.push(aggregateRow(group.label, group.runs, metric, hr));
+      continue;
     }
+    const run = group.runs[0];
+    const best = bestOf(run, metric);
     const cell = (key) => (best && best.m[key] ? `${fmt(best.m[key][metric])} / ${fmt(best.m[key][hr])}` : '—');
     lines.push(
       `| ${run.label} | ${best ? best.epoch : '—'} | ${cell('valid/sampled')} | ${cell('test/sampled')} | ${cell(
