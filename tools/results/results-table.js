@@ -52,7 +52,7 @@ async function readRun(label, dir) {
   };
 }
 
-const fmt = (x) => (x === undefined ? '—' : x.toFixed(4));
+const fmt = (x, digits = 4) => (x === undefined ? '—' : x.toFixed(digits));
 
 /** The run's best evaluation: the largest valid NDCG (sampled, else full), as the trainer picks. */
 function bestOf(run, metric) {
@@ -64,28 +64,36 @@ function bestOf(run, metric) {
   return best;
 }
 
-/** "mean ± sd" of `values` (4 decimals); one value as itself. */
-function meanSd(values) {
+/** "mean ± sample sd" of `values`; one value as itself; '—' when one is missing. */
+function meanSd(values, digits = 4) {
+  if (values.some((x) => x === undefined)) return '—';
   const mean = values.reduce((a, b) => a + b, 0) / values.length;
-  if (values.length < 2) return fmt(mean);
+  if (values.length < 2) return fmt(mean, digits);
   const sd = Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / (values.length - 1));
-  return `${fmt(mean)} ± ${fmt(sd)}`;
+  return `${fmt(mean, digits)} ± ${fmt(sd, digits)}`;
 }
 
-/** One row over several runs of one setting (seeds): mean ± sd of every cell. */
-function aggregateRow(label, runs, metric, hr) {
+/** The row of one run, or of several runs of one setting (seeds): then the mean ± sd of every cell. */
+function tableRow(label, runs, metric, hr) {
   const bests = runs.map((run) => bestOf(run, metric));
   const cell = (key) => {
     if (bests.some((b) => b === null || !b.m[key])) return '—';
     return `${meanSd(bests.map((b) => b.m[key][metric]))} / ${meanSd(bests.map((b) => b.m[key][hr]))}`;
   };
   const epochs = bests.map((b) => (b === null ? '—' : b.epoch)).join(', ');
-  const seconds = meanSd(runs.map((r) => r.totalSeconds)).replace(/\.\d{4}/g, '');
-  const peaks = runs.map((r) => r.peak).filter((p) => p !== null);
+  const seconds =
+    runs.length === 1
+      ? `${fmt(runs[0].totalSeconds, 0)} (${fmt(runs[0].medianEpochSeconds, 2)})`
+      : meanSd(
+          runs.map((r) => r.totalSeconds),
+          0,
+        );
+  const peaks = runs.map((r) => r.peak).filter((p) => p);
   const peak = peaks.length ? `${(Math.max(...peaks) / 1e9).toFixed(2)} GB` : '—';
-  return `| ${label} (${runs.length} runs) | ${epochs} | ${cell('valid/sampled')} | ${cell('test/sampled')} | ${cell(
-    'valid/full',
-  )} | ${cell('test/full')} | ${runs.map((r) => r.epochs).join(', ')} | ${seconds} | ${peak} |`;
+  const name = runs.length === 1 ? label : `${label} (${runs.length} runs)`;
+  return `| ${name} | ${epochs} | ${cell('valid/sampled')} | ${cell('test/sampled')} | ${cell('valid/full')} | ${cell(
+    'test/full',
+  )} | ${runs.map((r) => r.epochs).join(', ')} | ${seconds} | ${peak} |`;
 }
 
 async function main() {
@@ -103,22 +111,7 @@ async function main() {
     `| run | best epoch | valid sampled ${metric} / ${hr} | test sampled ${metric} / ${hr} | valid full ${metric} / ${hr} | test full ${metric} / ${hr} | epochs | train s (median s/epoch) | peak RSS |`,
     '|---|---|---|---|---|---|---|---|---|',
   ];
-  for (const group of groups) {
-    if (group.runs.length > 1) {
-      lines.push(aggregateRow(group.label, group.runs, metric, hr));
-      continue;
-    }
-    const run = group.runs[0];
-    const best = bestOf(run, metric);
-    const cell = (key) => (best && best.m[key] ? `${fmt(best.m[key][metric])} / ${fmt(best.m[key][hr])}` : '—');
-    lines.push(
-      `| ${run.label} | ${best ? best.epoch : '—'} | ${cell('valid/sampled')} | ${cell('test/sampled')} | ${cell(
-        'valid/full',
-      )} | ${cell('test/full')} | ${run.epochs} | ${run.totalSeconds.toFixed(0)} (${run.medianEpochSeconds.toFixed(
-        2,
-      )}) | ${run.peak ? (run.peak / 1e9).toFixed(2) + ' GB' : '—'} |`,
-    );
-  }
+  for (const group of groups) lines.push(tableRow(group.label, group.runs, metric, hr));
   if (opts.curves) {
     lines.push(
       '',
