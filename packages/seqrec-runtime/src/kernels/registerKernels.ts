@@ -58,16 +58,13 @@ let wasmKernelsRegistered = false;
 function registerWasmKernels(): void {
   if (wasmKernelsRegistered) return;
   wasmKernelsRegistered = true;
+  const kernels: Array<[string, tf.KernelFunc]> = [
+    ['UnsortedSegmentSum', makeUnsortedSegmentSumKernel(wasmStorage)],
+    ['Identity', sharedIdentity],
+  ];
   const stockGather = tf.getKernel('GatherV2', 'wasm');
-  registerKernels(
-    'wasm',
-    [
-      ['UnsortedSegmentSum', makeUnsortedSegmentSumKernel(wasmStorage)],
-      ['Identity', sharedIdentity],
-      ...(stockGather === undefined ? [] : [['GatherV2', makeGatherRowsKernel(stockGather)] as const]),
-    ],
-    { replace: true },
-  );
+  if (stockGather !== undefined) kernels.push(['GatherV2', makeGatherRowsKernel(stockGather)]);
+  registerKernels('wasm', kernels, { replace: true });
   registerLowerTriangleKernels('wasm');
 }
 
